@@ -1,0 +1,209 @@
+package io.titlesgateway.api;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.StreamSupport;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
+import io.titlesgateway.titles.TitlesException;
+
+/**
+ * Every failure a caller can meet, answered in the Lightcast error envelope with a detail that says
+ * what to fix. Nothing here echoes a stack trace, and nothing echoes more of the caller's input
+ * than a short field name.
+ */
+public class ErrorMappers {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+    static final String ACCEPTED_TYPES = "Accepted Content-Type(s): application/json, text/plain";
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorEnvelope> answer(TitlesException failure) {
+        var response = RestResponse.ResponseBuilder
+                .<ErrorEnvelope>create(failure.status())
+                .entity(ErrorEnvelope.of(failure.status(), failure.title(), failure.detail()))
+                .type(MediaType.APPLICATION_JSON_TYPE);
+        if (failure.retryAfterSeconds() != null) {
+            response.header(HttpHeaders.RETRY_AFTER, failure.retryAfterSeconds());
+        }
+        return response.build();
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorEnvelope> invalid(ConstraintViolationException failure) {
+        List<ConstraintViolation<?>> violations = failure.getConstraintViolations().stream()
+                .sorted(Comparator.comparing(violation -> violation.getPropertyPath().toString()))
+                .toList();
+        boolean oversize = violations.stream().anyMatch(ErrorMappers::isOversize);
+        int status = oversize ? 413 : 400;
+        String title = oversize ? "Payload Too Large" : "Invalid request";
+        List<ErrorEnvelope.Item> items = violations.stream()
+                .map(violation -> new ErrorEnvelope.Item(status, title, describe(violation)))
+                .distinct()
+                .toList();
+        return envelope(new ErrorEnvelope(items.isEmpty()
+                ? List.of(new ErrorEnvelope.Item(status, title, "Invalid request body")) : items), status);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorEnvelope> unreadableJson(JacksonException failure) {
+        return badRequest(describe(failure));
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorEnvelope> unsupportedType(NotSupportedException failure) {
+        return envelope(ErrorEnvelope.of(415, "Unsupported Content Type", ACCEPTED_TYPES), 415);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorEnvelope> notFound(NotFoundException failure, UriInfo uri) {
+        return envelope(ErrorEnvelope.of(404, "URL not found", "No endpoint at " + shortPath(uri)), 404);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorEnvelope> notAllowed(NotAllowedException failure, UriInfo uri) {
+        String allowed = String.join(", ", failure.getResponse().getAllowedMethods());
+        return RestResponse.ResponseBuilder
+                .<ErrorEnvelope>create(405)
+                .entity(ErrorEnvelope.of(405, "Method Not Allowed",
+                        "Method not allowed on " + shortPath(uri) + "; allowed: " + allowed))
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .header(HttpHeaders.ALLOW, allowed)
+                .build();
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorEnvelope> rejected(WebApplicationException failure) {
+        if (failure.getCause() instanceof JacksonException unreadable) {
+            return unreadableJson(unreadable);
+        }
+        Response response = failure.getResponse();
+        int status = response == null ? 400 : response.getStatus();
+        if (status >= 500) {
+            return unexpected(failure);
+        }
+        Response.StatusType type = Response.Status.fromStatusCode(status);
+        String title = type == null ? "Invalid request" : type.getReasonPhrase();
+        return envelope(ErrorEnvelope.of(status, title, title), status);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorEnvelope> unexpected(Throwable failure) {
+        LOG.errorf("Unexpected failure answered with 500: %s", failure.getClass().getName());
+        LOG.debug("Unexpected failure", failure);
+        return envelope(ErrorEnvelope.of(500, "Internal Server Error",
+                "The gateway failed to answer this request; it has been logged."), 500);
+    }
+
+    private static boolean isOversize(ConstraintViolation<?> violation) {
+        var constraint = violation.getConstraintDescriptor();
+        return constraint.getAnnotation() instanceof MaxUtf8Bytes || constraint.getPayload().contains(Oversize.class);
+    }
+
+    private static RestResponse<ErrorEnvelope> badRequest(String detail) {
+        return envelope(ErrorEnvelope.of(400, "Invalid request", detail), 400);
+    }
+
+    private static RestResponse<ErrorEnvelope> envelope(ErrorEnvelope body, int status) {
+        return RestResponse.ResponseBuilder.<ErrorEnvelope>create(status).entity(body).type(MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    private static String describe(ConstraintViolation<?> violation) {
+        String where = propertyName(violation.getPropertyPath());
+        return where.isEmpty() ? violation.getMessage() : where + ": " + violation.getMessage();
+    }
+
+    /** "normalize.body.terms[3].<list element>" becomes "terms[3]"; a path parameter keeps its name. */
+    private static String propertyName(Path path) {
+        List<Path.Node> nodes = StreamSupport.stream(path.spliterator(), false)
+                .filter(node -> node.getKind() != ElementKind.METHOD && node.getKind() != ElementKind.CONTAINER_ELEMENT)
+                .toList();
+        StringBuilder name = new StringBuilder();
+        for (int i = 0; i < nodes.size(); i++) {
+            Path.Node node = nodes.get(i);
+            boolean bodyParameter = node.getKind() == ElementKind.PARAMETER && i + 1 < nodes.size();
+            if (bodyParameter) {
+                continue;
+            }
+            if (name.length() > 0) {
+                name.append('.');
+            }
+            name.append(node.getName());
+            if (node.getIndex() != null) {
+                name.append('[').append(node.getIndex()).append(']');
+            }
+        }
+        if (name.length() == 0 || "body".contentEquals(name)) {
+            return "";
+        }
+        return name.toString();
+    }
+
+    private static String describe(JacksonException failure) {
+        if (failure instanceof UnrecognizedPropertyException unknown) {
+            return "Unknown key '" + clip(unknown.getPropertyName()) + "' in the request body; allowed keys: "
+                    + String.join(", ", unknown.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList());
+        }
+        if (failure instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+            String field = mismatch.getPath().stream()
+                    .map(reference -> reference.getFieldName() != null ? reference.getFieldName()
+                            : "[" + reference.getIndex() + "]")
+                    .reduce((left, right) -> right.startsWith("[") ? left + right : left + "." + right)
+                    .orElse("body");
+            return "Invalid value for '" + clip(field) + "' in the request body: expected "
+                    + expected(mismatch.getTargetType());
+        }
+        if (failure instanceof JsonParseException || failure instanceof MismatchedInputException) {
+            return "The request body is not valid JSON";
+        }
+        return "The request body could not be read as JSON";
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return "another type";
+        }
+        if (Number.class.isAssignableFrom(type) || type == double.class || type == int.class) {
+            return "a number";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (List.class.isAssignableFrom(type)) {
+            return "an array";
+        }
+        return "an object";
+    }
+
+    private static String shortPath(UriInfo uri) {
+        return clip(uri.getPath());
+    }
+
+    private static String clip(String value) {
+        if (value == null) {
+            return "";
+        }
+        return value.length() <= 80 ? value : value.substring(0, 80) + "…";
+    }
+}

@@ -1,0 +1,108 @@
+package io.titlesgateway.api;
+
+import java.util.List;
+
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import io.smallrye.mutiny.Uni;
+import io.titlesgateway.titles.BulkQuery;
+import io.titlesgateway.titles.NormalizeQuery;
+import io.titlesgateway.titles.TitleFields;
+import io.titlesgateway.titles.TitlesService;
+
+/**
+ * The normalization half of the surface. Each endpoint takes JSON (options in the body) or
+ * text/plain (options in the query string); as upstream, query options are ignored for JSON.
+ */
+@Path("/titles/versions/{version}/normalize")
+@Produces(MediaType.APPLICATION_JSON)
+public class NormalizeResource {
+
+    @Inject
+    TitlesService titles;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<RestResponse<DataEnvelope<NormalizationView>>> normalize(
+            @RestPath @Pattern(regexp = InputLimits.VERSION_PATTERN, message = InputLimits.VERSION_MESSAGE) String version,
+            @NotNull(message = "a JSON body with a term is required") @Valid NormalizeRequest body) {
+        return normalize(version, body.toQuery());
+    }
+
+    @POST
+    @Consumes(MediaType.TEXT_PLAIN)
+    public Uni<RestResponse<DataEnvelope<NormalizationView>>> normalizeText(
+            @RestPath @Pattern(regexp = InputLimits.VERSION_PATTERN, message = InputLimits.VERSION_MESSAGE) String version,
+            @RestQuery String confidenceThreshold, @RestQuery String fields, String body) {
+        return normalize(version, new NormalizeQuery(PlainTextTerms.single(body), TitleFields.selectFromQuery(fields),
+                QueryOptions.confidenceThreshold(confidenceThreshold), NormalizeQuery.DEFAULT_INSPECT_LIMIT));
+    }
+
+    @POST
+    @Path("/inspect")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<RestResponse<DataEnvelope<List<NormalizationView>>>> inspect(
+            @RestPath @Pattern(regexp = InputLimits.VERSION_PATTERN, message = InputLimits.VERSION_MESSAGE) String version,
+            @NotNull(message = "a JSON body with a term is required") @Valid InspectRequest body) {
+        return inspect(version, body.toQuery());
+    }
+
+    @POST
+    @Path("/inspect")
+    @Consumes(MediaType.TEXT_PLAIN)
+    public Uni<RestResponse<DataEnvelope<List<NormalizationView>>>> inspectText(
+            @RestPath @Pattern(regexp = InputLimits.VERSION_PATTERN, message = InputLimits.VERSION_MESSAGE) String version,
+            @RestQuery String confidenceThreshold, @RestQuery String fields, @RestQuery String limit, String body) {
+        Integer candidates = QueryOptions.wholeNumber("limit", limit, 0, InputLimits.MAX_INSPECT_LIMIT);
+        return inspect(version, new NormalizeQuery(PlainTextTerms.single(body), TitleFields.selectFromQuery(fields),
+                QueryOptions.confidenceThreshold(confidenceThreshold),
+                candidates == null ? NormalizeQuery.DEFAULT_INSPECT_LIMIT : candidates));
+    }
+
+    @POST
+    @Path("/bulk")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<RestResponse<DataEnvelope<List<BulkItemView>>>> bulk(
+            @RestPath @Pattern(regexp = InputLimits.VERSION_PATTERN, message = InputLimits.VERSION_MESSAGE) String version,
+            @NotNull(message = "a JSON body with terms is required") @Valid BulkRequest body) {
+        return bulk(version, body.toQuery());
+    }
+
+    @POST
+    @Path("/bulk")
+    @Consumes(MediaType.TEXT_PLAIN)
+    public Uni<RestResponse<DataEnvelope<List<BulkItemView>>>> bulkText(
+            @RestPath @Pattern(regexp = InputLimits.VERSION_PATTERN, message = InputLimits.VERSION_MESSAGE) String version,
+            @RestQuery String confidenceThreshold, @RestQuery String fields, String body) {
+        return bulk(version, new BulkQuery(PlainTextTerms.lines(body), TitleFields.selectFromQuery(fields),
+                QueryOptions.confidenceThreshold(confidenceThreshold)));
+    }
+
+    private Uni<RestResponse<DataEnvelope<NormalizationView>>> normalize(String version, NormalizeQuery query) {
+        return titles.normalize(version, query)
+                .map(answer -> Responses.ok(answer, result -> NormalizationView.of(result, query.fields())));
+    }
+
+    private Uni<RestResponse<DataEnvelope<List<NormalizationView>>>> inspect(String version, NormalizeQuery query) {
+        return titles.inspect(version, query).map(answer -> Responses.ok(answer,
+                results -> results.stream().map(result -> NormalizationView.of(result, query.fields())).toList()));
+    }
+
+    private Uni<RestResponse<DataEnvelope<List<BulkItemView>>>> bulk(String version, BulkQuery query) {
+        return titles.bulk(version, query).map(answer -> Responses.ok(answer,
+                results -> results.stream().map(result -> BulkItemView.of(result, query.fields())).toList()));
+    }
+
+}

@@ -1,0 +1,37 @@
+package io.titlesgateway.api;
+
+import java.util.function.Function;
+
+import jakarta.ws.rs.core.MediaType;
+
+import org.jboss.resteasy.reactive.RestResponse;
+
+import io.titlesgateway.titles.Answer;
+
+/** Builds data responses: the envelope plus the provenance and quota headers every data answer carries. */
+final class Responses {
+
+    static final String SOURCE_HEADER = "X-Titles-Source";
+    static final String CACHE_HEADER = "X-Cache";
+
+    private Responses() {
+    }
+
+    static <T> RestResponse<DataEnvelope<T>> ok(Answer<T> answer) {
+        return ok(answer, Function.identity());
+    }
+
+    static <T, V> RestResponse<DataEnvelope<V>> ok(Answer<T> answer, Function<T, V> view) {
+        var response = RestResponse.ResponseBuilder
+                .ok(new DataEnvelope<>(view.apply(answer.data())), MediaType.APPLICATION_JSON_TYPE)
+                .header(SOURCE_HEADER, answer.source().headerValue())
+                .header(CACHE_HEADER, answer.cache().name());
+        if (answer.quota().remaining() != null) {
+            response.header("RateLimit-Remaining", answer.quota().remaining());
+        }
+        if (answer.quota().reset() != null) {
+            response.header("RateLimit-Reset", answer.quota().reset());
+        }
+        return response.build();
+    }
+}

@@ -1,0 +1,110 @@
+package io.titlesgateway.api;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import io.smallrye.mutiny.Uni;
+import io.titlesgateway.titles.ServiceMeta;
+import io.titlesgateway.titles.ServiceStatus;
+import io.titlesgateway.titles.TitleFields;
+import io.titlesgateway.titles.TitleSearch;
+import io.titlesgateway.titles.TitlesException;
+import io.titlesgateway.titles.TitlesService;
+import io.titlesgateway.titles.VersionChanges;
+import io.titlesgateway.titles.VersionInfo;
+
+/** The taxonomy half of the Lightcast Titles surface: status, versions, listing, search and lookup. */
+@Path("/titles")
+@Produces(MediaType.APPLICATION_JSON)
+public class TitlesResource {
+
+    @Inject
+    TitlesService titles;
+
+    @GET
+    @Path("/status")
+    public Uni<RestResponse<DataEnvelope<ServiceStatus>>> status() {
+        return titles.status().map(Responses::ok);
+    }
+
+    @GET
+    @Path("/meta")
+    public Uni<RestResponse<DataEnvelope<ServiceMeta>>> meta() {
+        return titles.meta().map(Responses::ok);
+    }
+
+    @GET
+    @Path("/versions")
+    public Uni<RestResponse<DataEnvelope<List<String>>>> versions() {
+        return titles.versions().map(Responses::ok);
+    }
+
+    @GET
+    @Path("/versions/{version}")
+    public Uni<RestResponse<DataEnvelope<VersionInfo>>> version(
+            @RestPath @Pattern(regexp = InputLimits.VERSION_PATTERN, message = InputLimits.VERSION_MESSAGE) String version) {
+        return titles.version(version).map(Responses::ok);
+    }
+
+    @GET
+    @Path("/versions/{version}/changes")
+    public Uni<RestResponse<DataEnvelope<VersionChanges>>> changes(
+            @RestPath @Pattern(regexp = InputLimits.VERSION_PATTERN, message = InputLimits.VERSION_MESSAGE) String version) {
+        return titles.changes(version).map(Responses::ok);
+    }
+
+    @GET
+    @Path("/versions/{version}/titles")
+    public Uni<RestResponse<DataEnvelope<List<Map<String, Object>>>>> search(
+            @RestPath @Pattern(regexp = InputLimits.VERSION_PATTERN, message = InputLimits.VERSION_MESSAGE) String version,
+            @RestQuery @MaxUtf8Bytes(InputLimits.MAX_TERM_BYTES) String q,
+            @RestQuery String limit,
+            @RestQuery String page,
+            @RestQuery String fields) {
+        List<String> selection = TitleFields.selectFromQuery(fields);
+        TitleSearch search = new TitleSearch(q,
+                QueryOptions.wholeNumber("limit", limit, 1, InputLimits.MAX_LIMIT),
+                QueryOptions.wholeNumber("page", page, 1, InputLimits.MAX_PAGE),
+                selection);
+        return titles.search(version, search).map(answer -> Responses.ok(answer, found -> TitleView.of(found, selection)));
+    }
+
+    @POST
+    @Path("/versions/{version}/titles")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<RestResponse<DataEnvelope<List<Map<String, Object>>>>> titlesById(
+            @RestPath @Pattern(regexp = InputLimits.VERSION_PATTERN, message = InputLimits.VERSION_MESSAGE) String version,
+            @NotNull(message = "a JSON body with ids is required") @Valid TitlesByIdRequest body) {
+        List<String> selection = TitleFields.select(body.fields());
+        return titles.titlesById(version, body.ids(), selection)
+                .map(answer -> Responses.ok(answer, found -> TitleView.of(found, selection)));
+    }
+
+    @GET
+    @Path("/versions/{version}/titles/{titleId}")
+    public Uni<RestResponse<DataEnvelope<Map<String, Object>>>> title(
+            @RestPath @Pattern(regexp = InputLimits.VERSION_PATTERN, message = InputLimits.VERSION_MESSAGE) String version,
+            @RestPath @Pattern(regexp = InputLimits.TITLE_ID_PATTERN, message = InputLimits.TITLE_ID_MESSAGE) String titleId) {
+        return titles.title(version, titleId).map(answer -> {
+            if (answer.data() == null) {
+                throw TitlesException.notFound("Unrecognized title id: " + titleId);
+            }
+            return Responses.ok(answer, TitleView::detail);
+        });
+    }
+}

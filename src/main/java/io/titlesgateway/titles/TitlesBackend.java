@@ -1,0 +1,35 @@
+package io.titlesgateway.titles;
+
+import java.util.List;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * What answers the Titles surface: Lightcast itself, or the embedded catalog. Every method is lazy
+ * (nothing happens before subscription) and never blocks the calling thread. Failures meant for the
+ * caller arrive as {@link TitlesException}.
+ */
+public interface TitlesBackend {
+
+    Uni<Answer<ServiceStatus>> status();
+
+    Uni<Answer<ServiceMeta>> meta();
+
+    Uni<Answer<List<String>>> versions();
+
+    Uni<Answer<VersionInfo>> version(String version);
+
+    Uni<Answer<VersionChanges>> changes(String version);
+
+    Uni<Answer<List<Title>>> search(String version, TitleSearch search);
+
+    Uni<Answer<List<Title>>> titlesById(String version, List<String> ids, List<String> fields);
+
+    Uni<Answer<Title>> title(String version, String id);
+
+    Uni<Answer<Normalization>> normalize(String version, NormalizeQuery query);
+
+    Uni<Answer<List<Normalization>>> inspect(String version, NormalizeQuery query);
+
+    Uni<Answer<List<BulkNormalization>>> bulk(String version, BulkQuery query);
+}

@@ -1,0 +1,256 @@
+package io.titlesgateway.api;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.titlesgateway.emulator.InjectEmulator;
+import io.titlesgateway.emulator.LightcastEmulator;
+import io.titlesgateway.emulator.LightcastEmulatorResource;
+import io.titlesgateway.emulator.ReceivedRequest;
+
+/** Every endpoint of the drop-in surface, in each content type, against the emulated Lightcast. */
+@QuarkusTest
+@WithTestResource(LightcastEmulatorResource.class)
+class SurfaceTest {
+
+    private static final String DATA_SCIENTIST = LightcastEmulator.idOf("Data Scientist");
+
+    @InjectEmulator
+    LightcastEmulator emulator;
+
+    @BeforeEach
+    void resetEmulator() {
+        emulator.reset();
+        emulator.ratePerSecond(1000);
+    }
+
+    private ReceivedRequest onlyCall() {
+        assertThat(emulator.apiCalls()).hasSize(1);
+        ReceivedRequest call = emulator.apiCalls().get(0);
+        assertThat(call.bearer()).as("the gateway sends its own token").startsWith("emu.");
+        return call;
+    }
+
+    @Test
+    void statusIsRelayedWithProvenanceHeaders() {
+        given().when().get("/titles/status")
+                .then().statusCode(200)
+                .header("X-Titles-Source", "lightcast")
+                .header("X-Cache", "MISS")
+                .body("data.healthy", equalTo(true))
+                .body("data.message", equalTo("Service is healthy"));
+        assertThat(onlyCall().path()).isEqualTo("/titles/status");
+    }
+
+    @Test
+    void metaNamesTheLatestVersion() {
+        given().when().get("/titles/meta")
+                .then().statusCode(200)
+                .body("data.latestVersion", equalTo("5.47"))
+                .body("data.attribution.title", equalTo("Lightcast Titles"));
+        assertThat(onlyCall().path()).isEqualTo("/titles/meta");
+    }
+
+    @Test
+    void versionsAreListedNewestFirst() {
+        given().when().get("/titles/versions")
+                .then().statusCode(200)
+                .body("data", contains("5.47", "5.46", "5.45"));
+        onlyCall();
+    }
+
+    @Test
+    void versionMetadataKeepsItsOptionalMappingVersions() {
+        given().when().get("/titles/versions/latest")
+                .then().statusCode(200)
+                .body("data.version", equalTo("5.47"))
+                .body("data.fields", hasSize(7))
+                .body("data.mappingVersions.soc", contains("soc_emsi_2019"))
+                .body("data.titleCount", equalTo(45));
+        assertThat(onlyCall().path()).isEqualTo("/titles/versions/latest");
+    }
+
+    @Test
+    void versionMetadataOmitsMappingVersionsWhenUpstreamDoes() {
+        emulator.permissions(true, true, false);
+        given().when().get("/titles/versions/5.46")
+                .then().statusCode(200)
+                .body("data", not(hasKey("mappingVersions")))
+                .body("data.fields", not(org.hamcrest.Matchers.hasItem("mapping")));
+    }
+
+    @Test
+    void changesAreRelayed() {
+        given().when().get("/titles/versions/5.47/changes")
+                .then().statusCode(200)
+                .body("data.additions[0].title", equalTo("Line Cook"))
+                .body("data.removals", hasSize(0));
+        assertThat(onlyCall().path()).isEqualTo("/titles/versions/5.47/changes");
+    }
+
+    @Test
+    void searchPassesQueryLimitPageAndFields() {
+        given().queryParam("q", "data sci").queryParam("limit", 2).queryParam("page", 1)
+                .queryParam("fields", "id,name,pluralName")
+                .when().get("/titles/versions/latest/titles")
+                .then().statusCode(200)
+                .body("data", hasSize(2))
+                .body("data[0].id", equalTo(DATA_SCIENTIST))
+                .body("data[0].pluralName", equalTo("Data Scientists"))
+                .body("data[0]", not(hasKey("isSupervisor")));
+        ReceivedRequest call = onlyCall();
+        assertThat(call.query()).contains("q=data+sci").contains("limit=2").contains("page=1")
+                .contains("fields=id%2Cname%2CpluralName");
+    }
+
+    @Test
+    void listingWithoutFieldsShowsIdAndName() {
+        given().when().get("/titles/versions/5.47/titles?limit=3")
+                .then().statusCode(200)
+                .body("data", hasSize(3))
+                .body("data", everyItem(hasKey("id")))
+                .body("data", everyItem(not(hasKey("pluralName"))));
+    }
+
+    @Test
+    void titlesAreFetchedById() {
+        given().contentType(ContentType.JSON)
+                .body("{\"ids\":[\"" + DATA_SCIENTIST + "\"],\"fields\":[\"name\",\"isSupervisor\",\"mapping\"]}")
+                .when().post("/titles/versions/latest/titles")
+                .then().statusCode(200)
+                .body("data", hasSize(1))
+                .body("data[0].name", equalTo("Data Scientist"))
+                .body("data[0].isSupervisor", equalTo(false))
+                .body("data[0].mapping.socs[0].id", equalTo("15-2051"))
+                .body("data[0]", not(hasKey("id")));
+        assertThat(onlyCall().body()).contains("\"ids\":[\"" + DATA_SCIENTIST + "\"]");
+    }
+
+    @Test
+    void oneTitleIsFetchedWithItsDetail() {
+        given().when().get("/titles/versions/latest/titles/" + DATA_SCIENTIST)
+                .then().statusCode(200)
+                .body("data.id", equalTo(DATA_SCIENTIST))
+                .body("data.pluralName", equalTo("Data Scientists"))
+                .body("data", hasKey("removedVersion"))
+                .body("data.addedVersion", equalTo("5.45"))
+                .body("data.mapping.skills[0].name", equalTo("Data Science"));
+        assertThat(onlyCall().path()).isEqualTo("/titles/versions/latest/titles/" + DATA_SCIENTIST);
+    }
+
+    @Test
+    void unknownTitleIsA404FromUpstream() {
+        given().when().get("/titles/versions/latest/titles/ET0000000000000000")
+                .then().statusCode(404)
+                .body("errors[0].status", equalTo(404))
+                .body("errors[0].detail", equalTo("Unrecognized title id: ET0000000000000000"));
+        onlyCall();
+    }
+
+    @Test
+    void normalizeTakesJson() {
+        given().contentType(ContentType.JSON).body("{\"term\":\"sr data scientist\",\"fields\":[\"id\",\"name\",\"levelBand\"]}")
+                .when().post("/titles/versions/latest/normalize")
+                .then().statusCode(200)
+                .header("RateLimit-Remaining", notNullValue())
+                .header("RateLimit-Reset", "86400")
+                .body("data.title.id", equalTo(DATA_SCIENTIST))
+                .body("data.title.levelBand", equalTo("Professional"))
+                .body("data.confidence", equalTo(1.0f))
+                .body("data.jobLevels", contains("Senior"));
+        assertThat(onlyCall().contentType()).startsWith("application/json");
+    }
+
+    @Test
+    void normalizeTakesPlainTextWithQueryOptions() {
+        given().contentType(ContentType.TEXT).body("software engineer\n")
+                .queryParam("fields", "name,pluralName").queryParam("confidenceThreshold", "0.9")
+                .when().post("/titles/versions/5.47/normalize")
+                .then().statusCode(200)
+                .body("data.title.name", equalTo("Software Engineer"))
+                .body("data.title.pluralName", equalTo("Software Engineers"))
+                .body("data.title", not(hasKey("id")));
+        assertThat(onlyCall().body()).contains("\"term\":\"software engineer\"").contains("\"confidenceThreshold\":0.9");
+    }
+
+    @Test
+    void normalizeIgnoresQueryOptionsForJsonBodies() {
+        given().contentType(ContentType.JSON).body("{\"term\":\"cashier\"}")
+                .queryParam("fields", "pluralName").queryParam("confidenceThreshold", "abc")
+                .when().post("/titles/versions/5.47/normalize")
+                .then().statusCode(200)
+                .body("data.title.name", equalTo("Cashier"))
+                .body("data.title", not(hasKey("pluralName")));
+    }
+
+    @Test
+    void inspectReturnsRankedCandidatesInBothContentTypes() {
+        given().contentType(ContentType.JSON).body("{\"term\":\"data scientist\",\"limit\":2,\"confidenceThreshold\":0.1}")
+                .when().post("/titles/versions/latest/normalize/inspect")
+                .then().statusCode(200)
+                .body("data", hasSize(2))
+                .body("data[0].title.name", equalTo("Data Scientist"))
+                .body("data[0].confidence", equalTo(1.0f));
+        given().contentType(ContentType.TEXT).body("registered nurse").queryParam("limit", "1")
+                .when().post("/titles/versions/latest/normalize/inspect")
+                .then().statusCode(200)
+                .body("data", hasSize(1))
+                .body("data[0].title.name", equalTo("Registered Nurse"));
+        assertThat(emulator.apiCalls("/normalize/inspect")).hasSize(2);
+    }
+
+    @Test
+    void bulkTakesJsonAndEchoesEveryTerm() {
+        given().contentType(ContentType.JSON).body("{\"terms\":[\"data scientist\",\"software engineer\",\"zzzz\"]}")
+                .when().post("/titles/versions/latest/normalize/bulk")
+                .then().statusCode(200)
+                .body("data", hasSize(3))
+                .body("data.term", contains("data scientist", "software engineer", "zzzz"))
+                .body("data[1].title.name", equalTo("Software Engineer"))
+                .body("data[2].title", equalTo(null));
+        onlyCall();
+    }
+
+    @Test
+    void bulkTakesPlainTextOneTermPerLine() {
+        given().contentType(ContentType.TEXT).body("electrician\n\nplumber\r\nline cook\n")
+                .when().post("/titles/versions/latest/normalize/bulk")
+                .then().statusCode(200)
+                .body("data.term", contains("electrician", "plumber", "line cook"))
+                .body("data.title.name", contains("Electrician", "Plumber", "Line Cook"));
+        assertThat(onlyCall().body()).contains("\"terms\":[\"electrician\",\"plumber\",\"line cook\"]");
+    }
+
+    @Test
+    void noMatchAboveTheThresholdIsRelayedAs404() {
+        given().contentType(ContentType.JSON).body("{\"term\":\"quantum blacksmith\"}")
+                .when().post("/titles/versions/latest/normalize")
+                .then().statusCode(404)
+                .body("errors[0].status", equalTo(404));
+        onlyCall();
+    }
+
+    @Test
+    void everyCallCarriesTheSameCachedToken() {
+        for (String path : List.of("/titles/status", "/titles/meta", "/titles/versions")) {
+            given().when().get(path).then().statusCode(200);
+        }
+        assertThat(emulator.apiCalls()).extracting(ReceivedRequest::bearer).hasSize(3).allMatch(token -> token != null)
+                .containsOnly(emulator.apiCalls().get(0).bearer());
+    }
+}
