@@ -71,6 +71,12 @@ public class ErrorMappers {
         return badRequest(describe(failure));
     }
 
+    /** Named apart from {@link #unreadableJson(JacksonException)} to win over Quarkus's own mapper of this type. */
+    @ServerExceptionMapper
+    public RestResponse<ErrorEnvelope> mismatchedJson(MismatchedInputException failure) {
+        return badRequest(describe(failure));
+    }
+
     @ServerExceptionMapper
     public RestResponse<ErrorEnvelope> unsupportedType(NotSupportedException failure) {
         return envelope(ErrorEnvelope.of(415, "Unsupported Content Type", ACCEPTED_TYPES), 415);
@@ -137,7 +143,7 @@ public class ErrorMappers {
     /** "normalize.body.terms[3].<list element>" becomes "terms[3]"; a path parameter keeps its name. */
     private static String propertyName(Path path) {
         List<Path.Node> nodes = StreamSupport.stream(path.spliterator(), false)
-                .filter(node -> node.getKind() != ElementKind.METHOD && node.getKind() != ElementKind.CONTAINER_ELEMENT)
+                .filter(node -> node.getKind() != ElementKind.METHOD)
                 .toList();
         StringBuilder name = new StringBuilder();
         for (int i = 0; i < nodes.size(); i++) {
@@ -146,10 +152,12 @@ public class ErrorMappers {
             if (bodyParameter) {
                 continue;
             }
-            if (name.length() > 0) {
-                name.append('.');
+            if (node.getKind() != ElementKind.CONTAINER_ELEMENT) {
+                if (name.length() > 0) {
+                    name.append('.');
+                }
+                name.append(node.getName());
             }
-            name.append(node.getName());
             if (node.getIndex() != null) {
                 name.append('[').append(node.getIndex()).append(']');
             }

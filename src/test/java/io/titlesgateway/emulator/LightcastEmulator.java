@@ -63,7 +63,8 @@ public final class LightcastEmulator implements AutoCloseable {
     private final AtomicInteger tokenCounter = new AtomicInteger();
 
     private final String clientId;
-    private final String clientSecret;
+    private final String issuedSecret;
+    private volatile String clientSecret;
     private volatile Set<String> grantedScopes = Set.of("emsi_open", "lightcast_open_free");
     private volatile long expiresInSeconds = 3600;
     private volatile int ratePerSecond = 5;
@@ -79,6 +80,7 @@ public final class LightcastEmulator implements AutoCloseable {
 
     private LightcastEmulator(int port, String clientId, String clientSecret) throws IOException {
         this.clientId = clientId;
+        this.issuedSecret = clientSecret;
         this.clientSecret = clientSecret;
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 256);
         this.workers = Executors.newFixedThreadPool(64, runnable -> {
@@ -136,8 +138,9 @@ public final class LightcastEmulator implements AutoCloseable {
         return clientId;
     }
 
+    /** The secret the gateway was configured with (rotating does not change it). */
     public String clientSecret() {
-        return clientSecret;
+        return issuedSecret;
     }
 
     // ---- behaviour knobs --------------------------------------------------------------------
@@ -146,6 +149,7 @@ public final class LightcastEmulator implements AutoCloseable {
     public void reset() {
         received.clear();
         callsPerToken.clear();
+        clientSecret = issuedSecret;
         grantedScopes = Set.of("emsi_open", "lightcast_open_free");
         expiresInSeconds = 3600;
         ratePerSecond = 5;
@@ -157,6 +161,15 @@ public final class LightcastEmulator implements AutoCloseable {
         tokenEndpointDown = false;
         failuresToInject.set(0);
         resetsToInject.set(0);
+    }
+
+    /** From now on only {@code newSecret} is accepted, as after a rotation the gateway missed. */
+    public void rotateSecret(String newSecret) {
+        clientSecret = newSecret;
+    }
+
+    public void grantedScopes(Set<String> scopes) {
+        grantedScopes = Set.copyOf(scopes);
     }
 
     public void tokenLifetime(Duration lifetime) {

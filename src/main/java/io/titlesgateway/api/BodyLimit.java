@@ -1,0 +1,61 @@
+package io.titlesgateway.api;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Answers a body declared too large with 413 in the error envelope. The HTTP layer enforces the limit
+ * ({@code quarkus.http.limits.max-body-size}) too, but with an empty body; this route runs first for
+ * a declared Content-Length. A chunked body that grows past the limit is cut off by the HTTP layer
+ * itself: 413 with no body, connection closed.
+ */
+@ApplicationScoped
+public class BodyLimit {
+
+    private static final int BEFORE_EVERYTHING = Integer.MIN_VALUE + 100;
+
+    void install(@Observes Router router,
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize) {
+        long limit = maxBodySize.asLongValue();
+        String envelope = "{\"errors\":[{\"status\":413,\"title\":\"Payload Too Large\",\"detail\":"
+                + "\"Request size too large: bodies may be at most " + limit + " bytes\"}]}";
+        router.route().order(BEFORE_EVERYTHING).handler(context -> {
+            if (declaredLength(context) > limit) {
+                context.request().pause();
+                refuse(context, envelope);
+            } else {
+                context.next();
+            }
+        });
+    }
+
+    private static long declaredLength(RoutingContext context) {
+        String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(length.strip());
+        } catch (NumberFormatException unreadable) {
+            return -1;
+        }
+    }
+
+    private static void refuse(RoutingContext context, String envelope) {
+        if (context.response().ended() || context.response().headWritten()) {
+            return;
+        }
+        context.response()
+                .setStatusCode(413)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .end(envelope);
+    }
+}

@@ -1,0 +1,184 @@
+package io.titlesgateway.api;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import io.titlesgateway.emulator.InjectEmulator;
+import io.titlesgateway.emulator.LightcastEmulator;
+import io.titlesgateway.emulator.LightcastEmulatorResource;
+
+/** Bad input gets a clear 4xx in the error envelope, and the upstream never hears of it. */
+@QuarkusTest
+@WithTestResource(LightcastEmulatorResource.class)
+class BadInputTest {
+
+    private static final String V = "/titles/versions/latest";
+    private static final String JSON = "application/json";
+    private static final String TEXT = "text/plain; charset=utf-8";
+    /** 600 characters but 1,200 bytes in UTF-8: over the 1 kB limit only when counted as upstream counts. */
+    private static final String OVER_1KB_IN_BYTES = "é".repeat(600);
+
+    @InjectEmulator
+    LightcastEmulator emulator;
+
+    record Case(String name, String method, String path, String contentType, String body, int status, String detail) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Case> badRequests() {
+        return Stream.of(
+                new Case("blank term", "POST", V + "/normalize", JSON, "{\"term\":\"   \"}", 400, "term: must not be blank"),
+                new Case("missing term", "POST", V + "/normalize", JSON, "{}", 400, "term: must not be blank"),
+                new Case("missing JSON body", "POST", V + "/normalize", JSON, "", 400, "JSON body with a term is required"),
+                new Case("term over 1 kB in UTF-8 bytes", "POST", V + "/normalize", JSON,
+                        "{\"term\":\"" + OVER_1KB_IN_BYTES + "\"}", 413, "term: must be at most 1024 bytes in UTF-8"),
+                new Case("plain-text term over 1 kB", "POST", V + "/normalize", TEXT, OVER_1KB_IN_BYTES, 413, "at most 1024 bytes"),
+                new Case("blank plain-text body", "POST", V + "/normalize", TEXT, " \n ", 400, "it is empty"),
+                new Case("inspect term over 1 kB", "POST", V + "/normalize/inspect", JSON,
+                        "{\"term\":\"" + OVER_1KB_IN_BYTES + "\"}", 413, "1024 bytes"),
+                new Case("more than 500 bulk terms", "POST", V + "/normalize/bulk", JSON, bulkOf(501), 413,
+                        "terms: must hold at most 500 terms"),
+                new Case("more than 500 plain-text bulk lines", "POST", V + "/normalize/bulk", TEXT,
+                        "cook\n".repeat(501), 413, "at most 500 terms"),
+                new Case("empty bulk terms", "POST", V + "/normalize/bulk", JSON, "{\"terms\":[]}", 400, "at least one term"),
+                new Case("blank bulk term", "POST", V + "/normalize/bulk", JSON, "{\"terms\":[\"cook\",\" \"]}", 400,
+                        "terms[1]: must not be blank"),
+                new Case("bulk term over 1 kB", "POST", V + "/normalize/bulk", JSON,
+                        "{\"terms\":[\"cook\",\"" + OVER_1KB_IN_BYTES + "\"]}", 413, "terms[1]"),
+                new Case("empty plain-text bulk", "POST", V + "/normalize/bulk", TEXT, "\n\n", 400, "at least one raw title"),
+                new Case("empty ids", "POST", V + "/titles", JSON, "{\"ids\":[]}", 400, "ids: must hold at least one id"),
+                new Case("missing ids", "POST", V + "/titles", JSON, "{\"fields\":[\"id\"]}", 400, "ids: must not be null"),
+                new Case("id outside the alphabet", "POST", V + "/titles", JSON, "{\"ids\":[\"../meta\"]}", 400, "ids[0]"),
+                new Case("threshold above 1", "POST", V + "/normalize", JSON,
+                        "{\"term\":\"cook\",\"confidenceThreshold\":1.5}", 400, "confidenceThreshold"),
+                new Case("negative plain-text threshold", "POST", V + "/normalize?confidenceThreshold=-0.1", TEXT, "cook", 400,
+                        "confidenceThreshold must be a number from 0 to 1"),
+                new Case("non-numeric plain-text threshold", "POST", V + "/normalize?confidenceThreshold=abc", TEXT, "cook",
+                        400, "confidenceThreshold must be a number from 0 to 1"),
+                new Case("NaN threshold", "POST", V + "/normalize/bulk?confidenceThreshold=NaN", TEXT, "cook", 400,
+                        "confidenceThreshold"),
+                new Case("inspect limit above 100", "POST", V + "/normalize/inspect", JSON, "{\"term\":\"cook\",\"limit\":101}",
+                        400, "limit: must be less than or equal to 100"),
+                new Case("negative plain-text inspect limit", "POST", V + "/normalize/inspect?limit=-1", TEXT, "cook", 400,
+                        "limit must be a whole number from 0 to 100"),
+                new Case("unknown JSON key", "POST", V + "/normalize", JSON, "{\"term\":\"cook\",\"threshold\":0.2}", 400,
+                        "Unknown key 'threshold'"),
+                new Case("unknown key in bulk", "POST", V + "/normalize/bulk", JSON, "{\"terms\":[\"cook\"],\"limit\":3}", 400,
+                        "Unknown key 'limit'"),
+                new Case("malformed JSON", "POST", V + "/normalize", JSON, "{\"term\": \"cook\"", 400, "not valid JSON"),
+                new Case("JSON array instead of object", "POST", V + "/normalize", JSON, "[\"cook\"]", 400, "JSON"),
+                new Case("term of the wrong type", "POST", V + "/normalize", JSON, "{\"term\":{\"a\":1}}", 400,
+                        "Invalid value for 'term'"),
+                new Case("threshold of the wrong type", "POST", V + "/normalize", JSON,
+                        "{\"term\":\"cook\",\"confidenceThreshold\":\"high\"}", 400, "Invalid value for 'confidenceThreshold'"),
+                new Case("unknown field", "POST", V + "/normalize", JSON, "{\"term\":\"cook\",\"fields\":[\"salary\"]}", 400,
+                        "Unknown field 'salary'"),
+                new Case("empty fields", "POST", V + "/titles", JSON, "{\"ids\":[\"ET0000000000000000\"],\"fields\":[]}", 400,
+                        "fields must name at least one"),
+                new Case("unknown field in query", "GET", V + "/titles?fields=id,secret", null, null, 400, "Unknown field 'secret'"),
+                new Case("zero limit", "GET", V + "/titles?limit=0", null, null, 400, "limit must be a whole number from 1"),
+                new Case("non-numeric limit", "GET", V + "/titles?limit=ten", null, null, 400, "limit must be a whole number"),
+                new Case("zero page", "GET", V + "/titles?page=0", null, null, 400, "page must be a whole number"),
+                new Case("search text over 1 kB", "GET", V + "/titles?q=" + "%C3%A9".repeat(600), null, null, 413, "q: must be at most"),
+                new Case("XML body", "POST", V + "/normalize", "application/xml", "<term>cook</term>", 415,
+                        "Accepted Content-Type(s): application/json, text/plain"),
+                new Case("plain text where only JSON is taken", "POST", V + "/titles", TEXT, "ET0000000000000000", 415,
+                        "Accepted Content-Type(s)"),
+                new Case("version with a dot-dot", "GET", "/titles/versions/..%2F..%2Fmeta", null, null, 400, "version must be"),
+                new Case("version with a control character", "GET", "/titles/versions/5.47%00", null, null, 400, "version must be"),
+                new Case("overlong version", "GET", "/titles/versions/" + "1".repeat(40), null, null, 400, "version must be"),
+                new Case("version Lightcast cannot know", "GET", "/titles/versions/onet-30.0", null, null, 404,
+                        "Unrecognized version: onet-30.0"),
+                new Case("title id with an encoded slash", "GET", V + "/titles/ET00%2F..%2Fmeta", null, null, 400, "title id must be"),
+                new Case("title id with a space", "GET", V + "/titles/ET00%20X", null, null, 400, "title id must be"),
+                new Case("title id of the wrong shape", "GET", V + "/titles/mappings", null, null, 404, "Unrecognized title id"),
+                new Case("unknown path", "GET", "/titles/versions/latest/skills", null, null, 404, "No endpoint at"),
+                new Case("wrong method", "DELETE", "/titles/meta", null, null, 405, "Method not allowed"));
+    }
+
+    private static String bulkOf(int count) {
+        return "{\"terms\":[" + String.join(",", java.util.Collections.nCopies(count, "\"cook\"")) + "]}";
+    }
+
+    @BeforeEach
+    void resetEmulator() {
+        emulator.reset();
+    }
+
+    @AfterEach
+    void upstreamHeardNothing() {
+        assertThat(emulator.apiCalls()).as("calls that reached the upstream").isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badRequests")
+    void isRefusedInTheEnvelopeBeforeTheUpstream(Case bad) {
+        RequestSpecification request = given().urlEncodingEnabled(false);
+        if (bad.contentType() != null) {
+            request = request.contentType(bad.contentType()).body(bad.body());
+        }
+        Response response = request.when().request(bad.method(), bad.path());
+        response.then()
+                .statusCode(bad.status())
+                .contentType(containsString("application/json"))
+                .body("errors[0].status", equalTo(bad.status()))
+                .body("errors[0].title", not(equalTo(null)))
+                .body("errors[0].detail", containsString(bad.detail()))
+                .body(not(containsString("at io.")))
+                .body(not(containsString("Exception")));
+    }
+
+    @Test
+    void oversizedBodyIsRefusedWith413() {
+        String twoMegabytes = "{\"terms\":[\"" + "a".repeat(2 * 1024 * 1024) + "\"]}";
+        given().contentType(JSON).body(twoMegabytes)
+                .when().post(V + "/normalize/bulk")
+                .then().statusCode(413)
+                .body("errors[0].status", equalTo(413));
+    }
+
+    @Test
+    void oversizedChunkedBodyIsRefusedWith413() throws Exception {
+        byte[] twoMegabytes = ("{\"terms\":[\"" + "a".repeat(2 * 1024 * 1024) + "\"]}").getBytes(StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port + V + "/normalize/bulk"))
+                .header("Content-Type", JSON)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(twoMegabytes)))
+                .timeout(Duration.ofSeconds(10))
+                .build();
+        HttpResponse<String> response;
+        try {
+            response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException closedMidUpload) {
+            // the gateway may close the connection before the client has finished sending: refused all the same
+            return;
+        }
+        assertThat(response.statusCode()).as("the HTTP layer cuts a chunked body off at the limit").isEqualTo(413);
+    }
+}

@@ -1,0 +1,176 @@
+package io.titlesgateway.lightcast;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.titlesgateway.emulator.InjectEmulator;
+import io.titlesgateway.emulator.LightcastEmulator;
+import io.titlesgateway.emulator.LightcastEmulatorResource;
+import io.titlesgateway.emulator.ReceivedRequest;
+import io.titlesgateway.support.Callers;
+
+/** Client-credentials tokens: fetched once, shared, refreshed ahead of expiry, replaced when revoked. */
+@QuarkusTest
+@WithTestResource(LightcastEmulatorResource.class)
+class TokenLifecycleTest {
+
+    @InjectEmulator
+    LightcastEmulator emulator;
+
+    /** Each test starts with the gateway holding a fresh, long-lived token and an empty record. */
+    @BeforeEach
+    void freshTokenAndEmptyRecord() {
+        emulator.reset();
+        emulator.revokeTokens();
+        given().get("/titles/status").then().statusCode(200);
+        emulator.reset();
+        emulator.ratePerSecond(1000);
+    }
+
+    /** Gives the gateway a token of the given lifetime, then clears the record. */
+    private void shortLivedToken(Duration lifetime) {
+        emulator.tokenLifetime(lifetime);
+        emulator.revokeTokens();
+        given().get("/titles/status").then().statusCode(200);
+        emulator.reset();
+        emulator.ratePerSecond(1000);
+    }
+
+    @Test
+    void revokedTokenIsReplacedAndTheCallRetriedOnce() {
+        emulator.revokeTokens();
+
+        given().get("/titles/meta").then().statusCode(200).body("data.latestVersion", equalTo("5.47"));
+
+        List<ReceivedRequest> calls = emulator.apiCalls();
+        assertThat(calls).extracting(ReceivedRequest::status).containsExactly(401, 200);
+        assertThat(calls.get(1).bearer()).isNotEqualTo(calls.get(0).bearer());
+        assertThat(emulator.tokenRequests()).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentCallsAfterExpiryShareOneNewToken() throws InterruptedException {
+        shortLivedToken(Duration.ofSeconds(5));
+        Thread.sleep(3_200); // inside the refresh window: 3 s of skew in the test profile
+
+        List<HttpResponse<String>> answers = Callers.get(20, "/titles/status");
+
+        assertThat(answers).extracting(HttpResponse::statusCode).containsOnly(200);
+        assertThat(emulator.tokenRequests()).as("token requests for 20 concurrent calls").isEqualTo(1);
+        assertThat(emulator.apiCalls()).as("the expired token is refreshed before use, never sent")
+                .extracting(ReceivedRequest::status).containsOnly(200).hasSize(20);
+        assertThat(emulator.apiCalls()).extracting(ReceivedRequest::bearer).containsOnly(emulator.apiCalls().get(0).bearer());
+    }
+
+    @Test
+    void tokenIsRefreshedAheadOfExpiryWithoutA401() throws InterruptedException {
+        shortLivedToken(Duration.ofSeconds(5));
+        given().get("/titles/status").then().statusCode(200);
+        String first = emulator.apiCalls().get(0).bearer();
+        emulator.reset();
+        emulator.ratePerSecond(1000);
+        Thread.sleep(3_200); // the token still has about 2 s to live, inside the 3 s refresh window
+
+        given().get("/titles/status").then().statusCode(200);
+
+        assertThat(emulator.tokenRequests()).isEqualTo(1);
+        assertThat(emulator.apiCalls()).singleElement().satisfies(call -> {
+            assertThat(call.status()).isEqualTo(200);
+            assertThat(call.bearer()).isNotEqualTo(first);
+        });
+    }
+
+    @Test
+    void manySequentialCallsUseOneToken() {
+        for (int i = 0; i < 10; i++) {
+            given().get("/titles/versions").then().statusCode(200);
+        }
+        assertThat(emulator.tokenRequests()).isZero();
+        assertThat(emulator.apiCalls()).hasSize(10).extracting(ReceivedRequest::bearer)
+                .containsOnly(emulator.apiCalls().get(0).bearer());
+    }
+
+    @Test
+    void a401ThatSurvivesAFreshTokenIsABadGateway() {
+        emulator.failNext(2, 401);
+
+        given().get("/titles/versions").then().statusCode(502)
+                .body("errors[0].status", equalTo(502))
+                .body("errors[0].detail", containsString("refused the gateway's credentials"));
+
+        assertThat(emulator.apiCalls()).as("exactly one retry").hasSize(2);
+        assertThat(emulator.tokenRequests()).isEqualTo(1);
+    }
+
+    @Test
+    void missingPermissionSaysWhichEndpoint() {
+        emulator.permissions(false, true, true);
+
+        given().contentType("application/json").body("{\"term\":\"cook\"}")
+                .post("/titles/versions/latest/normalize")
+                .then().statusCode(502)
+                .body("errors[0].detail", containsString("/normalize"))
+                .body("errors[0].detail", containsString("permission"));
+    }
+
+    @Test
+    void refusedCredentialsAreABadGatewayThatNamesWhatToCheck() {
+        emulator.rotateSecret("rotated-elsewhere");
+        emulator.revokeTokens();
+
+        given().get("/titles/meta").then().statusCode(502)
+                .body("errors[0].detail", containsString("invalid_client"))
+                .body("errors[0].detail", containsString("LIGHTCAST_CLIENT_SECRET"))
+                .body(not(containsString(emulator.clientSecret())));
+
+        emulator.reset();
+        given().get("/titles/meta").then().statusCode(200);
+    }
+
+    @Test
+    void refusedScopeIsABadGateway() {
+        emulator.grantedScopes(Set.of("lightcast_open_free"));
+        emulator.revokeTokens();
+
+        given().get("/titles/meta").then().statusCode(502)
+                .body("errors[0].detail", containsString("invalid_scope"));
+    }
+
+    @Test
+    void tokenEndpointDownIsABadGatewayAndRecovers() {
+        emulator.tokenEndpointDown(true);
+        emulator.revokeTokens();
+
+        given().get("/titles/meta").then().statusCode(502)
+                .body("errors[0].detail", containsString("could not obtain a Lightcast token"));
+
+        emulator.tokenEndpointDown(false);
+        given().get("/titles/meta").then().statusCode(200);
+    }
+
+    @Test
+    void tokenRequestIsAFormPostWithTheClientCredentialsGrant() {
+        emulator.revokeTokens();
+        given().get("/titles/status").then().statusCode(200);
+
+        assertThat(emulator.tokenRequests()).isEqualTo(1);
+        ReceivedRequest token = emulator.received().stream().filter(ReceivedRequest::isTokenRequest).findFirst().orElseThrow();
+        assertThat(token.method()).isEqualTo("POST");
+        assertThat(token.contentType()).startsWith("application/x-www-form-urlencoded");
+        assertThat(token.body()).contains("grant_type=client_credentials").contains("scope=emsi_open")
+                .contains("client_id=" + emulator.clientId());
+    }
+}
