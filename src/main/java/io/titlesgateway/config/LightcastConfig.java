@@ -1,5 +1,6 @@
 package io.titlesgateway.config;
 
+import java.time.Duration;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -26,6 +27,68 @@ public interface LightcastConfig {
     /** Base URL of the Titles API ({@code LIGHTCAST_API_URL}). */
     @WithDefault("https://emsiservices.com/titles")
     String apiUrl();
+
+    /** Upstream calls per second, all endpoints together ({@code LIGHTCAST_RATE_LIMIT}); Lightcast's default is 5. */
+    @WithDefault("5")
+    int rateLimit();
+
+    /** How long a call may wait for a permit of the budget before the caller gets 429. */
+    @WithDefault("2S")
+    Duration budgetDeadline();
+
+    /** Longest pause of the budget after an upstream 429, whatever Retry-After says. */
+    @WithDefault("60S")
+    Duration maxPause();
+
+    /** Longest one attempt may take: its wait for a permit, the token and the request. */
+    @WithDefault("8S")
+    Duration attemptTimeout();
+
+    /** Retries of a call that failed with a 5xx, a timeout or a dropped connection. */
+    Retry retry();
+
+    /** The circuit breaker in front of Lightcast. */
+    Breaker breaker();
+
+    /** Below this many normalize calls left in the quota, readiness reports the quota as low. */
+    @WithDefault("10")
+    long quotaLowWatermark();
+
+    /** Retries with exponential backoff and jitter; never on 4xx. */
+    interface Retry {
+
+        /** Retries after the first attempt. */
+        @WithDefault("2")
+        int maxRetries();
+
+        /** Delay before the first retry; each next one is three times longer. */
+        @WithDefault("200MS")
+        Duration delay();
+
+        /** Random extra or less delay, up to this much, so that retries do not march in step. */
+        @WithDefault("100MS")
+        Duration jitter();
+    }
+
+    /** Opens after too many failures among recent calls, so a failing Lightcast is left alone for a while. */
+    interface Breaker {
+
+        /** Calls in the rolling window that the failure ratio is computed over. */
+        @WithDefault("10")
+        int requestVolume();
+
+        /** Share of failed calls in the window that opens the breaker. */
+        @WithDefault("0.5")
+        double failureRatio();
+
+        /** How long the breaker stays open before it lets a trial call through. */
+        @WithDefault("5S")
+        Duration delay();
+
+        /** Trial calls that must succeed, half-open, to close it again. */
+        @WithDefault("2")
+        int successThreshold();
+    }
 
     /** True when both halves of the client credentials are set. */
     default boolean credentialsConfigured() {

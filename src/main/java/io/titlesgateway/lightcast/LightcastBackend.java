@@ -1,20 +1,22 @@
 package io.titlesgateway.lightcast;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.rest.client.inject.RestClient;
-import org.jboss.resteasy.reactive.RestResponse;
-
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.titlesgateway.titles.Answer;
 import io.titlesgateway.titles.BulkNormalization;
 import io.titlesgateway.titles.BulkQuery;
+import io.titlesgateway.titles.CacheState;
 import io.titlesgateway.titles.NormalizeQuery;
 import io.titlesgateway.titles.Normalization;
 import io.titlesgateway.titles.Quota;
@@ -22,6 +24,7 @@ import io.titlesgateway.titles.ServiceMeta;
 import io.titlesgateway.titles.ServiceStatus;
 import io.titlesgateway.titles.Source;
 import io.titlesgateway.titles.Title;
+import io.titlesgateway.titles.TitleFields;
 import io.titlesgateway.titles.TitleSearch;
 import io.titlesgateway.titles.TitlesBackend;
 import io.titlesgateway.titles.TitlesException;
@@ -29,10 +32,10 @@ import io.titlesgateway.titles.VersionChanges;
 import io.titlesgateway.titles.VersionInfo;
 
 /**
- * The Lightcast backend: every call goes through the REST client, is retried once with a fresh
- * token when Lightcast refuses the current one, and has its failures translated for the caller.
- * Requests Lightcast would certainly refuse (a malformed version or title id) are answered here,
- * without spending upstream budget.
+ * The Lightcast backend as callers see it: {@code latest} resolved through the cached {@code /meta},
+ * every answer from the cache where it can be, caller thresholds applied locally, and a stale
+ * answer when Lightcast cannot give a fresh one. Requests Lightcast would certainly refuse are
+ * answered here without spending budget.
  */
 @ApplicationScoped
 @Identifier("lightcast")
@@ -40,53 +43,77 @@ public class LightcastBackend implements TitlesBackend {
 
     private static final Pattern VERSION = Pattern.compile("latest|\\d{1,4}\\.\\d{1,4}");
     private static final Pattern TITLE_ID = Pattern.compile("ET[0-9A-F]{16}");
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+    static final String NO_MATCH = "No title matched the term with the requested confidence";
 
-    private final LightcastApi api;
+    private final LightcastCache cache;
+    private final StaleCopies stale;
+    private final LightcastMetrics metrics;
 
     @Inject
-    LightcastBackend(@RestClient LightcastApi api) {
-        this.api = api;
+    LightcastBackend(LightcastCache cache, StaleCopies stale, LightcastMetrics metrics) {
+        this.cache = cache;
+        this.stale = stale;
+        this.metrics = metrics;
     }
 
     @Override
     public Uni<Answer<ServiceStatus>> status() {
-        return call("/status", api::status).map(envelope -> fresh(envelope.data()));
+        return served(LightcastCache.STATUS, "status", cache::status);
     }
 
     @Override
     public Uni<Answer<ServiceMeta>> meta() {
-        return call("/meta", api::meta).map(envelope -> fresh(envelope.data()));
+        return served(LightcastCache.META, "meta", cache::meta);
     }
 
     @Override
     public Uni<Answer<List<String>>> versions() {
-        return call("/versions", api::versions).map(envelope -> fresh(envelope.data()));
+        return served(LightcastCache.VERSIONS, "versions", cache::versions);
     }
 
     @Override
     public Uni<Answer<VersionInfo>> version(String version) {
-        return checked(version, "/versions/{version}", () -> api.version(version))
-                .map(envelope -> fresh(envelope.data()));
+        return concrete(version).chain(v -> served(LightcastCache.VERSION, v, () -> cache.version(v)));
     }
 
     @Override
     public Uni<Answer<VersionChanges>> changes(String version) {
-        return checked(version, "/versions/{version}/changes", () -> api.changes(version))
-                .map(envelope -> fresh(envelope.data()));
+        return concrete(version).chain(v -> served(LightcastCache.CHANGES, v, () -> cache.changes(v)));
     }
 
     @Override
     public Uni<Answer<List<Title>>> search(String version, TitleSearch search) {
-        String fields = String.join(",", search.fields());
-        return checked(version, "/titles",
-                () -> api.search(version, search.q(), search.limit(), search.page(), fields))
-                .map(envelope -> fresh(envelope.data()));
+        return concrete(version).chain(v -> widestFields(v, search.fields()).chain(widest -> {
+            var key = new LightcastCache.SearchKey(v, search.q(), search.limit(), search.page());
+            return served(LightcastCache.SEARCH, key, () -> cache.search(key, widest));
+        }));
     }
 
     @Override
     public Uni<Answer<List<Title>>> titlesById(String version, List<String> ids, List<String> fields) {
-        return checked(version, "/titles", () -> api.titlesById(version, new LightcastCalls.ByIds(ids, fields)))
-                .map(envelope -> fresh(envelope.data()));
+        return concrete(version).chain(v -> widestFields(v, fields).chain(widest -> {
+            long asked = System.nanoTime();
+            return cache.titlesById(v, ids, widest)
+                    .map(found -> {
+                        CacheState state = found.values().stream().anyMatch(entry -> entry.fetchedSince(asked))
+                                ? CacheState.MISS : CacheState.HIT;
+                        found.forEach((id, entry) -> stale.remember(LightcastCache.TITLE_FIELDS, List.of(v, id), entry));
+                        return answer(LightcastCache.TITLE_FIELDS, inOrder(ids, found), state, Quota.NONE);
+                    })
+                    .onFailure(GuardedLightcast::cannotAnswerNow).recoverWithUni(failure -> {
+                        Map<String, Fetched<Title>> copies = new LinkedHashMap<>();
+                        for (String id : ids) {
+                            Fetched<Title> copy = stale.recall(LightcastCache.TITLE_FIELDS, List.of(v, id));
+                            if (copy == null) {
+                                return Uni.createFrom().failure(failure);
+                            }
+                            copies.put(id, copy);
+                        }
+                        return Uni.createFrom().item(answer(LightcastCache.TITLE_FIELDS, inOrder(ids, copies),
+                                CacheState.STALE, Quota.NONE));
+                    });
+        }));
     }
 
     @Override
@@ -95,52 +122,148 @@ public class LightcastBackend implements TitlesBackend {
             return Uni.createFrom().failure(() -> TitlesException.notFound("Unrecognized title id: " + id
                     + " (Lightcast title ids are ET followed by 16 upper-case hex digits)"));
         }
-        return checked(version, "/titles/{id}", () -> api.title(version, id)).map(envelope -> fresh(envelope.data()));
+        return concrete(version).chain(v -> served(LightcastCache.TITLE, List.of(v, id), () -> cache.title(v, id)));
     }
 
     @Override
     public Uni<Answer<Normalization>> normalize(String version, NormalizeQuery query) {
-        var body = new LightcastCalls.Normalize(query.term(), query.fields(), query.confidenceThreshold());
-        return checked(version, "/normalize", () -> api.normalize(version, body)).map(LightcastBackend::withQuota);
+        String termKey = termKey(query.term());
+        return concrete(version).chain(v -> widestFields(v, query.fields()).chain(widest -> served(
+                LightcastCache.NORMALIZE, new LightcastCache.VersionedKey(v, termKey),
+                () -> cache.normalize(v, termKey, query.term(), widest))))
+                .map(answer -> {
+                    Normalization best = answer.data();
+                    if (best == null || best.title() == null || best.confidence() < query.confidenceThreshold()) {
+                        throw new TitlesException(404, "Not Found", NO_MATCH);
+                    }
+                    return answer.withQuota(metrics.lastQuota());
+                });
     }
 
     @Override
     public Uni<Answer<List<Normalization>>> inspect(String version, NormalizeQuery query) {
-        var body = new LightcastCalls.Inspect(query.term(), query.fields(), query.confidenceThreshold(), query.limit());
-        return checked(version, "/normalize/inspect", () -> api.inspect(version, body)).map(LightcastBackend::withQuota);
+        String termKey = termKey(query.term());
+        return concrete(version).chain(v -> widestFields(v, query.fields()).chain(widest -> served(
+                LightcastCache.INSPECT, List.of(v, termKey), () -> cache.inspect(v, termKey, query.term(), widest))))
+                .map(answer -> answer.map(candidates -> candidates.stream()
+                        .filter(candidate -> candidate.confidence() >= query.confidenceThreshold())
+                        .limit(query.limit())
+                        .toList()).withQuota(metrics.lastQuota()));
     }
 
     @Override
     public Uni<Answer<List<BulkNormalization>>> bulk(String version, BulkQuery query) {
-        var body = new LightcastCalls.Bulk(query.terms(), query.fields(), query.confidenceThreshold());
-        return checked(version, "/normalize/bulk", () -> api.bulk(version, body)).map(LightcastBackend::withQuota);
+        Map<String, String> termsByKey = new LinkedHashMap<>();
+        query.terms().forEach(term -> termsByKey.putIfAbsent(termKey(term), term));
+        return concrete(version).chain(v -> widestFields(v, query.fields()).chain(widest -> {
+            long asked = System.nanoTime();
+            return cache.bulk(v, termsByKey, widest)
+                    .map(found -> {
+                        CacheState state = found.values().stream().anyMatch(entry -> entry.fetchedSince(asked))
+                                ? CacheState.MISS : CacheState.HIT;
+                        found.forEach((termKey, entry) -> stale.remember(LightcastCache.NORMALIZE,
+                                new LightcastCache.VersionedKey(v, termKey), entry));
+                        return answer(LightcastCache.NORMALIZE, bulkItems(query, found), state, metrics.lastQuota());
+                    })
+                    .onFailure(GuardedLightcast::cannotAnswerNow).recoverWithUni(failure -> {
+                        Map<String, Fetched<Normalization>> copies = new LinkedHashMap<>();
+                        for (String termKey : termsByKey.keySet()) {
+                            Fetched<Normalization> copy = stale.recall(LightcastCache.NORMALIZE,
+                                    new LightcastCache.VersionedKey(v, termKey));
+                            if (copy == null) {
+                                return Uni.createFrom().failure(failure);
+                            }
+                            copies.put(termKey, copy);
+                        }
+                        return Uni.createFrom().item(answer(LightcastCache.NORMALIZE, bulkItems(query, copies),
+                                CacheState.STALE, Quota.NONE));
+                    });
+        }));
     }
 
-    private <T> Uni<T> checked(String version, String endpoint, Supplier<Uni<? extends T>> request) {
-        if (!VERSION.matcher(version).matches()) {
-            return Uni.createFrom().failure(() -> TitlesException.notFound("Unrecognized version: " + version));
+    /** One item per input term, in input order, the caller's threshold applied to the threshold-0 match. */
+    private static List<BulkNormalization> bulkItems(BulkQuery query, Map<String, Fetched<Normalization>> byKey) {
+        List<BulkNormalization> items = new ArrayList<>(query.terms().size());
+        for (String term : query.terms()) {
+            Fetched<Normalization> entry = byKey.get(termKey(term));
+            Normalization best = entry == null ? null : entry.value();
+            if (best == null) {
+                items.add(new BulkNormalization(term, 0, List.of(), null));
+            } else {
+                Title title = best.confidence() >= query.confidenceThreshold() ? best.title() : null;
+                items.add(new BulkNormalization(term, best.confidence(), best.jobLevels(), title));
+            }
         }
-        return call(endpoint, request);
+        return items;
     }
 
     /**
-     * One upstream call. A 401 means Lightcast no longer accepts the token we hold (revoked, or
-     * expired early): the OIDC filter has marked it stale, so the single retry goes out with a new one.
+     * The concrete version a caller means: {@code latest} through the cached {@code /meta}; a
+     * concrete one only if Lightcast lists it, so an unknown version costs no upstream call.
      */
-    private static <T> Uni<T> call(String endpoint, Supplier<Uni<? extends T>> request) {
-        Uni<T> attempt = Uni.createFrom().deferred(request);
-        return attempt
-                .onFailure(LightcastErrors::isUnauthorized).recoverWithUni(() -> Uni.createFrom().<T>deferred(request))
-                .onFailure().transform(failure -> LightcastErrors.translate(failure, endpoint));
+    private Uni<String> concrete(String version) {
+        if (!VERSION.matcher(version).matches()) {
+            return Uni.createFrom().failure(() -> TitlesException.notFound("Unrecognized version: " + version));
+        }
+        if (version.equals("latest")) {
+            return meta().map(answer -> answer.data().latestVersion());
+        }
+        return versions().map(answer -> {
+            if (!answer.data().contains(version)) {
+                throw TitlesException.notFound("Unrecognized version: " + version);
+            }
+            return version;
+        });
     }
 
-    private static <T> Answer<T> fresh(T data) {
-        return Answer.fresh(data, Source.LIGHTCAST);
+    /**
+     * Every field the version offers these credentials, which is what the cache fetches. A caller
+     * asking for one the credentials lack gets the answer Lightcast would give, without the call.
+     */
+    private Uni<List<String>> widestFields(String version, List<String> requested) {
+        return served(LightcastCache.VERSION, version, () -> cache.version(version)).map(answer -> {
+            List<String> offered = TitleFields.KNOWN.stream().filter(answer.data().fields()::contains).toList();
+            List<String> missing = requested.stream().filter(field -> !offered.contains(field)).toList();
+            if (!missing.isEmpty()) {
+                throw TitlesException.badGateway("The gateway's Lightcast credentials lack the permission for the field(s) "
+                        + String.join(", ", missing) + " in version " + version + ".");
+            }
+            return offered;
+        });
     }
 
-    private static <T> Answer<T> withQuota(RestResponse<LightcastEnvelope<T>> response) {
-        Quota quota = new Quota(response.getHeaderString("RateLimit-Remaining"),
-                response.getHeaderString("RateLimit-Reset"));
-        return fresh(response.getEntity().data()).withQuota(quota);
+    /** One cache lookup: a hit, a miss (remembered as the stale copy), or the stale copy when Lightcast cannot answer. */
+    private <T> Uni<Answer<T>> served(String cacheName, Object key, Supplier<Uni<Fetched<T>>> lookup) {
+        return Uni.createFrom().deferred(() -> {
+            long asked = System.nanoTime();
+            return lookup.get()
+                    .map(entry -> {
+                        boolean miss = entry.fetchedSince(asked);
+                        if (miss) {
+                            stale.remember(cacheName, key, entry);
+                        }
+                        return answer(cacheName, entry.value(), miss ? CacheState.MISS : CacheState.HIT, Quota.NONE);
+                    })
+                    .onFailure(GuardedLightcast::cannotAnswerNow).recoverWithUni(failure -> {
+                        Fetched<T> copy = stale.recall(cacheName, key);
+                        return copy == null ? Uni.createFrom().failure(failure)
+                                : Uni.createFrom().item(answer(cacheName, copy.value(), CacheState.STALE, Quota.NONE));
+                    });
+        });
+    }
+
+    private <T> Answer<T> answer(String cacheName, T data, CacheState state, Quota quota) {
+        metrics.answer(cacheName, state);
+        return new Answer<>(data, Source.LIGHTCAST, state, quota);
+    }
+
+    private static List<Title> inOrder(List<String> ids, Map<String, Fetched<Title>> found) {
+        return ids.stream().distinct().map(found::get).filter(entry -> entry != null && entry.value() != null)
+                .map(Fetched::value).toList();
+    }
+
+    /** Raw titles that differ only in case and spacing share one cache entry. */
+    static String termKey(String term) {
+        return SPACES.matcher(term.strip()).replaceAll(" ").toLowerCase(Locale.ROOT);
     }
 }

@@ -30,6 +30,21 @@ final class LightcastErrors {
     private LightcastErrors() {
     }
 
+    /** The HTTP status Lightcast answered, or a word for what happened instead; for metrics. */
+    static String outcome(Throwable failure) {
+        WebApplicationException rejection = causeOfType(failure, WebApplicationException.class);
+        if (rejection != null && rejection.getResponse() != null) {
+            return String.valueOf(rejection.getResponse().getStatus());
+        }
+        if (causeOfType(failure, OidcClientException.class) != null) {
+            return "token_error";
+        }
+        if (causeOfType(failure, TimeoutException.class) != null || namesATimeout(failure)) {
+            return "timeout";
+        }
+        return "io_error";
+    }
+
     /** True when Lightcast refused the bearer token: the one failure worth a retry with a fresh token. */
     static boolean isUnauthorized(Throwable failure) {
         WebApplicationException rejection = causeOfType(failure, WebApplicationException.class);
@@ -50,11 +65,16 @@ final class LightcastErrors {
         }
         if (causeOfType(failure, TimeoutException.class) != null || namesATimeout(failure)) {
             LOG.warnf("Lightcast %s timed out", endpoint);
-            return TitlesException.gatewayTimeout("Lightcast did not answer " + endpoint + " in time.");
+            return LightcastUnavailable.tooSlow("Lightcast did not answer " + endpoint + " in time.");
+        }
+        if (!isTransportFailure(failure)) {
+            LOG.errorf(failure, "Unexpected failure while calling Lightcast %s", endpoint);
+            return new TitlesException(500, "Internal Server Error",
+                    "The gateway failed while calling Lightcast; the failure has been logged.");
         }
         LOG.warnf("Lightcast %s could not be reached: %s", endpoint, describe(failure));
         String reason = causeOfType(failure, ConnectException.class) != null ? "refused the connection" : "could not be reached";
-        return TitlesException.badGateway("Lightcast " + reason + " while serving " + endpoint + ".");
+        return LightcastUnavailable.unreachable("Lightcast " + reason + " while serving " + endpoint + ".");
     }
 
     private static TitlesException fromResponse(Response response, String endpoint) {
@@ -66,14 +86,20 @@ final class LightcastErrors {
                 yield TitlesException.badGateway("Lightcast refused the gateway's credentials for " + endpoint
                         + ": they are wrong, or the Lightcast client lacks the permission for this endpoint.");
             }
-            case 429 -> TitlesException.tooManyRequests(
-                    "Lightcast's rate limit or quota for the gateway's client is spent; try again later.",
-                    retryAfterSeconds(response));
+            case 429 -> rateLimited(response);
             default -> {
                 LOG.warnf("Lightcast answered %s with HTTP %d", endpoint, status);
-                yield TitlesException.badGateway("Lightcast failed to serve " + endpoint + " (HTTP " + status + ").");
+                yield LightcastUnavailable.unreachable("Lightcast failed to serve " + endpoint + " (HTTP " + status + ").");
             }
         };
+    }
+
+    private static TitlesException rateLimited(Response response) {
+        boolean quota = "0".equals(String.valueOf(response.getHeaderString("RateLimit-Remaining")).strip());
+        String detail = quota
+                ? "The gateway's Lightcast normalize quota is used up; it resets later (see Retry-After)."
+                : "Lightcast's rate limit for the gateway's client is spent; try again later.";
+        return new LightcastRateLimited(detail, retryAfterSeconds(response), quota);
     }
 
     private static TitlesException passThrough(Response response, int status) {
@@ -98,7 +124,7 @@ final class LightcastErrors {
                     + "(invalid_scope): check LIGHTCAST_SCOPE.");
         }
         LOG.warnf("No Lightcast token could be obtained: %s", failure.getClass().getSimpleName());
-        return TitlesException.badGateway("The gateway could not obtain a Lightcast token: the auth server did not answer.");
+        return LightcastUnavailable.unreachable("The gateway could not obtain a Lightcast token: the auth server did not answer.");
     }
 
     /** Retry-After if Lightcast sent it, else RateLimit-Reset when it reads as seconds; bounded either way. */
@@ -134,6 +160,25 @@ final class LightcastErrors {
         }
         String text = value.asText();
         return text.length() <= MAX_DETAIL ? text : text.substring(0, MAX_DETAIL) + "…";
+    }
+
+    /** The connection failed, closed or reset: Lightcast's side, not a bug of ours. */
+    private static boolean isTransportFailure(Throwable failure) {
+        if (causeOfType(failure, java.io.IOException.class) != null
+                || causeOfType(failure, jakarta.ws.rs.ProcessingException.class) != null
+                || causeOfType(failure, io.vertx.core.VertxException.class) != null) {
+            return true;
+        }
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            String name = cause.getClass().getName();
+            if (name.startsWith("io.netty.") || name.startsWith("io.vertx.")) {
+                return true;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return false;
     }
 
     private static boolean namesATimeout(Throwable failure) {

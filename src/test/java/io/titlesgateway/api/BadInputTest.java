@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,23 +26,19 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import io.titlesgateway.emulator.InjectEmulator;
-import io.titlesgateway.emulator.LightcastEmulator;
 import io.titlesgateway.emulator.LightcastEmulatorResource;
+import io.titlesgateway.support.EmulatedUpstreamTest;
 
 /** Bad input gets a clear 4xx in the error envelope, and the upstream never hears of it. */
 @QuarkusTest
 @WithTestResource(LightcastEmulatorResource.class)
-class BadInputTest {
+class BadInputTest extends EmulatedUpstreamTest {
 
     private static final String V = "/titles/versions/latest";
     private static final String JSON = "application/json";
     private static final String TEXT = "text/plain; charset=utf-8";
     /** 600 characters but 1,200 bytes in UTF-8: over the 1 kB limit only when counted as upstream counts. */
     private static final String OVER_1KB_IN_BYTES = "é".repeat(600);
-
-    @InjectEmulator
-    LightcastEmulator emulator;
 
     record Case(String name, String method, String path, String contentType, String body, int status, String detail) {
         @Override
@@ -125,11 +120,6 @@ class BadInputTest {
 
     private static String bulkOf(int count) {
         return "{\"terms\":[" + String.join(",", java.util.Collections.nCopies(count, "\"cook\"")) + "]}";
-    }
-
-    @BeforeEach
-    void resetEmulator() {
-        emulator.reset();
     }
 
     @AfterEach

@@ -12,38 +12,29 @@ import static org.hamcrest.Matchers.notNullValue;
 
 import java.util.List;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.titlesgateway.emulator.InjectEmulator;
 import io.titlesgateway.emulator.LightcastEmulator;
 import io.titlesgateway.emulator.LightcastEmulatorResource;
 import io.titlesgateway.emulator.ReceivedRequest;
+import io.titlesgateway.support.EmulatedUpstreamTest;
 
 /** Every endpoint of the drop-in surface, in each content type, against the emulated Lightcast. */
 @QuarkusTest
 @WithTestResource(LightcastEmulatorResource.class)
-class SurfaceTest {
+class SurfaceTest extends EmulatedUpstreamTest {
 
     private static final String DATA_SCIENTIST = LightcastEmulator.idOf("Data Scientist");
 
-    @InjectEmulator
-    LightcastEmulator emulator;
-
-    @BeforeEach
-    void resetEmulator() {
-        emulator.reset();
-        emulator.ratePerSecond(1000);
-    }
-
-    private ReceivedRequest onlyCall() {
-        assertThat(emulator.apiCalls()).hasSize(1);
-        ReceivedRequest call = emulator.apiCalls().get(0);
-        assertThat(call.bearer()).as("the gateway sends its own token").startsWith("emu.");
-        return call;
+    /** The one call the endpoint under test made upstream (version lookups aside). */
+    private ReceivedRequest onlyCallTo(String path) {
+        List<ReceivedRequest> calls = emulator.apiCalls().stream().filter(call -> call.path().equals(path)).toList();
+        assertThat(calls).as("calls to " + path).hasSize(1);
+        assertThat(calls.get(0).bearer()).as("the gateway sends its own token").startsWith("emu.");
+        return calls.get(0);
     }
 
     @Test
@@ -54,7 +45,7 @@ class SurfaceTest {
                 .header("X-Cache", "MISS")
                 .body("data.healthy", equalTo(true))
                 .body("data.message", equalTo("Service is healthy"));
-        assertThat(onlyCall().path()).isEqualTo("/titles/status");
+        onlyCallTo("/titles/status");
     }
 
     @Test
@@ -63,7 +54,7 @@ class SurfaceTest {
                 .then().statusCode(200)
                 .body("data.latestVersion", equalTo("5.47"))
                 .body("data.attribution.title", equalTo("Lightcast Titles"));
-        assertThat(onlyCall().path()).isEqualTo("/titles/meta");
+        onlyCallTo("/titles/meta");
     }
 
     @Test
@@ -71,7 +62,7 @@ class SurfaceTest {
         given().when().get("/titles/versions")
                 .then().statusCode(200)
                 .body("data", contains("5.47", "5.46", "5.45"));
-        onlyCall();
+        onlyCallTo("/titles/versions");
     }
 
     @Test
@@ -82,7 +73,8 @@ class SurfaceTest {
                 .body("data.fields", hasSize(7))
                 .body("data.mappingVersions.soc", contains("soc_emsi_2019"))
                 .body("data.titleCount", equalTo(45));
-        assertThat(onlyCall().path()).isEqualTo("/titles/versions/latest");
+        onlyCallTo("/titles/meta");
+        onlyCallTo("/titles/versions/5.47");
     }
 
     @Test
@@ -100,11 +92,11 @@ class SurfaceTest {
                 .then().statusCode(200)
                 .body("data.additions[0].title", equalTo("Line Cook"))
                 .body("data.removals", hasSize(0));
-        assertThat(onlyCall().path()).isEqualTo("/titles/versions/5.47/changes");
+        onlyCallTo("/titles/versions/5.47/changes");
     }
 
     @Test
-    void searchPassesQueryLimitPageAndFields() {
+    void searchPassesQueryLimitPageUpstreamAndProjectsFieldsLocally() {
         given().queryParam("q", "data sci").queryParam("limit", 2).queryParam("page", 1)
                 .queryParam("fields", "id,name,pluralName")
                 .when().get("/titles/versions/latest/titles")
@@ -113,9 +105,10 @@ class SurfaceTest {
                 .body("data[0].id", equalTo(DATA_SCIENTIST))
                 .body("data[0].pluralName", equalTo("Data Scientists"))
                 .body("data[0]", not(hasKey("isSupervisor")));
-        ReceivedRequest call = onlyCall();
-        assertThat(call.query()).contains("q=data+sci").contains("limit=2").contains("page=1")
-                .contains("fields=id%2Cname%2CpluralName");
+        ReceivedRequest call = onlyCallTo("/titles/versions/5.47/titles");
+        assertThat(call.query()).as("the widest field set is fetched, the caller's is cut locally")
+                .contains("q=data+sci").contains("limit=2").contains("page=1")
+                .contains("fields=id%2Cname%2CpluralName%2CisSupervisor%2ClevelBand%2CinfoUrl%2Cmapping");
     }
 
     @Test
@@ -138,7 +131,7 @@ class SurfaceTest {
                 .body("data[0].isSupervisor", equalTo(false))
                 .body("data[0].mapping.socs[0].id", equalTo("15-2051"))
                 .body("data[0]", not(hasKey("id")));
-        assertThat(onlyCall().body()).contains("\"ids\":[\"" + DATA_SCIENTIST + "\"]");
+        assertThat(onlyCallTo("/titles/versions/5.47/titles").body()).contains("\"ids\":[\"" + DATA_SCIENTIST + "\"]");
     }
 
     @Test
@@ -150,7 +143,7 @@ class SurfaceTest {
                 .body("data", hasKey("removedVersion"))
                 .body("data.addedVersion", equalTo("5.45"))
                 .body("data.mapping.skills[0].name", equalTo("Data Science"));
-        assertThat(onlyCall().path()).isEqualTo("/titles/versions/latest/titles/" + DATA_SCIENTIST);
+        onlyCallTo("/titles/versions/5.47/titles/" + DATA_SCIENTIST);
     }
 
     @Test
@@ -159,7 +152,7 @@ class SurfaceTest {
                 .then().statusCode(404)
                 .body("errors[0].status", equalTo(404))
                 .body("errors[0].detail", equalTo("Unrecognized title id: ET0000000000000000"));
-        onlyCall();
+        onlyCallTo("/titles/versions/5.47/titles/ET0000000000000000");
     }
 
     @Test
@@ -169,11 +162,15 @@ class SurfaceTest {
                 .then().statusCode(200)
                 .header("RateLimit-Remaining", notNullValue())
                 .header("RateLimit-Reset", "86400")
+                .header("X-Cache", "MISS")
                 .body("data.title.id", equalTo(DATA_SCIENTIST))
                 .body("data.title.levelBand", equalTo("Professional"))
                 .body("data.confidence", equalTo(1.0f))
                 .body("data.jobLevels", contains("Senior"));
-        assertThat(onlyCall().contentType()).startsWith("application/json");
+        ReceivedRequest call = onlyCallTo("/titles/versions/5.47/normalize");
+        assertThat(call.contentType()).startsWith("application/json");
+        assertThat(call.body()).as("cached at threshold 0, the caller's threshold applied locally")
+                .contains("\"confidenceThreshold\":0.0");
     }
 
     @Test
@@ -185,7 +182,7 @@ class SurfaceTest {
                 .body("data.title.name", equalTo("Software Engineer"))
                 .body("data.title.pluralName", equalTo("Software Engineers"))
                 .body("data.title", not(hasKey("id")));
-        assertThat(onlyCall().body()).contains("\"term\":\"software engineer\"").contains("\"confidenceThreshold\":0.9");
+        assertThat(onlyCallTo("/titles/versions/5.47/normalize").body()).contains("\"term\":\"software engineer\"");
     }
 
     @Test
@@ -211,7 +208,8 @@ class SurfaceTest {
                 .then().statusCode(200)
                 .body("data", hasSize(1))
                 .body("data[0].title.name", equalTo("Registered Nurse"));
-        assertThat(emulator.apiCalls("/normalize/inspect")).hasSize(2);
+        assertThat(emulator.apiCalls("/normalize/inspect")).hasSize(2)
+                .allSatisfy(call -> assertThat(call.body()).contains("\"limit\":100"));
     }
 
     @Test
@@ -223,7 +221,7 @@ class SurfaceTest {
                 .body("data.term", contains("data scientist", "software engineer", "zzzz"))
                 .body("data[1].title.name", equalTo("Software Engineer"))
                 .body("data[2].title", equalTo(null));
-        onlyCall();
+        onlyCallTo("/titles/versions/5.47/normalize/bulk");
     }
 
     @Test
@@ -233,7 +231,8 @@ class SurfaceTest {
                 .then().statusCode(200)
                 .body("data.term", contains("electrician", "plumber", "line cook"))
                 .body("data.title.name", contains("Electrician", "Plumber", "Line Cook"));
-        assertThat(onlyCall().body()).contains("\"terms\":[\"electrician\",\"plumber\",\"line cook\"]");
+        assertThat(onlyCallTo("/titles/versions/5.47/normalize/bulk").body())
+                .contains("\"terms\":[\"electrician\",\"plumber\",\"line cook\"]");
     }
 
     @Test
@@ -242,15 +241,15 @@ class SurfaceTest {
                 .when().post("/titles/versions/latest/normalize")
                 .then().statusCode(404)
                 .body("errors[0].status", equalTo(404));
-        onlyCall();
+        onlyCallTo("/titles/versions/5.47/normalize");
     }
 
     @Test
     void everyCallCarriesTheSameCachedToken() {
-        for (String path : List.of("/titles/status", "/titles/meta", "/titles/versions")) {
+        for (String path : List.of("/titles/status", "/titles/meta", "/titles/versions", "/titles/versions/5.46/changes")) {
             given().when().get(path).then().statusCode(200);
         }
-        assertThat(emulator.apiCalls()).extracting(ReceivedRequest::bearer).hasSize(3).allMatch(token -> token != null)
+        assertThat(emulator.apiCalls()).extracting(ReceivedRequest::bearer).hasSize(4).allMatch(token -> token != null)
                 .containsOnly(emulator.apiCalls().get(0).bearer());
     }
 }

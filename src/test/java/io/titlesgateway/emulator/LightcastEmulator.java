@@ -68,6 +68,7 @@ public final class LightcastEmulator implements AutoCloseable {
     private volatile Set<String> grantedScopes = Set.of("emsi_open", "lightcast_open_free");
     private volatile long expiresInSeconds = 3600;
     private volatile int ratePerSecond = 5;
+    private volatile int rateLimitResetSeconds = 1;
     private volatile boolean normalizePermission = true;
     private volatile boolean bulkPermission = true;
     private volatile boolean mappingPermission = true;
@@ -153,6 +154,7 @@ public final class LightcastEmulator implements AutoCloseable {
         grantedScopes = Set.of("emsi_open", "lightcast_open_free");
         expiresInSeconds = 3600;
         ratePerSecond = 5;
+        rateLimitResetSeconds = 1;
         normalizePermission = true;
         bulkPermission = true;
         mappingPermission = true;
@@ -176,6 +178,13 @@ public final class LightcastEmulator implements AutoCloseable {
         expiresInSeconds = lifetime.toSeconds();
     }
 
+    /** A valid token issued without a token request, for a test that wants to ask the emulator itself. */
+    public String issueToken() {
+        String token = "emu.direct." + UUID.randomUUID();
+        tokenExpiryNanos.put(token, System.nanoTime() + Duration.ofSeconds(expiresInSeconds).toNanos());
+        return token;
+    }
+
     /** Every token issued so far stops being accepted, as if Lightcast had revoked them. */
     public void revokeTokens() {
         tokenExpiryNanos.clear();
@@ -183,6 +192,11 @@ public final class LightcastEmulator implements AutoCloseable {
 
     public void ratePerSecond(int perSecond) {
         ratePerSecond = perSecond;
+    }
+
+    /** The {@code RateLimit-Reset} (seconds) sent with a rate-limit 429. */
+    public void rateLimitReset(int seconds) {
+        rateLimitResetSeconds = seconds;
     }
 
     public void permissions(boolean normalize, boolean bulk, boolean mapping) {
@@ -279,26 +293,29 @@ public final class LightcastEmulator implements AutoCloseable {
         String path = exchange.getRequestURI().getRawPath();
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         String bearer = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7) : null;
+        Duration delay = latency;
+        // every decision is taken on arrival, so a slow answer never consumes a fault meant for a later call
+        boolean drop = path.startsWith("/titles") && resetsToInject.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
         Reply reply;
         try {
-            if (!latency.isZero()) {
-                Thread.sleep(latency.toMillis());
-            }
-            if (path.startsWith("/titles") && resetsToInject.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                record(exchange, path, bearer, body, arrived, 0);
-                exchange.close();
-                return;
-            }
-            reply = path.equals("/connect/token") ? token(exchange, body) : api(exchange, path, bearer, body);
-        } catch (InterruptedException stopping) {
-            Thread.currentThread().interrupt();
-            reply = Reply.error(503, "Service Unavailable", "Emulator stopping");
+            reply = drop ? null : path.equals("/connect/token") ? token(exchange, body) : api(exchange, path, bearer, body);
         } catch (BadInput bad) {
             reply = Reply.error(bad.status, bad.title, bad.getMessage());
         } catch (RuntimeException bug) {
             reply = Reply.error(500, "Internal Server Error", "Emulator failure: " + bug);
         }
-        record(exchange, path, bearer, body, arrived, reply.status());
+        record(exchange, path, bearer, body, arrived, drop ? 0 : reply.status());
+        try {
+            if (!delay.isZero()) {
+                Thread.sleep(delay.toMillis());
+            }
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
+        }
+        if (drop) {
+            exchange.close();
+            return;
+        }
         send(exchange, reply);
     }
 
@@ -384,7 +401,8 @@ public final class LightcastEmulator implements AutoCloseable {
             return Reply.error(401, "Unauthorized", "Missing, invalid or expired bearer token");
         }
         if (!withinRate(bearer)) {
-            return Reply.error(429, "Too Many Requests", "Rate limit exceeded").with("RateLimit-Reset", "1");
+            return Reply.error(429, "Too Many Requests", "Rate limit exceeded")
+                    .with("RateLimit-Reset", String.valueOf(rateLimitResetSeconds));
         }
         if (failuresToInject.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             return Reply.error(injectedStatus, "Injected failure", "The emulator was told to fail this call");
@@ -582,7 +600,7 @@ public final class LightcastEmulator implements AutoCloseable {
             List<Match> matches = taxonomy.match(term);
             Match best = matches.isEmpty() ? null : matches.get(0);
             Map<String, Object> item = new LinkedHashMap<>();
-            item.put("confidence", best == null ? 0 : best.confidence());
+            item.put("confidence", best == null ? 0.0 : best.confidence());
             item.put("term", term);
             item.put("jobLevels", best == null ? List.of() : best.jobLevels());
             item.put("title", best == null || best.confidence() < threshold ? null : best.title().view(fields));

@@ -19,18 +19,14 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.titlesgateway.emulator.InjectEmulator;
-import io.titlesgateway.emulator.LightcastEmulator;
 import io.titlesgateway.emulator.LightcastEmulatorResource;
 import io.titlesgateway.emulator.ReceivedRequest;
+import io.titlesgateway.support.EmulatedUpstreamTest;
 
 /** The client secret and the bearer tokens never reach a log line or a response, even at DEBUG. */
 @QuarkusTest
 @WithTestResource(LightcastEmulatorResource.class)
-class SecretsStayOutTest {
-
-    @InjectEmulator
-    LightcastEmulator emulator;
+class SecretsStayOutTest extends EmulatedUpstreamTest {
 
     private final List<String> logged = new ArrayList<>();
     private final Handler capture = new Handler() {
@@ -65,8 +61,6 @@ class SecretsStayOutTest {
 
     @BeforeEach
     void captureEverything() {
-        emulator.reset();
-        emulator.ratePerSecond(1000);
         capture.setLevel(Level.ALL);
         Logger.getLogger("").addHandler(capture);
         verbose.forEach(logger -> logger.setLevel(Level.FINEST));
@@ -84,14 +78,15 @@ class SecretsStayOutTest {
         emulator.revokeTokens();
         answers.add(given().get("/titles/meta").then().statusCode(200).extract().asString());
         emulator.failNext(2, 401);
-        answers.add(given().get("/titles/meta").then().statusCode(502).extract().asString());
+        answers.add(given().get("/titles/versions").then().statusCode(502).extract().asString());
         emulator.rotateSecret("rotated-elsewhere");
         emulator.revokeTokens();
-        answers.add(given().get("/titles/meta").then().statusCode(502).extract().asString());
+        answers.add(given().get("/titles/versions/5.47/changes").then().statusCode(502).extract().asString());
         emulator.reset();
+        emulator.ratePerSecond(1000);
         emulator.tokenEndpointDown(true);
         emulator.revokeTokens();
-        answers.add(given().get("/titles/meta").then().statusCode(502).extract().asString());
+        answers.add(given().get("/titles/versions/5.46/changes").then().statusCode(502).extract().asString());
         emulator.tokenEndpointDown(false);
         answers.add(given().get("/titles/status").then().statusCode(200).extract().asString());
 

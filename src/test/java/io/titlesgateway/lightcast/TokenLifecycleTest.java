@@ -16,37 +16,35 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.titlesgateway.emulator.InjectEmulator;
-import io.titlesgateway.emulator.LightcastEmulator;
 import io.titlesgateway.emulator.LightcastEmulatorResource;
 import io.titlesgateway.emulator.ReceivedRequest;
 import io.titlesgateway.support.Callers;
+import io.titlesgateway.support.EmulatedUpstreamTest;
 
 /** Client-credentials tokens: fetched once, shared, refreshed ahead of expiry, replaced when revoked. */
 @QuarkusTest
 @WithTestResource(LightcastEmulatorResource.class)
-class TokenLifecycleTest {
+class TokenLifecycleTest extends EmulatedUpstreamTest {
 
-    @InjectEmulator
-    LightcastEmulator emulator;
-
-    /** Each test starts with the gateway holding a fresh, long-lived token and an empty record. */
+    /** Each test starts with the gateway holding a fresh, long-lived token, an empty record and empty caches. */
     @BeforeEach
     void freshTokenAndEmptyRecord() {
-        emulator.reset();
-        emulator.revokeTokens();
-        given().get("/titles/status").then().statusCode(200);
-        emulator.reset();
-        emulator.ratePerSecond(1000);
+        shortLivedToken(Duration.ofHours(1));
     }
 
-    /** Gives the gateway a token of the given lifetime, then clears the record. */
+    /** Gives the gateway a token of the given lifetime, then clears the record and the caches. */
     private void shortLivedToken(Duration lifetime) {
         emulator.tokenLifetime(lifetime);
         emulator.revokeTokens();
         given().get("/titles/status").then().statusCode(200);
         emulator.reset();
         emulator.ratePerSecond(1000);
+        clearCaches();
+    }
+
+    /** Distinct searches, so that the cache cannot answer any of them. */
+    private static String search(int i) {
+        return "/titles/versions/5.47/titles?limit=" + (i + 1);
     }
 
     @Test
@@ -66,11 +64,11 @@ class TokenLifecycleTest {
         shortLivedToken(Duration.ofSeconds(5));
         Thread.sleep(3_200); // inside the refresh window: 3 s of skew in the test profile
 
-        List<HttpResponse<String>> answers = Callers.get(20, "/titles/status");
+        List<HttpResponse<String>> answers = Callers.get(20, TokenLifecycleTest::search);
 
         assertThat(answers).extracting(HttpResponse::statusCode).containsOnly(200);
         assertThat(emulator.tokenRequests()).as("token requests for 20 concurrent calls").isEqualTo(1);
-        assertThat(emulator.apiCalls()).as("the expired token is refreshed before use, never sent")
+        assertThat(emulator.apiCalls("/titles")).as("the expired token is refreshed before use, never sent")
                 .extracting(ReceivedRequest::status).containsOnly(200).hasSize(20);
         assertThat(emulator.apiCalls()).extracting(ReceivedRequest::bearer).containsOnly(emulator.apiCalls().get(0).bearer());
     }
@@ -82,6 +80,7 @@ class TokenLifecycleTest {
         String first = emulator.apiCalls().get(0).bearer();
         emulator.reset();
         emulator.ratePerSecond(1000);
+        clearCaches();
         Thread.sleep(3_200); // the token still has about 2 s to live, inside the 3 s refresh window
 
         given().get("/titles/status").then().statusCode(200);
@@ -96,10 +95,11 @@ class TokenLifecycleTest {
     @Test
     void manySequentialCallsUseOneToken() {
         for (int i = 0; i < 10; i++) {
-            given().get("/titles/versions").then().statusCode(200);
+            given().get(search(i)).then().statusCode(200);
         }
         assertThat(emulator.tokenRequests()).isZero();
-        assertThat(emulator.apiCalls()).hasSize(10).extracting(ReceivedRequest::bearer)
+        assertThat(emulator.apiCalls("/titles")).hasSize(10);
+        assertThat(emulator.apiCalls()).extracting(ReceivedRequest::bearer)
                 .containsOnly(emulator.apiCalls().get(0).bearer());
     }
 
@@ -111,7 +111,7 @@ class TokenLifecycleTest {
                 .body("errors[0].status", equalTo(502))
                 .body("errors[0].detail", containsString("refused the gateway's credentials"));
 
-        assertThat(emulator.apiCalls()).as("exactly one retry").hasSize(2);
+        assertThat(emulator.apiCalls()).as("exactly one retry, and no 5xx-style retries of a refusal").hasSize(2);
         assertThat(emulator.tokenRequests()).isEqualTo(1);
     }
 
@@ -137,6 +137,7 @@ class TokenLifecycleTest {
                 .body(not(containsString(emulator.clientSecret())));
 
         emulator.reset();
+        emulator.ratePerSecond(1000);
         given().get("/titles/meta").then().statusCode(200);
     }
 

@@ -7,67 +7,100 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
 import java.time.Duration;
+import java.util.List;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.titlesgateway.emulator.InjectEmulator;
-import io.titlesgateway.emulator.LightcastEmulator;
 import io.titlesgateway.emulator.LightcastEmulatorResource;
+import io.titlesgateway.emulator.ReceivedRequest;
+import io.titlesgateway.support.EmulatedUpstreamTest;
 
-/** What a caller gets when Lightcast says no, fails, stalls or drops the connection. */
+/** What a caller gets when Lightcast says no, fails, stalls or drops the connection; what is retried and what is not. */
 @QuarkusTest
 @WithTestResource(LightcastEmulatorResource.class)
-class UpstreamErrorsTest {
-
-    @InjectEmulator
-    LightcastEmulator emulator;
-
-    @BeforeEach
-    void resetEmulator() {
-        emulator.reset();
-        emulator.ratePerSecond(1000);
-    }
+class UpstreamErrorsTest extends EmulatedUpstreamTest {
 
     @ParameterizedTest
     @ValueSource(ints = { 400, 404, 413, 415 })
-    void clientErrorsPassThroughInTheEnvelope(int status) {
+    void clientErrorsPassThroughInTheEnvelopeWithoutRetry(int status) {
         emulator.failNext(1, status);
 
-        given().get("/titles/versions/5.47").then().statusCode(status)
+        given().get("/titles/meta").then().statusCode(status)
                 .body("errors[0].status", equalTo(status))
                 .body("errors[0].detail", equalTo("The emulator was told to fail this call"));
-        assertThat(emulator.apiCalls()).hasSize(1);
+        assertThat(emulator.apiCalls()).as("a 4xx is never retried").hasSize(1);
     }
 
     @ParameterizedTest
     @ValueSource(ints = { 500, 502, 503 })
-    void serverErrorsBecomeABadGateway(int status) {
-        emulator.failNext(1, status);
+    void serverErrorsAreRetriedThenBecomeABadGateway(int status) {
+        emulator.failNext(3, status);
 
         given().get("/titles/status").then().statusCode(502)
                 .body("errors[0].status", equalTo(502))
                 .body("errors[0].detail", equalTo("Lightcast failed to serve /status (HTTP " + status + ")."))
                 .body(not(containsString("Injected failure")));
+        assertThat(emulator.apiCalls()).as("first attempt and two retries").hasSize(3);
     }
 
     @Test
-    void upstreamRateLimitStaysA429WithRetryAfter() {
+    void aPassing5xxIsRetriedAway() {
+        emulator.failNext(1, 503);
+
+        given().get("/titles/meta").then().statusCode(200).body("data.latestVersion", equalTo("5.47"));
+
+        assertThat(emulator.apiCalls()).extracting(ReceivedRequest::status).containsExactly(503, 200);
+    }
+
+    @Test
+    void retriesBackOff() {
+        emulator.failNext(2, 500);
+
+        given().get("/titles/meta").then().statusCode(200);
+
+        List<Long> arrivals = emulator.apiCalls().stream().map(ReceivedRequest::atNanos).toList();
+        assertThat(arrivals).hasSize(3);
+        long firstGap = arrivals.get(1) - arrivals.get(0);
+        long secondGap = arrivals.get(2) - arrivals.get(1);
+        assertThat(Duration.ofNanos(firstGap)).as("first retry after the configured delay (50 ms ± 20 ms jitter)")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(25));
+        assertThat(secondGap).as("the next one waits longer (exponential)").isGreaterThan(firstGap);
+    }
+
+    @Test
+    void upstreamRateLimitPausesTheBudgetAndTheCallGoesThroughAfterIt() {
         emulator.ratePerSecond(1);
         given().get("/titles/versions").then().statusCode(200);
 
-        given().get("/titles/versions").then().statusCode(429)
-                .header("Retry-After", "1")
-                .body("errors[0].status", equalTo(429));
-        assertThat(emulator.apiCalls()).extracting(call -> call.status()).containsExactly(200, 429);
+        given().get("/titles/meta").then().statusCode(200);
+
+        List<ReceivedRequest> calls = emulator.apiCalls();
+        assertThat(calls).extracting(ReceivedRequest::status).containsExactly(200, 429, 200);
+        assertThat(Duration.ofNanos(calls.get(2).atNanos() - calls.get(1).atNanos()))
+                .as("the retry waits out RateLimit-Reset").isGreaterThanOrEqualTo(Duration.ofMillis(950));
     }
 
     @Test
-    void exhaustedQuotaIsA429WithABoundedRetryAfter() {
+    void upstreamRateLimitLongerThanTheDeadlineIsA429WithRetryAfter() {
+        emulator.ratePerSecond(1);
+        emulator.rateLimitReset(30);
+        given().get("/titles/versions").then().statusCode(200);
+
+        given().get("/titles/meta").then().statusCode(429)
+                .header("Retry-After", "30")
+                .body("errors[0].status", equalTo(429));
+
+        given().get("/titles/versions/5.46/changes").then().statusCode(429);
+        assertThat(emulator.apiCalls()).as("paused: the third request never reached Lightcast")
+                .extracting(ReceivedRequest::status).containsExactly(200, 429);
+    }
+
+    @Test
+    void exhaustedQuotaIsA429WithABoundedRetryAfterAndDoesNotPauseTheBudget() {
         emulator.quota(0);
 
         given().contentType("application/json").body("{\"term\":\"cook\"}")
@@ -75,6 +108,7 @@ class UpstreamErrorsTest {
                 .then().statusCode(429)
                 .header("Retry-After", "3600")
                 .body("errors[0].detail", containsString("quota"));
+        given().get("/titles/versions/5.46/changes").then().statusCode(200);
     }
 
     @Test
@@ -87,11 +121,12 @@ class UpstreamErrorsTest {
     }
 
     @Test
-    void droppedConnectionIsABadGateway() {
-        emulator.resetNext(1);
+    void droppedConnectionsAreRetriedThenABadGateway() {
+        emulator.resetNext(3);
 
         given().get("/titles/meta").then().statusCode(502)
                 .body("errors[0].detail", containsString("Lightcast"))
                 .body(not(containsString("Exception")));
+        assertThat(emulator.apiCalls()).hasSize(3);
     }
 }

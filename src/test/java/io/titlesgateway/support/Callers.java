@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 
 import io.restassured.RestAssured;
@@ -21,11 +22,47 @@ public final class Callers {
 
     /** Sends {@code count} GETs to {@code path} at the same time and waits for every answer. */
     public static List<HttpResponse<String>> get(int count, String path) {
-        URI uri = URI.create(RestAssured.baseURI + ":" + RestAssured.port + path);
+        return get(count, i -> path);
+    }
+
+    /** Sends {@code count} GETs at the same time, the i-th to {@code path(i)}, and waits for every answer. */
+    public static List<HttpResponse<String>> get(int count, IntFunction<String> path) {
         List<CompletableFuture<HttpResponse<String>>> inFlight = IntStream.range(0, count)
-                .mapToObj(i -> CLIENT.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(),
+                .mapToObj(i -> CLIENT.sendAsync(HttpRequest.newBuilder(uri(path.apply(i))).timeout(Duration.ofSeconds(30))
+                        .GET().build(), HttpResponse.BodyHandlers.ofString()))
+                .toList();
+        return inFlight.stream().map(CompletableFuture::join).toList();
+    }
+
+    /** Sends {@code count} JSON POSTs at the same time, the i-th with {@code body(i)}, and waits for every answer. */
+    public static List<HttpResponse<String>> postJson(int count, String path, IntFunction<String> body) {
+        List<CompletableFuture<HttpResponse<String>>> inFlight = IntStream.range(0, count)
+                .mapToObj(i -> CLIENT.sendAsync(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body.apply(i))).build(),
                         HttpResponse.BodyHandlers.ofString()))
                 .toList();
         return inFlight.stream().map(CompletableFuture::join).toList();
+    }
+
+    /** Sends every request at the same time and waits for every answer, in the order given. */
+    public static List<HttpResponse<String>> send(List<HttpRequest> requests) {
+        List<CompletableFuture<HttpResponse<String>>> inFlight = requests.stream()
+                .map(request -> CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+                .toList();
+        return inFlight.stream().map(CompletableFuture::join).toList();
+    }
+
+    public static HttpRequest getRequest(String path) {
+        return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build();
+    }
+
+    public static HttpRequest postJsonRequest(String path, String body) {
+        return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    private static URI uri(String path) {
+        return URI.create(RestAssured.baseURI + ":" + RestAssured.port + path);
     }
 }

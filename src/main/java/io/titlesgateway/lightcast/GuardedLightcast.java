@@ -1,0 +1,192 @@
+package io.titlesgateway.lightcast;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import io.quarkus.cache.CacheException;
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.faulttolerance.api.Guard;
+import io.smallrye.faulttolerance.api.RateLimitException;
+import io.smallrye.mutiny.Uni;
+import io.titlesgateway.config.LightcastConfig;
+import io.titlesgateway.titles.BulkNormalization;
+import io.titlesgateway.titles.Normalization;
+import io.titlesgateway.titles.ServiceMeta;
+import io.titlesgateway.titles.ServiceStatus;
+import io.titlesgateway.titles.Title;
+import io.titlesgateway.titles.TitlesException;
+import io.titlesgateway.titles.VersionChanges;
+import io.titlesgateway.titles.VersionInfo;
+
+/**
+ * Every call to Lightcast, each through the shared guards and the budget: breaker, retries with
+ * backoff on 5xx and timeouts, a permit and the rate ceiling for every single request, and one
+ * more request with a fresh token after a 401. Failures come out translated for the caller.
+ */
+@ApplicationScoped
+class GuardedLightcast {
+
+    private final LightcastApi api;
+    private final Guard guard;
+    private final Guard rateCeiling;
+    private final UpstreamBudget budget;
+    private final LightcastMetrics metrics;
+    private final long breakerDelaySeconds;
+
+    @Inject
+    GuardedLightcast(@RestClient LightcastApi api, @Identifier(LightcastGuard.NAME) Guard guard,
+            @Identifier(LightcastGuard.RATE_CEILING) Guard rateCeiling, UpstreamBudget budget, LightcastMetrics metrics,
+            LightcastConfig config) {
+        this.api = api;
+        this.guard = guard;
+        this.rateCeiling = rateCeiling;
+        this.budget = budget;
+        this.metrics = metrics;
+        this.breakerDelaySeconds = Math.max(1, config.breaker().delay().toSeconds());
+    }
+
+    Uni<ServiceStatus> status() {
+        return call("/status", api::status).map(LightcastEnvelope::data);
+    }
+
+    Uni<ServiceMeta> meta() {
+        return call("/meta", api::meta).map(LightcastEnvelope::data);
+    }
+
+    Uni<List<String>> versions() {
+        return call("/versions", api::versions).map(LightcastEnvelope::data);
+    }
+
+    Uni<VersionInfo> version(String version) {
+        return call("/versions/{version}", () -> api.version(version)).map(LightcastEnvelope::data);
+    }
+
+    Uni<VersionChanges> changes(String version) {
+        return call("/versions/{version}/changes", () -> api.changes(version)).map(LightcastEnvelope::data);
+    }
+
+    Uni<List<Title>> search(String version, String q, Integer limit, Integer page, List<String> fields) {
+        return call("/titles", () -> api.search(version, q, limit, page, String.join(",", fields)))
+                .map(LightcastEnvelope::data);
+    }
+
+    Uni<List<Title>> titlesById(String version, List<String> ids, List<String> fields) {
+        return call("/titles", () -> api.titlesById(version, new LightcastCalls.ByIds(ids, fields)))
+                .map(LightcastEnvelope::data);
+    }
+
+    Uni<Title> title(String version, String id) {
+        return call("/titles/{id}", () -> api.title(version, id)).map(LightcastEnvelope::data);
+    }
+
+    Uni<Normalization> normalize(String version, String term, List<String> fields) {
+        var body = new LightcastCalls.Normalize(term, fields, 0.0);
+        return call("/normalize", () -> api.normalize(version, body)).map(this::quotaNoted);
+    }
+
+    Uni<List<Normalization>> inspect(String version, String term, List<String> fields, int limit) {
+        var body = new LightcastCalls.Inspect(term, fields, 0.0, limit);
+        return call("/normalize/inspect", () -> api.inspect(version, body)).map(this::quotaNoted);
+    }
+
+    Uni<List<BulkNormalization>> bulk(String version, List<String> terms, List<String> fields) {
+        var body = new LightcastCalls.Bulk(terms, fields, 0.0);
+        return call("/normalize/bulk", () -> api.bulk(version, body)).map(this::quotaNoted);
+    }
+
+    private <T> T quotaNoted(RestResponse<LightcastEnvelope<T>> response) {
+        metrics.quota(response.getHeaderString("RateLimit-Remaining"), response.getHeaderString("RateLimit-Reset"));
+        return response.getEntity().data();
+    }
+
+    /** True when Lightcast cannot answer now (down, failing, or over a rate limit): a stale answer beats an error. */
+    static boolean cannotAnswerNow(Throwable failure) {
+        return failure instanceof LightcastUnavailable
+                || failure instanceof TitlesException answer && answer.status() == 429;
+    }
+
+    /**
+     * One call: under the shared guard (breaker, retries, timeout), each attempt waits for a budget
+     * permit, passes the rate ceiling and goes out; a 401 costs one more request with a new token.
+     */
+    private <T> Uni<T> call(String endpoint, Supplier<Uni<T>> request) {
+        return call(endpoint, request, budget.deadlineFromNow());
+    }
+
+    private <T> Uni<T> call(String endpoint, Supplier<Uni<T>> request, long deadline) {
+        AtomicReference<Throwable> lastFailure = new AtomicReference<>();
+        Supplier<Uni<T>> remembered = () -> attempt(endpoint, request, deadline)
+                .onFailure(LightcastUnavailable.class).invoke(lastFailure::set);
+        return guarded(remembered)
+                // a retry that found the budget spent: the caller hears why the call failed, not that the retry waited
+                .onFailure(BudgetSpent.class).transform(spent -> lastFailure.get() != null ? lastFailure.get() : spent)
+                .onFailure(LightcastRateLimited.class).recoverWithUni(failure -> afterUpstream429(
+                        (LightcastRateLimited) failure, endpoint, request, deadline))
+                .onFailure(CircuitBreakerOpenException.class).transform(open -> LightcastUnavailable.breakerOpen(breakerDelaySeconds))
+                .onFailure(TimeoutException.class).transform(slow -> LightcastUnavailable.tooSlow(
+                        "Lightcast did not answer " + endpoint + " in time."));
+    }
+
+    /** Lightcast's own rate limit: pause the whole budget, and try again if the pause ends in time. */
+    private <T> Uni<T> afterUpstream429(LightcastRateLimited failure, String endpoint, Supplier<Uni<T>> request,
+            long deadline) {
+        if (failure.quotaExhausted()) {
+            return Uni.createFrom().failure(failure);
+        }
+        Duration pause = Duration.ofSeconds(failure.retryAfterSeconds());
+        budget.pause(pause);
+        if (System.nanoTime() + pause.toNanos() > deadline) {
+            return Uni.createFrom().failure(failure);
+        }
+        return call(endpoint, request, deadline);
+    }
+
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    private <T> Uni<T> guarded(Supplier<Uni<T>> attempt) {
+        Supplier<Uni> untyped = attempt::get;
+        return guard.get(untyped, Uni.class);
+    }
+
+    /**
+     * One attempt. A 401 means Lightcast no longer accepts the token we hold (revoked, or expired
+     * early): the OIDC filter has marked it stale, so the single retry goes out with a new one.
+     */
+    private <T> Uni<T> attempt(String endpoint, Supplier<Uni<T>> request, long deadline) {
+        Uni<T> first = permitted(endpoint, request, deadline);
+        return first
+                .onFailure(LightcastErrors::isUnauthorized).recoverWithUni(() -> permitted(endpoint, request, deadline))
+                .onFailure(RateLimitException.class).transform(ceiling -> new BudgetSpent(
+                        Math.max(1, ((RateLimitException) ceiling).getRetryAfterMillis() / 1000)))
+                .onFailure().transform(failure -> LightcastErrors.translate(unwrap(failure), endpoint));
+    }
+
+    /** One HTTP request: a budget permit, the rate ceiling, then the request itself, counted. */
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    private <T> Uni<T> permitted(String endpoint, Supplier<Uni<T>> request, long deadline) {
+        return budget.spend(deadline, () -> {
+            Supplier<Uni> counted = () -> counted(endpoint, request);
+            return (Uni<T>) rateCeiling.get(counted, Uni.class);
+        });
+    }
+
+    private <T> Uni<T> counted(String endpoint, Supplier<Uni<T>> request) {
+        Uni<T> call = Uni.createFrom().deferred(request::get);
+        return call
+                .onItem().invoke(() -> metrics.upstreamCall(endpoint, "200"))
+                .onFailure().invoke(failure -> metrics.upstreamCall(endpoint, LightcastErrors.outcome(failure)));
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CacheException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+}

@@ -1,0 +1,72 @@
+package io.titlesgateway.lightcast;
+
+import java.time.temporal.ChronoUnit;
+
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.faulttolerance.api.Guard;
+import io.smallrye.faulttolerance.api.RateLimitType;
+import io.titlesgateway.config.LightcastConfig;
+
+/**
+ * The fault-tolerance guards shared by every Lightcast call, whatever the endpoint. One guard per
+ * concern, each a single instance, so there is one breaker, one retry policy and one rate ceiling
+ * for all of Lightcast; a {@code @RateLimit} per method would give each endpoint its own.
+ */
+class LightcastGuard {
+
+    /** Retries, breaker and timeout around a whole call. */
+    static final String NAME = "lightcast";
+    /** The rolling rate ceiling around each request: never more than the rate in any one-second span. */
+    static final String RATE_CEILING = "lightcast-rate";
+
+    /**
+     * Around each single request, inside its budget permit. The budget already spaces requests
+     * more widely, so this limit only ever bites if that went wrong.
+     */
+    @Produces
+    @Singleton
+    @Identifier(RATE_CEILING)
+    Guard rateCeiling(LightcastConfig config) {
+        return Guard.create()
+                .withDescription("Lightcast rate ceiling")
+                .withRateLimit()
+                    .limit(config.rateLimit())
+                    .window(1, ChronoUnit.SECONDS)
+                    .type(RateLimitType.ROLLING)
+                    .done()
+                .build();
+    }
+
+    @Produces
+    @Singleton
+    @Identifier(NAME)
+    Guard lightcastGuard(LightcastConfig config) {
+        LightcastConfig.Retry retry = config.retry();
+        LightcastConfig.Breaker breaker = config.breaker();
+        return Guard.create()
+                .withDescription("Lightcast Titles API")
+                .withRetry()
+                    .maxRetries(retry.maxRetries())
+                    .delay(retry.delay().toMillis(), ChronoUnit.MILLIS)
+                    .jitter(retry.jitter().toMillis(), ChronoUnit.MILLIS)
+                    .withExponentialBackoff().factor(3).maxDelay(2, ChronoUnit.SECONDS).done()
+                    .whenException(LightcastUnavailable.class::isInstance)
+                    .done()
+                .withCircuitBreaker()
+                    .name(NAME)
+                    .requestVolumeThreshold(breaker.requestVolume())
+                    .failureRatio(breaker.failureRatio())
+                    .delay(breaker.delay().toMillis(), ChronoUnit.MILLIS)
+                    .successThreshold(breaker.successThreshold())
+                    // only Lightcast failing counts: not 4xx, not 429, not our own budget
+                    .when(LightcastUnavailable.class::isInstance)
+                    .done()
+                .withTimeout()
+                    .duration(config.attemptTimeout().toMillis(), ChronoUnit.MILLIS)
+                    .done()
+                .build();
+    }
+}

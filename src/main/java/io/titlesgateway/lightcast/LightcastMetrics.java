@@ -1,0 +1,95 @@
+package io.titlesgateway.lightcast;
+
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import io.titlesgateway.titles.CacheState;
+import io.titlesgateway.titles.Quota;
+
+/**
+ * What operators watch of the upstream: calls by endpoint and outcome, token requests, the
+ * breaker's state and the normalize quota Lightcast says is left.
+ */
+@ApplicationScoped
+public class LightcastMetrics {
+
+    private static final long UNKNOWN = -1;
+
+    private final MeterRegistry registry;
+    private final AtomicLong quotaRemaining = new AtomicLong(UNKNOWN);
+    private volatile Quota lastQuota = Quota.NONE;
+
+    @Inject
+    LightcastMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        Gauge.builder("titles.upstream.quota.remaining", quotaRemaining, AtomicLong::get)
+                .description("Normalize calls left in the Lightcast quota (-1 until Lightcast has said)")
+                .register(registry);
+        Gauge.builder("titles.upstream.breaker.open", this, LightcastMetrics::breakerOpenness)
+                .description("Lightcast circuit breaker: 0 closed, 0.5 half-open, 1 open")
+                .register(registry);
+    }
+
+    void upstreamCall(String endpoint, String outcome) {
+        registry.counter("titles.upstream.calls", "endpoint", endpoint, "outcome", outcome).increment();
+    }
+
+    void tokenRequest(int status) {
+        registry.counter("titles.upstream.token.requests", "status", String.valueOf(status)).increment();
+    }
+
+    void answer(String cache, CacheState state) {
+        registry.counter("titles.cache.answers", "cache", cache, "state", state.name()).increment();
+    }
+
+    /** Records the quota headers of a normalize answer; the remaining count too when it reads as a number. */
+    void quota(String remaining, String reset) {
+        if (remaining == null && reset == null) {
+            return;
+        }
+        lastQuota = new Quota(remaining, reset);
+        quotaRemaining(remaining);
+    }
+
+    /** The quota headers Lightcast sent last, for the answers that cost quota. */
+    Quota lastQuota() {
+        return lastQuota;
+    }
+
+    private void quotaRemaining(String header) {
+        if (header != null) {
+            try {
+                quotaRemaining.set(Long.parseLong(header.strip()));
+            } catch (NumberFormatException notANumber) {
+                // the format is undocumented; keep the last number we understood
+            }
+        }
+    }
+
+    /** The last quota figure Lightcast sent, if any. */
+    public OptionalLong quotaRemaining() {
+        long remaining = quotaRemaining.get();
+        return remaining == UNKNOWN ? OptionalLong.empty() : OptionalLong.of(remaining);
+    }
+
+    private double breakerOpenness() {
+        CircuitBreakerState state;
+        try {
+            state = CircuitBreakerMaintenance.get().currentState(LightcastGuard.NAME);
+        } catch (IllegalArgumentException notCreatedYet) {
+            return 0; // the guard is built on the first upstream call
+        }
+        return switch (state) {
+            case CLOSED -> 0;
+            case HALF_OPEN -> 0.5;
+            case OPEN -> 1;
+        };
+    }
+}

@@ -1,0 +1,28 @@
+package io.titlesgateway.lightcast;
+
+import io.titlesgateway.titles.TitlesException;
+
+/**
+ * Lightcast could not answer: a 5xx, a timeout, a dropped connection, an unreachable auth server or
+ * an open breaker. The one kind of failure worth a retry, counted by the breaker, and answered
+ * from a stale cache entry when there is one.
+ */
+class LightcastUnavailable extends TitlesException {
+
+    LightcastUnavailable(int status, String title, String detail, Long retryAfterSeconds) {
+        super(status, title, detail, retryAfterSeconds);
+    }
+
+    static LightcastUnavailable unreachable(String detail) {
+        return new LightcastUnavailable(502, "Bad Gateway", detail, null);
+    }
+
+    static LightcastUnavailable tooSlow(String detail) {
+        return new LightcastUnavailable(504, "Gateway Timeout", detail, null);
+    }
+
+    static LightcastUnavailable breakerOpen(long retryAfterSeconds) {
+        return new LightcastUnavailable(503, "Service Unavailable",
+                "Lightcast is failing; the gateway stopped calling it for a while. Try again later.", retryAfterSeconds);
+    }
+}

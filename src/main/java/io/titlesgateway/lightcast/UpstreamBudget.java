@@ -1,0 +1,265 @@
+package io.titlesgateway.lightcast;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.titlesgateway.config.LightcastConfig;
+
+/**
+ * The one budget every Lightcast request draws from: {@code rate} permits, each good for one
+ * request and usable again one second after that request has completed. A request reaches
+ * Lightcast somewhere between being sent and being answered, so two requests on one permit arrive
+ * at least a second apart, and no one-second span ever sees more than {@code rate} arrivals —
+ * whatever the network's latency, which a count of start times alone cannot promise.
+ *
+ * <p>Callers queue for a permit in arrival order without holding a thread; one that cannot get a
+ * permit before its deadline gets 429 with Retry-After, and one that could not be served in time
+ * anyway is told at once. An upstream 429 pauses the budget.
+ */
+@ApplicationScoped
+public class UpstreamBudget {
+
+    private static final long SPAN_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long IN_FLIGHT = Long.MAX_VALUE;
+
+    private final int rate;
+    private final long deadlineNanos;
+    private final long maxPauseNanos;
+    private final int maxQueued;
+    /** Wakes waiters when a permit frees or a deadline passes; its tasks are short and never block. */
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "titles-budget");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /** Per permit: when it may be used again, or {@link #IN_FLIGHT} while its request is out. */
+    private final long[] freeAt;
+    private final Deque<Waiter> waiters = new ArrayDeque<>();
+    private long pausedUntil = Long.MIN_VALUE;
+    private ScheduledFuture<?> wakeUp;
+    private long wakeUpAt = Long.MAX_VALUE;
+
+    private final Counter queued;
+    private final Counter refused;
+    private final Counter pauses;
+    private final Timer waitTime;
+
+    /** A request waiting for a permit; once granted, it carries the permit it must give back. */
+    private static final class Waiter {
+        final UniEmitter<? super Waiter> emitter;
+        final long askedAt;
+        ScheduledFuture<?> expiry;
+        int permit = -1;
+        /** Set when the request has taken its permit; a permit granted to a caller that left goes back at once. */
+        volatile boolean taken;
+
+        Waiter(UniEmitter<? super Waiter> emitter, long askedAt) {
+            this.emitter = emitter;
+            this.askedAt = askedAt;
+        }
+    }
+
+    @Inject
+    UpstreamBudget(LightcastConfig config, MeterRegistry registry) {
+        this.rate = Math.max(1, config.rateLimit());
+        this.deadlineNanos = config.budgetDeadline().toNanos();
+        this.maxPauseNanos = config.maxPause().toNanos();
+        this.maxQueued = rate * (int) Math.max(1, config.budgetDeadline().toSeconds() + 1);
+        this.freeAt = new long[rate];
+        Arrays.fill(freeAt, Long.MIN_VALUE);
+        this.queued = registry.counter("titles.budget.waits", "outcome", "queued");
+        this.refused = registry.counter("titles.budget.waits", "outcome", "refused");
+        this.pauses = registry.counter("titles.budget.pauses");
+        this.waitTime = Timer.builder("titles.budget.wait").description("Time requests waited for a permit")
+                .register(registry);
+        Gauge.builder("titles.budget.queue", this, UpstreamBudget::queueLength)
+                .description("Requests waiting for a permit").register(registry);
+    }
+
+    @PreDestroy
+    void stop() {
+        timers.shutdownNow();
+    }
+
+    /** The time by which a call asked for now must have been given a permit. */
+    long deadlineFromNow() {
+        return System.nanoTime() + deadlineNanos;
+    }
+
+    /**
+     * Runs {@code request} under a permit: waits for one (until {@code deadline}), subscribes, and
+     * gives the permit back when the request is over, however it ends.
+     */
+    <T> Uni<T> spend(long deadline, Supplier<Uni<T>> request) {
+        return acquire(deadline).onItem().transformToUni(granted -> {
+            granted.taken = true;
+            Uni<T> sent = Uni.createFrom().deferred(request::get);
+            return sent.onTermination().invoke(() -> release(granted.permit));
+        });
+    }
+
+    /** Stops handing out permits for {@code duration} (bounded), after Lightcast said 429. */
+    void pause(Duration duration) {
+        synchronized (this) {
+            pauses.increment();
+            pausedUntil = Math.max(pausedUntil, System.nanoTime() + Math.min(duration.toNanos(), maxPauseNanos));
+        }
+        dispatch();
+    }
+
+    /** Lifts a pause at once, as if Lightcast's reset had come. */
+    public void resume() {
+        synchronized (this) {
+            pausedUntil = Long.MIN_VALUE;
+        }
+        dispatch();
+    }
+
+    private Uni<Waiter> acquire(long deadline) {
+        return Uni.createFrom().emitter(emitter -> {
+            long now = System.nanoTime();
+            Waiter waiter = new Waiter(emitter, now);
+            long retryAfter;
+            synchronized (this) {
+                retryAfter = waiters.size() >= maxQueued || deadline <= now ? estimatedWaitSeconds(now) : -1;
+                if (retryAfter < 0) {
+                    waiters.addLast(waiter);
+                    waiter.expiry = timers.schedule(() -> expire(waiter), deadline - now, TimeUnit.NANOSECONDS);
+                }
+            }
+            if (retryAfter >= 0) {
+                refuse(emitter, retryAfter);
+                return;
+            }
+            emitter.onTermination(() -> abandon(waiter));
+            dispatch();
+        });
+    }
+
+    private void release(int permit) {
+        synchronized (this) {
+            freeAt[permit] = System.nanoTime() + SPAN_NANOS;
+        }
+        dispatch();
+    }
+
+    /** Hands free permits to the waiters at the head of the queue; sets a timer for the next one that frees. */
+    private void dispatch() {
+        while (true) {
+            Waiter granted;
+            int permit;
+            // one permit at a time: grant under the lock, deliver outside it
+            synchronized (this) {
+                if (waiters.isEmpty()) {
+                    return;
+                }
+                permit = earliestPermit();
+                long usableAt = Math.max(freeAt[permit], pausedUntil);
+                long now = System.nanoTime();
+                if (freeAt[permit] == IN_FLIGHT) {
+                    return; // every permit is out; a release will call us again
+                }
+                if (usableAt > now) {
+                    wakeUpAt(usableAt, now);
+                    return;
+                }
+                granted = waiters.pollFirst();
+                freeAt[permit] = IN_FLIGHT;
+                granted.permit = permit;
+                granted.expiry.cancel(false);
+            }
+            long waited = System.nanoTime() - granted.askedAt;
+            if (waited > TimeUnit.MILLISECONDS.toNanos(1)) {
+                queued.increment();
+                waitTime.record(waited, TimeUnit.NANOSECONDS);
+            }
+            granted.emitter.complete(granted); // delivered synchronously: the request takes it here, or not at all
+            if (!granted.taken) {
+                release(permit); // the caller left as the permit came
+            }
+        }
+    }
+
+    private void expire(Waiter waiter) {
+        long retryAfter;
+        synchronized (this) {
+            if (!waiters.remove(waiter)) {
+                return;
+            }
+            retryAfter = estimatedWaitSeconds(System.nanoTime());
+        }
+        refuse(waiter.emitter, retryAfter);
+    }
+
+    /** A caller that went away gives its place (or its unused permit) back. */
+    private void abandon(Waiter waiter) {
+        synchronized (this) {
+            if (waiters.remove(waiter)) {
+                waiter.expiry.cancel(false);
+            }
+        }
+    }
+
+    private void refuse(UniEmitter<? super Waiter> emitter, long retryAfterSeconds) {
+        refused.increment();
+        emitter.fail(new BudgetSpent(retryAfterSeconds));
+    }
+
+    /** Seconds until a newcomer would likely get a permit: the queue ahead served at the rate, after any pause. */
+    private long estimatedWaitSeconds(long now) {
+        long pause = Math.max(0, pausedUntil - now);
+        return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(pause + SPAN_NANOS - 1) + 1 + waiters.size() / rate);
+    }
+
+    private int earliestPermit() {
+        int earliest = 0;
+        for (int i = 1; i < freeAt.length; i++) {
+            if (freeAt[i] < freeAt[earliest]) {
+                earliest = i;
+            }
+        }
+        return earliest;
+    }
+
+    /** Called under the lock: makes sure a dispatch runs at {@code at}; one timer at a time, the earliest wanted. */
+    private void wakeUpAt(long at, long now) {
+        if (wakeUp != null && wakeUpAt <= at) {
+            return;
+        }
+        if (wakeUp != null) {
+            wakeUp.cancel(false);
+        }
+        wakeUpAt = at;
+        wakeUp = timers.schedule(this::wokenUp, at - now, TimeUnit.NANOSECONDS);
+    }
+
+    private void wokenUp() {
+        synchronized (this) {
+            wakeUp = null;
+            wakeUpAt = Long.MAX_VALUE;
+        }
+        dispatch();
+    }
+
+    private synchronized int queueLength() {
+        return waiters.size();
+    }
+}

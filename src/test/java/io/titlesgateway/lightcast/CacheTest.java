@@ -1,0 +1,202 @@
+package io.titlesgateway.lightcast;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.titlesgateway.emulator.LightcastEmulatorResource;
+import io.titlesgateway.emulator.ReceivedRequest;
+import io.titlesgateway.support.Callers;
+import io.titlesgateway.support.EmulatedUpstreamTest;
+
+/** The cache: one upstream call per key, hits without calls, stale answers on error, local projection and thresholds. */
+@QuarkusTest
+@WithTestResource(LightcastEmulatorResource.class)
+class CacheTest extends EmulatedUpstreamTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static String normalizeBody(String term) {
+        return "{\"term\":\"" + term + "\"}";
+    }
+
+    @Test
+    void fiftyConcurrentIdenticalRequestsMakeOneUpstreamCall() {
+        List<HttpResponse<String>> answers = Callers.postJson(50, "/titles/versions/5.47/normalize",
+                i -> normalizeBody("Data Scientist"));
+
+        assertThat(answers).extracting(HttpResponse::statusCode).containsOnly(200);
+        assertThat(answers).extracting(HttpResponse::body).containsOnly(answers.get(0).body());
+        assertThat(emulator.apiCalls("/normalize")).hasSize(1);
+        assertThat(emulator.apiCalls("/titles/versions")).as("version lookups coalesce too").hasSize(1);
+        assertThat(emulator.apiCalls("/titles/versions/5.47")).hasSize(1);
+    }
+
+    @Test
+    void fiftyConcurrentIdenticalSearchesMakeOneUpstreamCall() {
+        List<HttpResponse<String>> answers = Callers.get(50, "/titles/versions/latest/titles?q=nurse&limit=3");
+
+        assertThat(answers).extracting(HttpResponse::statusCode).containsOnly(200);
+        assertThat(emulator.apiCalls("/titles/versions/5.47/titles")).hasSize(1);
+        assertThat(emulator.apiCalls("/titles/meta")).hasSize(1);
+    }
+
+    @Test
+    void secondAnswerIsAHitWithoutAnUpstreamCall() {
+        given().get("/titles/versions/5.47/changes").then().statusCode(200).header("X-Cache", "MISS");
+        given().get("/titles/versions/5.47/changes").then().statusCode(200).header("X-Cache", "HIT");
+
+        assertThat(emulator.apiCalls("/changes")).hasSize(1);
+    }
+
+    @Test
+    void caseAndSpacingOfATermShareOneEntry() {
+        given().contentType("application/json").body(normalizeBody("data scientist")).post("/titles/versions/5.47/normalize")
+                .then().statusCode(200).header("X-Cache", "MISS");
+        given().contentType("text/plain").body("  Data   SCIENTIST ").post("/titles/versions/5.47/normalize")
+                .then().statusCode(200).header("X-Cache", "HIT");
+
+        assertThat(emulator.apiCalls("/normalize")).hasSize(1);
+    }
+
+    @Test
+    void latestIsResolvedThroughOneCachedMetaCall() {
+        given().get("/titles/versions/latest/changes").then().statusCode(200);
+        given().get("/titles/versions/latest").then().statusCode(200).body("data.version", equalTo("5.47"));
+        given().contentType("application/json").body(normalizeBody("chef")).post("/titles/versions/latest/normalize")
+                .then().statusCode(200);
+
+        assertThat(emulator.apiCalls("/titles/meta")).hasSize(1);
+        assertThat(emulator.apiCalls()).as("everything else is keyed by the concrete version")
+                .extracting(ReceivedRequest::path).noneMatch(path -> path.contains("latest"));
+    }
+
+    @Test
+    void aFailureIsNotCachedAndTheNextSuccessIs() {
+        given().get("/titles/versions").then().statusCode(200);
+        emulator.failNext(3, 503);
+        given().get("/titles/versions/5.46/changes").then().statusCode(502);
+
+        given().get("/titles/versions/5.46/changes").then().statusCode(200).header("X-Cache", "MISS");
+        given().get("/titles/versions/5.46/changes").then().statusCode(200).header("X-Cache", "HIT");
+
+        assertThat(emulator.apiCalls("/changes")).extracting(ReceivedRequest::status).containsExactly(503, 503, 503, 200);
+    }
+
+    @Test
+    void staleAnswerIsServedWhenLightcastCannotAnswer() {
+        String fresh = given().get("/titles/versions/5.47/changes").then().statusCode(200).extract().asString();
+        caches.getCache(LightcastCache.CHANGES).orElseThrow().invalidateAll().await().indefinitely();
+        emulator.failNext(3, 503);
+
+        Response stale = given().get("/titles/versions/5.47/changes");
+
+        stale.then().statusCode(200).header("X-Cache", "STALE").header("X-Titles-Source", "lightcast");
+        assertThat(stale.asString()).isEqualTo(fresh);
+        assertThat(emulator.apiCalls("/changes")).hasSize(4);
+    }
+
+    @Test
+    void staleNormalizationsServeABulkCallWhenLightcastIsDown() {
+        given().contentType("application/json").body("{\"terms\":[\"plumber\",\"chef\"]}")
+                .post("/titles/versions/5.47/normalize/bulk").then().statusCode(200);
+        caches.getCache(LightcastCache.NORMALIZE).orElseThrow().invalidateAll().await().indefinitely();
+        emulator.resetNext(3);
+
+        given().contentType("application/json").body("{\"terms\":[\"chef\",\"plumber\"]}")
+                .post("/titles/versions/5.47/normalize/bulk")
+                .then().statusCode(200).header("X-Cache", "STALE")
+                .body("data.title.name", org.hamcrest.Matchers.contains("Chef", "Plumber"));
+    }
+
+    @Test
+    void bulkSendsOnlyTheMissesUpstream() {
+        given().contentType("application/json").body(normalizeBody("data scientist")).post("/titles/versions/5.47/normalize")
+                .then().statusCode(200);
+
+        given().contentType("application/json").body("{\"terms\":[\"Data Scientist\",\"plumber\",\"plumber\"]}")
+                .post("/titles/versions/5.47/normalize/bulk")
+                .then().statusCode(200).header("X-Cache", "MISS")
+                .body("data.term", org.hamcrest.Matchers.contains("Data Scientist", "plumber", "plumber"))
+                .body("data.title.name", org.hamcrest.Matchers.contains("Data Scientist", "Plumber", "Plumber"));
+        given().contentType("application/json").body("{\"terms\":[\"plumber\",\"data scientist\"]}")
+                .post("/titles/versions/5.47/normalize/bulk")
+                .then().statusCode(200).header("X-Cache", "HIT");
+
+        List<ReceivedRequest> bulkCalls = emulator.apiCalls("/normalize/bulk");
+        assertThat(bulkCalls).hasSize(1);
+        assertThat(bulkCalls.get(0).body()).contains("\"terms\":[\"plumber\"]");
+    }
+
+    @Test
+    void titlesByIdFetchOnlyTheMissingIds() {
+        String chef = io.titlesgateway.emulator.LightcastEmulator.idOf("Chef");
+        String cook = io.titlesgateway.emulator.LightcastEmulator.idOf("Line Cook");
+        given().contentType("application/json").body("{\"ids\":[\"" + chef + "\"]}").post("/titles/versions/5.47/titles")
+                .then().statusCode(200);
+
+        given().contentType("application/json").body("{\"ids\":[\"" + cook + "\",\"" + chef + "\"],\"fields\":[\"pluralName\"]}")
+                .post("/titles/versions/5.47/titles")
+                .then().statusCode(200).body("data.pluralName", org.hamcrest.Matchers.contains("Line Cooks", "Chefs"));
+
+        List<ReceivedRequest> calls = emulator.apiCalls("/titles/versions/5.47/titles");
+        assertThat(calls).hasSize(2);
+        assertThat(calls.get(1).body()).contains("\"ids\":[\"" + cook + "\"]");
+    }
+
+    /** The gateway, serving from its threshold-0, widest-field cache, answers exactly as Lightcast would. */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+            "/normalize | {\"term\":\"data scientist\"}",
+            "/normalize | {\"term\":\"senior data scientist\",\"confidenceThreshold\":0.9,\"fields\":[\"name\",\"mapping\"]}",
+            "/normalize | {\"term\":\"senior data scientist\",\"confidenceThreshold\":0.75,\"fields\":[\"name\",\"pluralName\"]}",
+            "/normalize | {\"term\":\"registered nurse\",\"fields\":[\"levelBand\",\"isSupervisor\",\"infoUrl\"]}",
+            "/normalize/inspect | {\"term\":\"nurse\",\"confidenceThreshold\":0.3,\"limit\":2,\"fields\":[\"id\"]}",
+            "/normalize/inspect | {\"term\":\"data scientist\",\"confidenceThreshold\":0.6}",
+            "/normalize/inspect | {\"term\":\"software engineer\",\"limit\":0}",
+            "/normalize/bulk | {\"terms\":[\"data scientist\",\"zzz\",\"nurse manager\",\"senior nurse\"],\"confidenceThreshold\":0.6,\"fields\":[\"name\"]}",
+            "/normalize/bulk | {\"terms\":[\"chef\",\"sr chef\"],\"confidenceThreshold\":0.0}" })
+    void cachedAnswersMatchUncachedOnes(String endpoint, String body) throws Exception {
+        // warm the cache with a different threshold and fields, so the answer below comes from the cache
+        String warm = body.replaceAll(",?\"(confidenceThreshold|fields|limit)\":(\\[[^]]*]|[0-9.]+)", "")
+                .replace("{,", "{");
+        given().contentType("application/json").body(warm).post("/titles/versions/5.47" + endpoint);
+        int callsBefore = emulator.apiCalls().size();
+
+        Response cached = given().contentType("application/json").body(body).post("/titles/versions/5.47" + endpoint);
+        HttpResponse<String> direct = askLightcastDirectly(endpoint, body);
+
+        assertThat(emulator.apiCalls().size()).as("the compared answer came from the cache").isEqualTo(callsBefore + 1);
+        assertThat(cached.statusCode()).isEqualTo(direct.statusCode());
+        if (direct.statusCode() == 200) {
+            assertThat(JSON.readTree(cached.asString())).isEqualTo(JSON.readTree(direct.body()));
+        }
+    }
+
+    private HttpResponse<String> askLightcastDirectly(String endpoint, String body) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(emulator.apiUrl() + "/versions/5.47" + endpoint))
+                .header("Authorization", "Bearer " + emulator.issueToken())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+}
