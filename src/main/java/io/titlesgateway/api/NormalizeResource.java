@@ -5,7 +5,6 @@ import java.util.List;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -36,17 +35,17 @@ public class NormalizeResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<DataEnvelope<NormalizationView>>> normalize(
-            @RestPath @Pattern(regexp = InputLimits.VERSION_PATTERN, message = InputLimits.VERSION_MESSAGE) String version,
+            @RestPath String version,
             @NotNull(message = "a JSON body with a term is required") @Valid NormalizeRequest body) {
-        return normalize(version, body.toQuery());
+        return normalize(InputLimits.version(version), body.toQuery());
     }
 
     @POST
     @Consumes(MediaType.TEXT_PLAIN)
     public Uni<RestResponse<DataEnvelope<NormalizationView>>> normalizeText(
-            @RestPath @Pattern(regexp = InputLimits.VERSION_PATTERN, message = InputLimits.VERSION_MESSAGE) String version,
+            @RestPath String version,
             @RestQuery String confidenceThreshold, @RestQuery String fields, String body) {
-        return normalize(version, new NormalizeQuery(PlainTextTerms.single(body), TitleFields.selectFromQuery(fields),
+        return normalize(InputLimits.version(version), new NormalizeQuery(PlainTextTerms.single(body), TitleFields.selectFromQuery(fields),
                 QueryOptions.confidenceThreshold(confidenceThreshold), NormalizeQuery.DEFAULT_INSPECT_LIMIT));
     }
 
@@ -54,19 +53,19 @@ public class NormalizeResource {
     @Path("/inspect")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<DataEnvelope<List<NormalizationView>>>> inspect(
-            @RestPath @Pattern(regexp = InputLimits.VERSION_PATTERN, message = InputLimits.VERSION_MESSAGE) String version,
+            @RestPath String version,
             @NotNull(message = "a JSON body with a term is required") @Valid InspectRequest body) {
-        return inspect(version, body.toQuery());
+        return inspect(InputLimits.version(version), body.toQuery());
     }
 
     @POST
     @Path("/inspect")
     @Consumes(MediaType.TEXT_PLAIN)
     public Uni<RestResponse<DataEnvelope<List<NormalizationView>>>> inspectText(
-            @RestPath @Pattern(regexp = InputLimits.VERSION_PATTERN, message = InputLimits.VERSION_MESSAGE) String version,
+            @RestPath String version,
             @RestQuery String confidenceThreshold, @RestQuery String fields, @RestQuery String limit, String body) {
         Integer candidates = QueryOptions.wholeNumber("limit", limit, 0, InputLimits.MAX_INSPECT_LIMIT);
-        return inspect(version, new NormalizeQuery(PlainTextTerms.single(body), TitleFields.selectFromQuery(fields),
+        return inspect(InputLimits.version(version), new NormalizeQuery(PlainTextTerms.single(body), TitleFields.selectFromQuery(fields),
                 QueryOptions.confidenceThreshold(confidenceThreshold),
                 candidates == null ? NormalizeQuery.DEFAULT_INSPECT_LIMIT : candidates));
     }
@@ -75,18 +74,18 @@ public class NormalizeResource {
     @Path("/bulk")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<DataEnvelope<List<BulkItemView>>>> bulk(
-            @RestPath @Pattern(regexp = InputLimits.VERSION_PATTERN, message = InputLimits.VERSION_MESSAGE) String version,
+            @RestPath String version,
             @NotNull(message = "a JSON body with terms is required") @Valid BulkRequest body) {
-        return bulk(version, body.toQuery());
+        return bulk(InputLimits.version(version), body.toQuery());
     }
 
     @POST
     @Path("/bulk")
     @Consumes(MediaType.TEXT_PLAIN)
     public Uni<RestResponse<DataEnvelope<List<BulkItemView>>>> bulkText(
-            @RestPath @Pattern(regexp = InputLimits.VERSION_PATTERN, message = InputLimits.VERSION_MESSAGE) String version,
+            @RestPath String version,
             @RestQuery String confidenceThreshold, @RestQuery String fields, String body) {
-        return bulk(version, new BulkQuery(PlainTextTerms.lines(body), TitleFields.selectFromQuery(fields),
+        return bulk(InputLimits.version(version), new BulkQuery(PlainTextTerms.lines(body), TitleFields.selectFromQuery(fields),
                 QueryOptions.confidenceThreshold(confidenceThreshold)));
     }
 

@@ -6,7 +6,6 @@ import java.util.Map;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -57,21 +56,21 @@ public class TitlesResource {
     @GET
     @Path("/versions/{version}")
     public Uni<RestResponse<DataEnvelope<VersionInfo>>> version(
-            @RestPath @Pattern(regexp = InputLimits.VERSION_PATTERN, message = InputLimits.VERSION_MESSAGE) String version) {
-        return titles.version(version).map(Responses::ok);
+            @RestPath String version) {
+        return titles.version(InputLimits.version(version)).map(Responses::ok);
     }
 
     @GET
     @Path("/versions/{version}/changes")
     public Uni<RestResponse<DataEnvelope<VersionChanges>>> changes(
-            @RestPath @Pattern(regexp = InputLimits.VERSION_PATTERN, message = InputLimits.VERSION_MESSAGE) String version) {
-        return titles.changes(version).map(Responses::ok);
+            @RestPath String version) {
+        return titles.changes(InputLimits.version(version)).map(Responses::ok);
     }
 
     @GET
     @Path("/versions/{version}/titles")
     public Uni<RestResponse<DataEnvelope<List<Map<String, Object>>>>> search(
-            @RestPath @Pattern(regexp = InputLimits.VERSION_PATTERN, message = InputLimits.VERSION_MESSAGE) String version,
+            @RestPath String version,
             @RestQuery @MaxUtf8Bytes(InputLimits.MAX_TERM_BYTES) String q,
             @RestQuery String limit,
             @RestQuery String page,
@@ -81,26 +80,26 @@ public class TitlesResource {
                 QueryOptions.wholeNumber("limit", limit, 1, InputLimits.MAX_LIMIT),
                 QueryOptions.wholeNumber("page", page, 1, InputLimits.MAX_PAGE),
                 selection);
-        return titles.search(version, search).map(answer -> Responses.ok(answer, found -> TitleView.of(found, selection)));
+        return titles.search(InputLimits.version(version), search).map(answer -> Responses.ok(answer, found -> TitleView.of(found, selection)));
     }
 
     @POST
     @Path("/versions/{version}/titles")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<DataEnvelope<List<Map<String, Object>>>>> titlesById(
-            @RestPath @Pattern(regexp = InputLimits.VERSION_PATTERN, message = InputLimits.VERSION_MESSAGE) String version,
+            @RestPath String version,
             @NotNull(message = "a JSON body with ids is required") @Valid TitlesByIdRequest body) {
         List<String> selection = TitleFields.select(body.fields());
-        return titles.titlesById(version, body.ids(), selection)
+        return titles.titlesById(InputLimits.version(version), body.ids(), selection)
                 .map(answer -> Responses.ok(answer, found -> TitleView.of(found, selection)));
     }
 
     @GET
     @Path("/versions/{version}/titles/{titleId}")
     public Uni<RestResponse<DataEnvelope<Map<String, Object>>>> title(
-            @RestPath @Pattern(regexp = InputLimits.VERSION_PATTERN, message = InputLimits.VERSION_MESSAGE) String version,
-            @RestPath @Pattern(regexp = InputLimits.TITLE_ID_PATTERN, message = InputLimits.TITLE_ID_MESSAGE) String titleId) {
-        return titles.title(version, titleId).map(answer -> {
+            @RestPath String version,
+            @RestPath String titleId) {
+        return titles.title(InputLimits.version(version), InputLimits.titleId(titleId)).map(answer -> {
             if (answer.data() == null) {
                 throw TitlesException.notFound("Unrecognized title id: " + titleId);
             }

@@ -59,17 +59,17 @@ public class LightcastBackend implements TitlesBackend {
 
     @Override
     public Uni<Answer<ServiceStatus>> status() {
-        return served(LightcastCache.STATUS, "status", cache::status);
+        return served(LightcastCache.STATUS, cache.keyOf(LightcastCache.STATUS), cache::status);
     }
 
     @Override
     public Uni<Answer<ServiceMeta>> meta() {
-        return served(LightcastCache.META, "meta", cache::meta);
+        return served(LightcastCache.META, cache.keyOf(LightcastCache.META), cache::meta);
     }
 
     @Override
     public Uni<Answer<List<String>>> versions() {
-        return served(LightcastCache.VERSIONS, "versions", cache::versions);
+        return served(LightcastCache.VERSIONS, cache.keyOf(LightcastCache.VERSIONS), cache::versions);
     }
 
     @Override
@@ -122,7 +122,12 @@ public class LightcastBackend implements TitlesBackend {
             return Uni.createFrom().failure(() -> TitlesException.notFound("Unrecognized title id: " + id
                     + " (Lightcast title ids are ET followed by 16 upper-case hex digits)"));
         }
-        return concrete(version).chain(v -> served(LightcastCache.TITLE, List.of(v, id), () -> cache.title(v, id)));
+        Answer<Title> hit = hitNow(LightcastCache.TITLE, concreteNow(version), id);
+        if (hit != null) {
+            return Uni.createFrom().item(hit);
+        }
+        return concrete(version).chain(v -> served(LightcastCache.TITLE, cache.keyOf(LightcastCache.TITLE, v, id),
+                () -> cache.title(v, id)));
     }
 
     @Override
@@ -144,7 +149,8 @@ public class LightcastBackend implements TitlesBackend {
     public Uni<Answer<List<Normalization>>> inspect(String version, NormalizeQuery query) {
         String termKey = termKey(query.term());
         return concrete(version).chain(v -> widestFields(v, query.fields()).chain(widest -> served(
-                LightcastCache.INSPECT, List.of(v, termKey), () -> cache.inspect(v, termKey, query.term(), widest))))
+                LightcastCache.INSPECT, cache.keyOf(LightcastCache.INSPECT, v, termKey),
+                () -> cache.inspect(v, termKey, query.term(), widest))))
                 .map(answer -> answer.map(candidates -> candidates.stream()
                         .filter(candidate -> candidate.confidence() >= query.confidenceThreshold())
                         .limit(query.limit())
@@ -198,6 +204,28 @@ public class LightcastBackend implements TitlesBackend {
     }
 
     /**
+     * The concrete version, if the cache can tell without waiting; {@code null} otherwise. With
+     * {@link #hitNow} it answers the hottest lookups with no asynchronous step at all.
+     */
+    private String concreteNow(String version) {
+        if (version.equals("latest")) {
+            Fetched<ServiceMeta> meta = cache.peek(LightcastCache.META, cache.keyOf(LightcastCache.META));
+            return meta == null ? null : meta.value().latestVersion();
+        }
+        Fetched<List<String>> versions = cache.peek(LightcastCache.VERSIONS, cache.keyOf(LightcastCache.VERSIONS));
+        return versions != null && versions.value().contains(version) ? version : null;
+    }
+
+    /** A cached answer for a two-part key whose version is already concrete; {@code null} if any part is missing. */
+    private <T> Answer<T> hitNow(String cacheName, String concreteVersion, String key) {
+        if (concreteVersion == null) {
+            return null;
+        }
+        Fetched<T> hit = cache.peek(cacheName, cache.keyOf(cacheName, concreteVersion, key));
+        return hit == null ? null : answer(cacheName, hit.value(), CacheState.HIT, Quota.NONE);
+    }
+
+    /**
      * The concrete version a caller means: {@code latest} through the cached {@code /meta}; a
      * concrete one only if Lightcast lists it, so an unknown version costs no upstream call.
      */
@@ -235,6 +263,10 @@ public class LightcastBackend implements TitlesBackend {
     /** One cache lookup: a hit, a miss (remembered as the stale copy), or the stale copy when Lightcast cannot answer. */
     private <T> Uni<Answer<T>> served(String cacheName, Object key, Supplier<Uni<Fetched<T>>> lookup) {
         return Uni.createFrom().deferred(() -> {
+            Fetched<T> hit = cache.peek(cacheName, key);
+            if (hit != null) {
+                return Uni.createFrom().item(answer(cacheName, hit.value(), CacheState.HIT, Quota.NONE));
+            }
             long asked = System.nanoTime();
             return lookup.get()
                     .map(entry -> {

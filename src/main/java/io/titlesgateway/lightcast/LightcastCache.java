@@ -5,11 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.quarkus.cache.Cache;
+import io.quarkus.cache.CacheManager;
+import io.quarkus.cache.CompositeCacheKey;
 import io.quarkus.cache.CacheKey;
 import io.quarkus.cache.CacheName;
 import io.quarkus.cache.CacheResult;
@@ -60,12 +63,46 @@ class LightcastCache {
     GuardedLightcast upstream;
 
     @Inject
+    CacheManager cacheManager;
+
+    private final Map<String, CaffeineCache> byName = new ConcurrentHashMap<>();
+
+    @Inject
     @CacheName(NORMALIZE)
     Cache normalizations;
 
     @Inject
     @CacheName(TITLE_FIELDS)
     Cache titles;
+
+    /**
+     * The key {@code @CacheResult} files a call under: the cache's default key without parameters,
+     * the value itself for one, a {@link CompositeCacheKey} for several.
+     */
+    Object keyOf(String cacheName, Object... parameters) {
+        if (parameters.length == 0) {
+            return cache(cacheName).getDefaultKey();
+        }
+        return parameters.length == 1 ? parameters[0] : new CompositeCacheKey(parameters);
+    }
+
+    /**
+     * The entry for {@code key} if it is there and complete, without going through the interceptor:
+     * the hit path stays on the caller's thread. {@code null} on a miss or while a load is under way.
+     */
+    @SuppressWarnings("unchecked")
+    <T> Fetched<T> peek(String cacheName, Object key) {
+        CompletableFuture<Object> entry = cache(cacheName).getIfPresent(key);
+        if (entry == null || !entry.isDone() || entry.isCompletedExceptionally()) {
+            return null;
+        }
+        Object value = entry.getNow(null);
+        return value instanceof Fetched<?> fetched ? (Fetched<T>) fetched : null;
+    }
+
+    private CaffeineCache cache(String cacheName) {
+        return byName.computeIfAbsent(cacheName, name -> cacheManager.getCache(name).orElseThrow().as(CaffeineCache.class));
+    }
 
     @CacheResult(cacheName = STATUS)
     Uni<Fetched<ServiceStatus>> status() {

@@ -1,11 +1,14 @@
 package io.titlesgateway.lightcast;
 
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
@@ -24,6 +27,7 @@ public class LightcastMetrics {
 
     private final MeterRegistry registry;
     private final AtomicLong quotaRemaining = new AtomicLong(UNKNOWN);
+    private final Map<String, Counter[]> answers = new ConcurrentHashMap<>();
     private volatile Quota lastQuota = Quota.NONE;
 
     @Inject
@@ -45,8 +49,15 @@ public class LightcastMetrics {
         registry.counter("titles.upstream.token.requests", "status", String.valueOf(status)).increment();
     }
 
+    /** Counts one answer; the counters are looked up once per cache, not on every request. */
     void answer(String cache, CacheState state) {
-        registry.counter("titles.cache.answers", "cache", cache, "state", state.name()).increment();
+        answers.computeIfAbsent(cache, name -> {
+            Counter[] byState = new Counter[CacheState.values().length];
+            for (CacheState each : CacheState.values()) {
+                byState[each.ordinal()] = registry.counter("titles.cache.answers", "cache", name, "state", each.name());
+            }
+            return byState;
+        })[state.ordinal()].increment();
     }
 
     /** Records the quota headers of a normalize answer; the remaining count too when it reads as a number. */

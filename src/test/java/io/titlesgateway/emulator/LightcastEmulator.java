@@ -260,6 +260,16 @@ public final class LightcastEmulator implements AutoCloseable {
         return peak;
     }
 
+    /** What the standalone emulator tells a benchmark: calls received, token requests, the peak rate. */
+    private Map<String, Object> stats() {
+        Map<String, Object> stats = new LinkedHashMap<>();
+        stats.put("apiCalls", apiCalls().size());
+        stats.put("rateLimited", apiCalls().stream().filter(call -> call.status() == 429).count());
+        stats.put("tokenRequests", tokenRequests());
+        stats.put("peakCallsPerSecond", peakCallsPerSecond());
+        return stats;
+    }
+
     // ---- the HTTP side ----------------------------------------------------------------------
 
     private record Reply(int status, Object body, Map<String, String> headers) {
@@ -293,6 +303,10 @@ public final class LightcastEmulator implements AutoCloseable {
         String path = exchange.getRequestURI().getRawPath();
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         String bearer = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7) : null;
+        if (path.equals("/emulator/stats")) {
+            send(exchange, new Reply(200, stats(), Map.of()));
+            return;
+        }
         Duration delay = latency;
         // every decision is taken on arrival, so a slow answer never consumes a fault meant for a later call
         boolean drop = path.startsWith("/titles") && resetsToInject.getAndUpdate(n -> Math.max(0, n - 1)) > 0;

@@ -1,0 +1,77 @@
+package io.titlesgateway.lightcast;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.titlesgateway.emulator.LightcastEmulatorResource;
+import io.titlesgateway.support.EmulatedUpstreamTest;
+
+/** What operators watch: upstream calls, tokens, cache answers, budget, breaker, quota; readiness shows the quota. */
+@QuarkusTest
+@WithTestResource(LightcastEmulatorResource.class)
+class MetricsTest extends EmulatedUpstreamTest {
+
+    private static double metric(String scrape, String nameAndLabels) {
+        Matcher value = Pattern.compile("(?m)^" + Pattern.quote(nameAndLabels) + " ([0-9.eE+-]+)$").matcher(scrape);
+        return value.find() ? Double.parseDouble(value.group(1)) : 0;
+    }
+
+    private static String scrape() {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+
+    @Test
+    void upstreamCallsAndCacheAnswersAreCounted() {
+        String before = scrape();
+        given().get("/titles/versions/5.47/changes").then().statusCode(200);
+        given().get("/titles/versions/5.47/changes").then().statusCode(200);
+        emulator.failNext(3, 503);
+        given().get("/titles/versions/5.46/changes").then().statusCode(502);
+        String after = scrape();
+
+        String ok = "titles_upstream_calls_total{endpoint=\"/versions/{version}/changes\",outcome=\"200\"}";
+        String failed = "titles_upstream_calls_total{endpoint=\"/versions/{version}/changes\",outcome=\"503\"}";
+        String hits = "titles_cache_answers_total{cache=\"lightcast-changes\",state=\"HIT\"}";
+        String misses = "titles_cache_answers_total{cache=\"lightcast-changes\",state=\"MISS\"}";
+        assertThat(metric(after, ok) - metric(before, ok)).isEqualTo(1);
+        assertThat(metric(after, failed) - metric(before, failed)).isEqualTo(3);
+        assertThat(metric(after, hits) - metric(before, hits)).isEqualTo(1);
+        assertThat(metric(after, misses) - metric(before, misses)).isEqualTo(1);
+        assertThat(after)
+                .contains("titles_budget_wait_seconds_count")
+                .contains("titles_budget_queue")
+                .contains("titles_upstream_breaker_open")
+                .contains("cache_gets_total{cache=\"lightcast-changes\"");
+    }
+
+    @Test
+    void tokenRequestsAreCounted() {
+        String counter = "titles_upstream_token_requests_total{status=\"200\"}";
+        double before = metric(scrape(), counter);
+        emulator.revokeTokens();
+        given().get("/titles/meta").then().statusCode(200);
+        assertThat(metric(scrape(), counter) - before).isEqualTo(1);
+    }
+
+    @Test
+    void quotaLeftIsAMetricAndAReadinessDetail() {
+        emulator.quota(7);
+        given().contentType("application/json").body("{\"term\":\"cook\"}").post("/titles/versions/5.47/normalize")
+                .then().statusCode(200).header("RateLimit-Remaining", "6");
+
+        assertThat(metric(scrape(), "titles_upstream_quota_remaining")).isEqualTo(6);
+        given().get("/q/health/ready").then()
+                .body("checks.find { it.name == 'lightcast-quota' }.data.normalizeQuotaRemaining", equalTo(6))
+                .body("checks.find { it.name == 'lightcast-quota' }.data.quotaLow", equalTo(true))
+                .body(containsString("titles-backend"));
+    }
+}
