@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -49,6 +51,8 @@ public class LightcastBackend implements TitlesBackend {
     private final LightcastCache cache;
     private final StaleCopies stale;
     private final LightcastMetrics metrics;
+    /** Versions Lightcast has listed; a version, once published, stays, so this only grows (and stays small). */
+    private final Set<String> knownVersions = ConcurrentHashMap.newKeySet();
 
     @Inject
     LightcastBackend(LightcastCache cache, StaleCopies stale, LightcastMetrics metrics) {
@@ -212,8 +216,7 @@ public class LightcastBackend implements TitlesBackend {
             Fetched<ServiceMeta> meta = cache.peek(LightcastCache.META, cache.keyOf(LightcastCache.META));
             return meta == null ? null : meta.value().latestVersion();
         }
-        Fetched<List<String>> versions = cache.peek(LightcastCache.VERSIONS, cache.keyOf(LightcastCache.VERSIONS));
-        return versions != null && versions.value().contains(version) ? version : null;
+        return knownVersions.contains(version) ? version : null;
     }
 
     /** A cached answer for a two-part key whose version is already concrete; {@code null} if any part is missing. */
@@ -236,9 +239,15 @@ public class LightcastBackend implements TitlesBackend {
         if (version.equals("latest")) {
             return meta().map(answer -> answer.data().latestVersion());
         }
+        if (knownVersions.contains(version)) {
+            return Uni.createFrom().item(version);
+        }
         return versions().map(answer -> {
             if (!answer.data().contains(version)) {
                 throw TitlesException.notFound("Unrecognized version: " + version);
+            }
+            if (answer.cache() != CacheState.STALE && knownVersions.size() < 1_000) {
+                knownVersions.addAll(answer.data());
             }
             return version;
         });

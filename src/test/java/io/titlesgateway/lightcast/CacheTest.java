@@ -45,8 +45,7 @@ class CacheTest extends EmulatedUpstreamTest {
         assertThat(answers).extracting(HttpResponse::statusCode).containsOnly(200);
         assertThat(answers).extracting(HttpResponse::body).containsOnly(answers.get(0).body());
         assertThat(emulator.apiCalls("/normalize")).hasSize(1);
-        assertThat(emulator.apiCalls("/titles/versions")).as("version lookups coalesce too").hasSize(1);
-        assertThat(emulator.apiCalls("/titles/versions/5.47")).hasSize(1);
+        assertThat(emulator.apiCalls("/titles/versions/5.47")).as("version lookups coalesce too").hasSize(1);
     }
 
     @Test
@@ -74,6 +73,18 @@ class CacheTest extends EmulatedUpstreamTest {
                 .then().statusCode(200).header("X-Cache", "HIT");
 
         assertThat(emulator.apiCalls("/normalize")).hasSize(1);
+    }
+
+    @Test
+    void aVersionLightcastDoesNotListIsA404WithoutACall() {
+        given().get("/titles/versions").then().statusCode(200);
+        emulator.reset();
+        emulator.ratePerSecond(1000);
+
+        given().get("/titles/versions/5.12/changes").then().statusCode(404)
+                .body("errors[0].detail", equalTo("Unrecognized version: 5.12"));
+
+        assertThat(emulator.apiCalls()).isEmpty();
     }
 
     @Test
