@@ -1,11 +1,13 @@
 package io.titlesgateway.lightcast;
 
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -157,50 +159,21 @@ class LightcastCache {
      * {@link #normalize}: only the terms not cached yet go upstream, in bulk calls of at most 500.
      */
     Uni<Map<String, Fetched<Normalization>>> bulk(String version, Map<String, String> termsByKey, List<String> widestFields) {
-        CaffeineCache cache = normalizations.as(CaffeineCache.class);
-        Map<String, CompletableFuture<Fetched<Normalization>>> entries = new LinkedHashMap<>();
-        Map<String, CompletableFuture<Fetched<Normalization>>> toFetch = new LinkedHashMap<>();
-        termsByKey.forEach((termKey, term) -> {
-            VersionedKey key = new VersionedKey(version, termKey);
-            CompletableFuture<Fetched<Normalization>> cached = cache.getIfPresent(key);
-            if (cached == null) {
-                cached = new CompletableFuture<>();
-                cache.put(key, cached);
-                toFetch.put(termKey, cached);
+        return entries(normalizations, version, termsByKey.keySet(), (missing, pending) -> {
+            for (int from = 0; from < missing.size(); from += BulkQuery.MAX_TERMS) {
+                List<String> chunk = missing.subList(from, Math.min(missing.size(), from + BulkQuery.MAX_TERMS));
+                upstream.bulk(version, chunk.stream().map(termsByKey::get).toList(), widestFields).subscribe().with(
+                        items -> {
+                            for (int i = 0; i < chunk.size(); i++) {
+                                BulkNormalization item = i < items.size() ? items.get(i) : null;
+                                Normalization best = item == null || item.title() == null ? null
+                                        : new Normalization(item.confidence(), item.jobLevels(), item.title());
+                                pending.get(chunk.get(i)).complete(Fetched.now(best));
+                            }
+                        },
+                        failure -> chunk.forEach(termKey -> pending.get(termKey).completeExceptionally(failure)));
             }
-            entries.put(termKey, cached);
         });
-        fetchInBulk(version, termsByKey, toFetch, widestFields);
-        return Uni.combine().all().unis(entries.values().stream().map(entry -> Uni.createFrom().completionStage(entry)).toList())
-                .with(results -> {
-                    Map<String, Fetched<Normalization>> byKey = new LinkedHashMap<>();
-                    int i = 0;
-                    for (String termKey : entries.keySet()) {
-                        @SuppressWarnings("unchecked")
-                        Fetched<Normalization> result = (Fetched<Normalization>) results.get(i++);
-                        byKey.put(termKey, result);
-                    }
-                    return byKey;
-                });
-    }
-
-    private void fetchInBulk(String version, Map<String, String> termsByKey,
-            Map<String, CompletableFuture<Fetched<Normalization>>> toFetch, List<String> widestFields) {
-        List<String> keys = new ArrayList<>(toFetch.keySet());
-        for (int from = 0; from < keys.size(); from += BulkQuery.MAX_TERMS) {
-            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + BulkQuery.MAX_TERMS));
-            List<String> terms = chunk.stream().map(termsByKey::get).toList();
-            upstream.bulk(version, terms, widestFields).subscribe().with(
-                    items -> {
-                        for (int i = 0; i < chunk.size(); i++) {
-                            BulkNormalization item = i < items.size() ? items.get(i) : null;
-                            Normalization best = item == null || item.title() == null ? null
-                                    : new Normalization(item.confidence(), item.jobLevels(), item.title());
-                            toFetch.get(chunk.get(i)).complete(Fetched.now(best));
-                        }
-                    },
-                    failure -> chunk.forEach(termKey -> toFetch.get(termKey).completeExceptionally(failure)));
-        }
     }
 
     /**
@@ -208,42 +181,50 @@ class LightcastCache {
      * Lightcast does not know is cached as absent.
      */
     Uni<Map<String, Fetched<Title>>> titlesById(String version, List<String> ids, List<String> widestFields) {
-        CaffeineCache cache = titles.as(CaffeineCache.class);
-        Map<String, CompletableFuture<Fetched<Title>>> entries = new LinkedHashMap<>();
-        Map<String, CompletableFuture<Fetched<Title>>> toFetch = new LinkedHashMap<>();
-        for (String id : ids) {
-            if (entries.containsKey(id)) {
-                continue;
+        return entries(titles, version, new LinkedHashSet<>(ids), (missing, pending) -> upstream
+                .titlesById(version, missing, widestFields).subscribe().with(
+                        found -> {
+                            Map<String, Title> byId = new LinkedHashMap<>();
+                            found.forEach(title -> byId.put(title.id(), title));
+                            pending.forEach((id, entry) -> entry.complete(Fetched.now(byId.get(id))));
+                        },
+                        failure -> pending.values().forEach(entry -> entry.completeExceptionally(failure))));
+    }
+
+    /**
+     * One entry per key, from the cache where it is (or is being loaded), else a placeholder that
+     * {@code fetchMissing} completes: concurrent callers wait on the same placeholder, and a failed
+     * one leaves the cache, so failures are not kept.
+     */
+    private <T> Uni<Map<String, Fetched<T>>> entries(Cache cache, String version, Collection<String> keys,
+            BiConsumer<List<String>, Map<String, CompletableFuture<Fetched<T>>>> fetchMissing) {
+        CaffeineCache entries = cache.as(CaffeineCache.class);
+        Map<String, CompletableFuture<Fetched<T>>> all = new LinkedHashMap<>();
+        Map<String, CompletableFuture<Fetched<T>>> pending = new LinkedHashMap<>();
+        for (String key : keys) {
+            VersionedKey cacheKey = new VersionedKey(version, key);
+            CompletableFuture<Fetched<T>> entry = entries.getIfPresent(cacheKey);
+            if (entry == null) {
+                entry = new CompletableFuture<>();
+                entries.put(cacheKey, entry);
+                pending.put(key, entry);
             }
-            VersionedKey key = new VersionedKey(version, id);
-            CompletableFuture<Fetched<Title>> cached = cache.getIfPresent(key);
-            if (cached == null) {
-                cached = new CompletableFuture<>();
-                cache.put(key, cached);
-                toFetch.put(id, cached);
+            all.put(key, entry);
+        }
+        if (!pending.isEmpty()) {
+            fetchMissing.accept(List.copyOf(pending.keySet()), pending);
+        }
+        List<Uni<Fetched<T>>> waits = all.values().stream().map(entry -> Uni.createFrom().completionStage(entry)).toList();
+        return Uni.combine().all().unis(waits).with(results -> {
+            Map<String, Fetched<T>> byKey = new LinkedHashMap<>();
+            int i = 0;
+            for (String key : all.keySet()) {
+                @SuppressWarnings("unchecked")
+                Fetched<T> result = (Fetched<T>) results.get(i++);
+                byKey.put(key, result);
             }
-            entries.put(id, cached);
-        }
-        if (!toFetch.isEmpty()) {
-            upstream.titlesById(version, List.copyOf(toFetch.keySet()), widestFields).subscribe().with(
-                    found -> {
-                        Map<String, Title> byId = new LinkedHashMap<>();
-                        found.forEach(title -> byId.put(title.id(), title));
-                        toFetch.forEach((id, entry) -> entry.complete(Fetched.now(byId.get(id))));
-                    },
-                    failure -> toFetch.values().forEach(entry -> entry.completeExceptionally(failure)));
-        }
-        return Uni.combine().all().unis(entries.values().stream().map(entry -> Uni.createFrom().completionStage(entry)).toList())
-                .with(results -> {
-                    Map<String, Fetched<Title>> byId = new LinkedHashMap<>();
-                    int i = 0;
-                    for (String id : entries.keySet()) {
-                        @SuppressWarnings("unchecked")
-                        Fetched<Title> result = (Fetched<Title>) results.get(i++);
-                        byId.put(id, result);
-                    }
-                    return byId;
-                });
+            return byKey;
+        });
     }
 
     private static boolean isNoMatch(Throwable failure) {
