@@ -116,8 +116,7 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public RestResponse<ErrorEnvelope> unexpected(Throwable failure) {
-        LOG.errorf("Unexpected failure answered with 500: %s", failure.getClass().getName());
-        LOG.debug("Unexpected failure", failure);
+        LOG.error("Unexpected failure answered with 500", failure);
         return envelope(ErrorEnvelope.of(500, "Internal Server Error",
                 "The gateway failed to answer this request; it has been logged."), 500);
     }

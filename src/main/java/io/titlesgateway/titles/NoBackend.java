@@ -4,11 +4,11 @@ import java.util.List;
 
 import io.smallrye.mutiny.Uni;
 
-/** Stands in when no backend is configured: every call answers 503 saying what to set. */
+/** Stands in when Lightcast is demanded but has no credentials: every call answers 503 saying what to set. */
 final class NoBackend implements TitlesBackend {
 
-    static final String DETAIL = "No titles backend is configured: set LIGHTCAST_CLIENT_ID and "
-            + "LIGHTCAST_CLIENT_SECRET to serve the Lightcast Titles API.";
+    static final String DETAIL = "TITLES_BACKEND=lightcast but no Lightcast credentials are set: set LIGHTCAST_CLIENT_ID "
+            + "and LIGHTCAST_CLIENT_SECRET, or let TITLES_BACKEND=auto serve the embedded catalog.";
 
     private static <T> Uni<Answer<T>> refuse() {
         return Uni.createFrom().failure(() -> TitlesException.unavailable(DETAIL, 60));

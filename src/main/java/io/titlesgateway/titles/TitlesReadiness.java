@@ -7,7 +7,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready only when a backend is configured; never calls the upstream, so probes cost no budget. */
+/** Ready only when the selected backend can serve; never calls the upstream, so probes cost no budget. */
 @Readiness
 @ApplicationScoped
 public class TitlesReadiness implements HealthCheck {
@@ -18,9 +18,13 @@ public class TitlesReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         var response = HealthCheckResponse.named("titles-backend");
-        if (titles.isConfigured()) {
-            return response.up().withData("backend", "lightcast").build();
+        String backend = titles.serving().name().toLowerCase(java.util.Locale.ROOT);
+        if (titles.isReady()) {
+            return response.up().withData("backend", backend).build();
         }
-        return response.down().withData("reason", NoBackend.DETAIL).build();
+        if (titles.serving() == TitlesService.Serving.NOTHING) {
+            return response.down().withData("reason", NoBackend.DETAIL).build();
+        }
+        return response.down().withData("backend", backend).withData("reason", "the catalog is loading").build();
     }
 }

@@ -1,6 +1,8 @@
 package io.titlesgateway.titles;
 
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -12,34 +14,73 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
+import io.titlesgateway.catalog.Catalog;
 import io.titlesgateway.config.LightcastConfig;
+import io.titlesgateway.config.TitlesConfig;
 
-/** The one entry point of the resources: picks the backend that serves this gateway and delegates to it. */
+/**
+ * The one entry point of the resources: picks the backend that serves this gateway
+ * ({@code TITLES_BACKEND}) and delegates to it; with {@code TITLES_FALLBACK=catalog}, normalize
+ * requests Lightcast cannot answer go to the catalog instead.
+ */
 @ApplicationScoped
 public class TitlesService implements TitlesBackend {
 
     private static final Logger LOG = Logger.getLogger(TitlesService.class);
 
+    /** Which backend serves, for logs and readiness. */
+    public enum Serving {
+        LIGHTCAST,
+        CATALOG,
+        NOTHING
+    }
+
+    private final Serving serving;
     private final TitlesBackend backend;
-    private final boolean configured;
+    private final TitlesBackend fallback;
+    private final Catalog catalog;
 
     @Inject
-    TitlesService(LightcastConfig lightcast, @Identifier("lightcast") Instance<TitlesBackend> lightcastBackend) {
-        this.configured = lightcast.credentialsConfigured();
-        this.backend = configured ? lightcastBackend.get() : new NoBackend();
+    TitlesService(TitlesConfig config, LightcastConfig lightcast, @Identifier("lightcast") Instance<TitlesBackend> lightcastBackend,
+            @Identifier("catalog") Instance<TitlesBackend> catalogBackend, Catalog catalog) {
+        this.catalog = catalog;
+        this.serving = switch (config.backend()) {
+            case AUTO -> lightcast.credentialsConfigured() ? Serving.LIGHTCAST : Serving.CATALOG;
+            case LIGHTCAST -> lightcast.credentialsConfigured() ? Serving.LIGHTCAST : Serving.NOTHING;
+            case CATALOG -> Serving.CATALOG;
+        };
+        this.backend = switch (serving) {
+            case LIGHTCAST -> lightcastBackend.get();
+            case CATALOG -> catalogBackend.get();
+            case NOTHING -> new NoBackend();
+        };
+        this.fallback = serving == Serving.LIGHTCAST && config.fallback() == TitlesConfig.Fallback.CATALOG
+                ? catalogBackend.get() : null;
     }
 
     void announce(@Observes StartupEvent event) {
-        if (configured) {
-            LOG.info("Titles backend: lightcast");
-        } else {
+        if (serving == Serving.NOTHING) {
             LOG.warn(NoBackend.DETAIL + " Until then every /titles request answers 503.");
+            return;
         }
+        if (serving == Serving.CATALOG || fallback != null) {
+            catalog.load();
+        }
+        LOG.infof("Titles backend: %s%s", serving.name().toLowerCase(Locale.ROOT),
+                fallback == null ? "" : ", normalize falls back to the catalog");
     }
 
-    /** Whether a backend is configured at all; readiness reports it. */
-    public boolean isConfigured() {
-        return configured;
+    public Serving serving() {
+        return serving;
+    }
+
+    /** Whether the selected backend can serve now. */
+    public boolean isReady() {
+        return switch (serving) {
+            case LIGHTCAST -> true;
+            case CATALOG -> catalog.isLoaded();
+            case NOTHING -> false;
+        };
     }
 
     @Override
@@ -84,16 +125,28 @@ public class TitlesService implements TitlesBackend {
 
     @Override
     public Uni<Answer<Normalization>> normalize(String version, NormalizeQuery query) {
-        return backend.normalize(version, query);
+        return withFallback(backend.normalize(version, query), catalogAnswer -> catalogAnswer.normalize("latest", query));
     }
 
     @Override
     public Uni<Answer<List<Normalization>>> inspect(String version, NormalizeQuery query) {
-        return backend.inspect(version, query);
+        return withFallback(backend.inspect(version, query), catalogAnswer -> catalogAnswer.inspect("latest", query));
     }
 
     @Override
     public Uni<Answer<List<BulkNormalization>>> bulk(String version, BulkQuery query) {
-        return backend.bulk(version, query);
+        return withFallback(backend.bulk(version, query), catalogAnswer -> catalogAnswer.bulk("latest", query));
+    }
+
+    /** Lightcast could not answer (down, failing, over its limits, refusing our credentials): the catalog answers. */
+    private <T> Uni<Answer<T>> withFallback(Uni<Answer<T>> primary, Function<TitlesBackend, Uni<Answer<T>>> alternative) {
+        if (fallback == null) {
+            return primary;
+        }
+        return primary.onFailure(TitlesService::lightcastCannotAnswer).recoverWithUni(() -> alternative.apply(fallback));
+    }
+
+    private static boolean lightcastCannotAnswer(Throwable failure) {
+        return failure instanceof TitlesException answer && (answer.status() == 429 || answer.status() >= 500);
     }
 }

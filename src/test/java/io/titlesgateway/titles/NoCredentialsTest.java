@@ -13,7 +13,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
-/** Without Lightcast credentials the gateway starts, is not ready, and says what to set. */
+/** Lightcast demanded without credentials: the gateway starts, is not ready, and says what to set. */
 @QuarkusTest
 @TestProfile(NoCredentialsTest.WithoutCredentials.class)
 class NoCredentialsTest {
@@ -21,7 +21,8 @@ class NoCredentialsTest {
     public static class WithoutCredentials implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("lightcast.api-url", "http://127.0.0.1:9/titles", "lightcast.auth-url", "http://127.0.0.1:9");
+            return Map.of("titles.backend", "lightcast",
+                    "lightcast.api-url", "http://127.0.0.1:9/titles", "lightcast.auth-url", "http://127.0.0.1:9");
         }
     }
 

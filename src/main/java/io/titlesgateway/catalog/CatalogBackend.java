@@ -1,0 +1,208 @@
+package io.titlesgateway.catalog;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.titlesgateway.titles.Answer;
+import io.titlesgateway.titles.BulkNormalization;
+import io.titlesgateway.titles.BulkQuery;
+import io.titlesgateway.titles.NormalizeQuery;
+import io.titlesgateway.titles.Normalization;
+import io.titlesgateway.titles.ServiceMeta;
+import io.titlesgateway.titles.ServiceStatus;
+import io.titlesgateway.titles.Source;
+import io.titlesgateway.titles.Title;
+import io.titlesgateway.titles.TitleSearch;
+import io.titlesgateway.titles.TitlesBackend;
+import io.titlesgateway.titles.TitlesException;
+import io.titlesgateway.titles.VersionChanges;
+import io.titlesgateway.titles.VersionInfo;
+
+/**
+ * The whole Titles surface answered from the embedded catalog, in Lightcast's shapes, with the
+ * catalog's own version and ids. Lookups run on the caller's thread; matching, which is CPU work,
+ * runs on a worker thread so an event loop is never held.
+ */
+@ApplicationScoped
+@Identifier("catalog")
+public class CatalogBackend implements TitlesBackend {
+
+    /** What the catalog can honestly say about a title: no plural forms and no level bands in the open data. */
+    public static final List<String> FIELDS = List.of("id", "name", "isSupervisor", "infoUrl", "mapping");
+    static final String NO_MATCH = "No title matched the term with the requested confidence";
+    static final String ATTRIBUTION = "This product includes information from the O*NET 30.0 and O*NET 29.3 Databases "
+            + "by the U.S. Department of Labor, Employment and Training Administration (USDOL/ETA), used under the CC BY 4.0 "
+            + "license (https://creativecommons.org/licenses/by/4.0/). The information has been modified (reformatted and "
+            + "combined) by the project; USDOL/ETA has not approved, endorsed, or tested these modifications. O*NET® is a "
+            + "trademark of USDOL/ETA. SOC codes and names: U.S. Bureau of Labor Statistics, 2018 Standard Occupational "
+            + "Classification (https://www.bls.gov/soc/), public domain.";
+    private static final int DEFAULT_LIMIT = 10;
+
+    private final Catalog catalog;
+
+    @Inject
+    CatalogBackend(Catalog catalog) {
+        this.catalog = catalog;
+    }
+
+    @Override
+    public Uni<Answer<ServiceStatus>> status() {
+        return answer(() -> new ServiceStatus("Catalog " + Catalog.VERSION + " serves " + catalog.index().size() + " titles",
+                true));
+    }
+
+    @Override
+    public Uni<Answer<ServiceMeta>> meta() {
+        return answer(() -> new ServiceMeta(new ServiceMeta.Attribution("O*NET and SOC 2018 open data", ATTRIBUTION),
+                Catalog.VERSION));
+    }
+
+    @Override
+    public Uni<Answer<List<String>>> versions() {
+        return answer(() -> List.of(Catalog.VERSION));
+    }
+
+    @Override
+    public Uni<Answer<VersionInfo>> version(String version) {
+        return answer(() -> {
+            known(version);
+            return new VersionInfo(Catalog.VERSION, FIELDS,
+                    Map.of("soc", List.of("soc_2018"), "skill", List.of(Catalog.VERSION)), catalog.index().size(), 0);
+        });
+    }
+
+    @Override
+    public Uni<Answer<VersionChanges>> changes(String version) {
+        return answer(() -> {
+            known(version);
+            return new VersionChanges(List.of(), List.of(), List.of());
+        });
+    }
+
+    @Override
+    public Uni<Answer<List<Title>>> search(String version, TitleSearch search) {
+        return answer(() -> {
+            known(version);
+            offered(search.fields());
+            int limit = search.limit() == null ? DEFAULT_LIMIT : search.limit();
+            int offset = (search.page() == null ? 0 : search.page() - 1) * limit;
+            List<CatalogTitle> found = search.q() == null ? catalog.index().listing(offset, limit)
+                    : catalog.index().search(search.q(), offset, limit);
+            return found.stream().map(title -> title.toTitle(Catalog.VERSION)).toList();
+        });
+    }
+
+    @Override
+    public Uni<Answer<List<Title>>> titlesById(String version, List<String> ids, List<String> fields) {
+        return answer(() -> {
+            known(version);
+            offered(fields);
+            return ids.stream().distinct().map(catalog.index()::byId).filter(title -> title != null)
+                    .map(title -> title.toTitle(Catalog.VERSION)).toList();
+        });
+    }
+
+    @Override
+    public Uni<Answer<Title>> title(String version, String id) {
+        return answer(() -> {
+            known(version);
+            CatalogTitle title = catalog.index().byId(id);
+            if (title == null) {
+                throw TitlesException.notFound("Unrecognized title id: " + id);
+            }
+            return title.toTitle(Catalog.VERSION);
+        });
+    }
+
+    @Override
+    public Uni<Answer<Normalization>> normalize(String version, NormalizeQuery query) {
+        return matching(() -> {
+            known(version);
+            offered(query.fields());
+            List<Normalization> best = candidates(query.term(), 1, query.confidenceThreshold());
+            if (best.isEmpty()) {
+                throw new TitlesException(404, "Not Found", NO_MATCH);
+            }
+            return best.get(0);
+        });
+    }
+
+    @Override
+    public Uni<Answer<List<Normalization>>> inspect(String version, NormalizeQuery query) {
+        return matching(() -> {
+            known(version);
+            offered(query.fields());
+            return candidates(query.term(), query.limit(), query.confidenceThreshold());
+        });
+    }
+
+    @Override
+    public Uni<Answer<List<BulkNormalization>>> bulk(String version, BulkQuery query) {
+        return matching(() -> {
+            known(version);
+            offered(query.fields());
+            List<BulkNormalization> items = new ArrayList<>(query.terms().size());
+            for (String term : query.terms()) {
+                items.add(bulkItem(term, query.confidenceThreshold()));
+            }
+            return items;
+        });
+    }
+
+    /** One bulk item: the best match, its title withheld below the threshold, as upstream does. */
+    BulkNormalization bulkItem(String term, double threshold) {
+        RawTitle raw = TitleCleaner.clean(term);
+        List<CatalogIndex.Candidate> best = catalog.index().match(raw, 1);
+        if (best.isEmpty()) {
+            return new BulkNormalization(term, 0, raw.jobLevels(), null);
+        }
+        CatalogIndex.Candidate top = best.get(0);
+        Title title = top.confidence() >= threshold ? top.title().toTitle(Catalog.VERSION) : null;
+        return new BulkNormalization(term, round(top.confidence()), raw.jobLevels(), title);
+    }
+
+    private List<Normalization> candidates(String term, int limit, double threshold) {
+        RawTitle raw = TitleCleaner.clean(term);
+        return catalog.index().match(raw, Math.max(1, limit)).stream()
+                .filter(candidate -> candidate.confidence() >= threshold)
+                .limit(limit)
+                .map(candidate -> new Normalization(round(candidate.confidence()), raw.jobLevels(),
+                        candidate.title().toTitle(Catalog.VERSION)))
+                .toList();
+    }
+
+    private static double round(double confidence) {
+        return Math.round(confidence * 10_000) / 10_000.0;
+    }
+
+    private static void known(String version) {
+        if (!version.equals("latest") && !version.equals(Catalog.VERSION)) {
+            throw TitlesException.notFound("Unrecognized version: " + version + " (the catalog serves " + Catalog.VERSION + ")");
+        }
+    }
+
+    private static void offered(List<String> fields) {
+        for (String field : fields) {
+            if (!FIELDS.contains(field)) {
+                throw TitlesException.badRequest("The catalog does not offer the field '" + field + "'; it offers "
+                        + String.join(", ", FIELDS));
+            }
+        }
+    }
+
+    private static <T> Uni<Answer<T>> answer(Supplier<T> data) {
+        return Uni.createFrom().item(() -> Answer.fresh(data.get(), Source.CATALOG));
+    }
+
+    private static <T> Uni<Answer<T>> matching(Supplier<T> data) {
+        return answer(data).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+}

@@ -1,0 +1,127 @@
+package io.titlesgateway.catalog;
+
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a raw job title as people type it ("Sr. RN - ICU nights, $45/hr, Dallas TX #12345") into
+ * the words that name the job ("senior registered nurse icu") and the seniority it carries: case,
+ * accents and punctuation folded, abbreviations spelled out, pay, shifts, remote work, locations
+ * and requisition numbers dropped.
+ */
+final class TitleCleaner {
+
+    private static final Pattern NON_WORD = Pattern.compile("[^a-z0-9+#]+");
+    private static final Pattern MARKS = Pattern.compile("\\p{M}+");
+    private static final Pattern PAY = Pattern.compile("\\$\\s?[0-9][0-9,.]*k?(\\s*(/|per)\\s*(hr|hour|h|yr|year|annum|wk|week))?"
+            + "|[0-9][0-9,.]*\\s*(k|/hr|/hour|/yr|per hour|an hour)\\b");
+    private static final Pattern REQUISITION = Pattern.compile(
+            "(#|\\breq\\b|\\brequisition\\b|\\bjob id\\b|\\bid\\b)[\\s#:]*[a-z0-9-]*[0-9][a-z0-9-]*");
+    private static final Pattern STATE_CODE_AFTER_COMMA = Pattern.compile(",\\s*[a-z]{2}\\b(\\s+[0-9]{5})?");
+
+    private static final Map<String, String> ABBREVIATIONS = Map.ofEntries(
+            Map.entry("sr", "senior"), Map.entry("snr", "senior"), Map.entry("jr", "junior"),
+            Map.entry("mgr", "manager"), Map.entry("mngr", "manager"), Map.entry("mgmt", "management"),
+            Map.entry("eng", "engineer"), Map.entry("engr", "engineer"), Map.entry("dev", "developer"),
+            Map.entry("admin", "administrator"), Map.entry("adm", "administrator"), Map.entry("asst", "assistant"),
+            Map.entry("assoc", "associate"), Map.entry("dir", "director"), Map.entry("coord", "coordinator"),
+            Map.entry("spec", "specialist"), Map.entry("tech", "technician"), Map.entry("techs", "technician"),
+            Map.entry("acct", "accountant"), Map.entry("rep", "representative"), Map.entry("reps", "representative"),
+            Map.entry("exec", "executive"), Map.entry("ops", "operations"), Map.entry("svc", "service"),
+            Map.entry("cust", "customer"), Map.entry("supv", "supervisor"), Map.entry("supvr", "supervisor"),
+            Map.entry("sup", "supervisor"), Map.entry("maint", "maintenance"), Map.entry("mech", "mechanic"),
+            Map.entry("elec", "electrician"), Map.entry("mfg", "manufacturing"), Map.entry("prod", "production"),
+            Map.entry("qa", "quality assurance"), Map.entry("qc", "quality control"), Map.entry("hr", "human resources"),
+            Map.entry("rn", "registered nurse"), Map.entry("lpn", "licensed practical nurse"),
+            Map.entry("lvn", "licensed vocational nurse"), Map.entry("cna", "certified nursing assistant"),
+            Map.entry("np", "nurse practitioner"), Map.entry("pa", "physician assistant"), Map.entry("md", "physician"),
+            Map.entry("vp", "vice president"), Map.entry("svp", "senior vice president"),
+            Map.entry("evp", "executive vice president"), Map.entry("ceo", "chief executive officer"),
+            Map.entry("cfo", "chief financial officer"), Map.entry("cto", "chief technology officer"),
+            Map.entry("coo", "chief operating officer"), Map.entry("cio", "chief information officer"),
+            Map.entry("swe", "software engineer"), Map.entry("sde", "software development engineer"),
+            Map.entry("sw", "software"), Map.entry("pm", "project manager"), Map.entry("dba", "database administrator"),
+            Map.entry("csr", "customer service representative"), Map.entry("cdl", "truck driver"),
+            Map.entry("emt", "emergency medical technician"), Map.entry("hvac", "hvac"), Map.entry("it", "information technology"),
+            Map.entry("ux", "user experience"), Map.entry("ui", "user interface"), Map.entry("dr", "doctor"),
+            Map.entry("atty", "attorney"), Map.entry("para", "paralegal"), Map.entry("pharm", "pharmacy"),
+            Map.entry("tchr", "teacher"), Map.entry("instr", "instructor"), Map.entry("analyst", "analyst"));
+
+    /** Seniority words: they become job levels, not part of what is matched. */
+    private static final Map<String, String> LEVELS = Map.ofEntries(
+            Map.entry("senior", "Senior"), Map.entry("junior", "Junior"), Map.entry("lead", "Lead"),
+            Map.entry("principal", "Principal"), Map.entry("staff", "Staff"), Map.entry("entry", "Entry Level"),
+            Map.entry("trainee", "Trainee"), Map.entry("intern", "Intern"), Map.entry("apprentice", "Apprentice"),
+            Map.entry("i", "Level I"), Map.entry("ii", "Level II"), Map.entry("iii", "Level III"),
+            Map.entry("iv", "Level IV"), Map.entry("v", "Level V"), Map.entry("1", "Level I"), Map.entry("2", "Level II"),
+            Map.entry("3", "Level III"), Map.entry("4", "Level IV"));
+
+    /** Pay, schedule, place-of-work and employment-type words: noise in a title. */
+    private static final Set<String> NOISE = Set.of(
+            "remote", "hybrid", "onsite", "wfh", "telecommute", "virtual", "nights", "night", "days", "day", "evenings",
+            "evening", "weekends", "weekend", "overnight", "overnights", "shift", "shifts", "nocturnal", "1st", "2nd", "3rd",
+            "ft", "pt", "prn", "fulltime", "parttime", "full", "part", "time", "per", "diem", "temp", "temporary",
+            "contract", "contractor", "seasonal", "bonus", "signon", "sign", "on", "hiring", "immediately", "urgent",
+            "urgently", "needed", "now", "hr", "hour", "hourly", "salary", "pay", "weekly", "benefits", "relocation",
+            "opportunity", "position", "job", "openings", "opening", "w2", "c2c", "1099", "up", "to", "new", "grad",
+            "level", "entry", "req", "usa", "us", "nationwide", "travel", "travelling", "local", "flexible", "schedule");
+
+    /** Whole place names dropped anywhere: the US states and the largest cities. */
+    private static final Set<String> PLACES = Set.of(
+            "alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut", "delaware", "florida",
+            "georgia", "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas", "kentucky", "louisiana", "maine",
+            "maryland", "massachusetts", "michigan", "minnesota", "mississippi", "missouri", "montana", "nebraska",
+            "nevada", "ohio", "oklahoma", "oregon", "pennsylvania", "tennessee", "texas", "utah", "vermont", "virginia",
+            "washington", "wisconsin", "wyoming", "york", "jersey", "carolina", "dakota", "hampshire", "mexico", "rhode",
+            "island", "west", "north", "south", "new", "city", "county", "chicago", "houston", "phoenix", "philadelphia",
+            "antonio", "san", "diego", "dallas", "jose", "austin", "jacksonville", "fort", "worth", "columbus", "charlotte",
+            "francisco", "indianapolis", "seattle", "denver", "boston", "el", "paso", "nashville", "detroit", "portland",
+            "memphis", "louisville", "baltimore", "milwaukee", "albuquerque", "tucson", "fresno", "sacramento", "atlanta",
+            "omaha", "raleigh", "miami", "oakland", "minneapolis", "tulsa", "cleveland", "wichita", "arlington",
+            "tampa", "orlando", "pittsburgh", "cincinnati", "angeles", "los", "las", "vegas", "st", "louis", "nyc", "la",
+            "sf", "dc", "metro", "area", "downtown", "london", "toronto", "remote-us");
+
+    private TitleCleaner() {
+    }
+
+    static RawTitle clean(String raw) {
+        String text = fold(raw);
+        text = PAY.matcher(text).replaceAll(" ");
+        text = REQUISITION.matcher(text).replaceAll(" ");
+        text = STATE_CODE_AFTER_COMMA.matcher(text).replaceAll(" ");
+        List<String> words = new ArrayList<>();
+        Set<String> levels = new LinkedHashSet<>();
+        String[] tokens = NON_WORD.split(text);
+        for (int i = 0; i < tokens.length; i++) {
+            String token = tokens[i];
+            if (token.isEmpty() || PLACES.contains(token) || token.matches("[0-9]{3,}")) {
+                continue;
+            }
+            String expanded = ABBREVIATIONS.getOrDefault(token, token);
+            for (String word : expanded.split(" ")) {
+                String level = LEVELS.get(word);
+                if (level != null && (word.length() > 1 || i > 0)) {
+                    levels.add(level);
+                } else if (!NOISE.contains(word)) {
+                    words.add(word);
+                }
+            }
+        }
+        return new RawTitle(List.copyOf(words), List.copyOf(levels));
+    }
+
+    /** Lower case, no accents, "&" as "and", periods of abbreviations gone ("sr." is "sr"). */
+    static String fold(String raw) {
+        String decomposed = Normalizer.normalize(raw == null ? "" : raw, Normalizer.Form.NFD);
+        return MARKS.matcher(decomposed).replaceAll("")
+                .toLowerCase(Locale.ROOT)
+                .replace("&", " and ")
+                .replace(".", "");
+    }
+}

@@ -1,0 +1,115 @@
+package io.titlesgateway.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The catalog built from the shipped open data: what it holds, its stable ids, and its matcher on messy titles. */
+class CatalogMatchingTest {
+
+    private static List<CatalogTitle> titles;
+    private static CatalogIndex index;
+
+    @BeforeAll
+    static void load() {
+        titles = CatalogLoader.load();
+        index = CatalogIndex.build(titles);
+    }
+
+    @Test
+    void holdsEveryOccupationAndDistinctAlternateTitle() {
+        assertThat(titles).hasSizeGreaterThan(46_000);
+        assertThat(titles).extracting(CatalogTitle::name).contains("Registered Nurses", "Data Scientists", "Line Cook");
+        assertThat(titles).allSatisfy(title -> assertThat(title.occupations()).isNotEmpty());
+    }
+
+    @Test
+    void idsAreTheSameAcrossLoadsAndNeverLookLikeLightcastIds() {
+        List<String> again = CatalogLoader.load().stream().map(CatalogTitle::id).toList();
+        assertThat(titles.stream().map(CatalogTitle::id).toList()).isEqualTo(again);
+        assertThat(again).doesNotHaveDuplicates().allMatch(id -> id.matches("OT-[0-9A-F]{12}"))
+                .noneMatch(id -> id.matches("ET[0-9A-F]{16}"));
+    }
+
+    @Test
+    void mappingsCarrySocCodesAndSkills() {
+        CatalogTitle nurse = titles.stream().filter(title -> title.name().equals("Registered Nurses")).findFirst().orElseThrow();
+        var title = nurse.toTitle(Catalog.VERSION);
+        assertThat(title.mapping().socs()).extracting("id").containsExactly("29-1141");
+        assertThat(title.mapping().skills()).isNotEmpty().allSatisfy(skill -> assertThat(skill.id()).matches("(TS|SK)-.+"));
+        assertThat(title.infoUrl()).isEqualTo("https://www.onetonline.org/link/summary/29-1141.00");
+        assertThat(title.isSupervisor()).isFalse();
+    }
+
+    @Test
+    void supervisorsAreRecognisedByTheirWords() {
+        assertThat(titles.stream().filter(title -> title.name().equals("Store Manager")).findFirst().orElseThrow().supervisor())
+                .isTrue();
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "Sr. RN - ICU nights | 29-1141",
+            "registerd nurse | 29-1141",
+            "RN | 29-1141",
+            "LPN - Night Shift - Req #4471 | 29-2061",
+            "Certified Nursing Assistant (CNA) PRN | 31-1131",
+            "CNA | 31-1131",
+            "software engineer | 15-1252",
+            "Senior Java Dev (Remote) $150k | 15-1251",
+            "Data Scientst II | 15-2051",
+            "truck driver CDL-A, Dallas TX | 53-3032",
+            "Asst Store Mgr | 41-1011",
+            "Line Cook - weekends | 35-2014",
+            "Warehouse Associate 2nd shift $18/hr | 53-7062",
+            "Accountant, Chicago IL | 13-2011",
+            "Elementary School Teacher | 25-2021",
+            "electrician apprentice | 47-2111",
+            "Plumber - sign-on bonus! | 47-2152",
+            "Customer Service Rep (Remote) | 43-4051",
+            "Executive Admin Asst | 43-6011",
+            "Pharmacist - PRN | 29-1051",
+            "Dental Hygienist | 29-1292",
+            "Forklift Operator 3rd Shift | 53-7051",
+            "HR Generalist | 13-1071",
+            "Réstaurant Mgr (Hybrid) | 11-9051",
+            "Sr. Accountant - Hybrid | 13-2011" })
+    void messyTitlesFindTheirOccupation(String raw, String soc) {
+        List<CatalogIndex.Candidate> best = index.match(TitleCleaner.clean(raw), 5);
+        assertThat(best).as("candidates for " + raw).isNotEmpty();
+        assertThat(best.get(0).title().primary().soc().id()).as("top-1 SOC of '" + raw + "', matched " + best.get(0).title().name())
+                .isEqualTo(soc);
+    }
+
+    @Test
+    void seniorityBecomesJobLevels() {
+        assertThat(TitleCleaner.clean("Sr. Software Engineer II").jobLevels()).containsExactly("Senior", "Level II");
+        assertThat(TitleCleaner.clean("Lead Line Cook").jobLevels()).containsExactly("Lead");
+        assertThat(TitleCleaner.clean("Sr. Software Engineer II").words()).containsExactly("software", "engineer");
+    }
+
+    @Test
+    void noiseIsDropped() {
+        assertThat(TitleCleaner.clean("Registered Nurse - Nights - $45/hr - Req #12345 - Houston, TX 77001 (Remote)").words())
+                .containsExactly("registered", "nurse");
+    }
+
+    @Test
+    void confidenceSeparatesRightFromWrong() {
+        assertThat(index.match(TitleCleaner.clean("Registered Nurse"), 1).get(0).confidence()).isGreaterThanOrEqualTo(0.9);
+        List<CatalogIndex.Candidate> nonsense = index.match(TitleCleaner.clean("zzxq wvvk"), 1);
+        assertThat(nonsense.isEmpty() || nonsense.get(0).confidence() < 0.5).isTrue();
+    }
+
+    @Test
+    void typeaheadFindsTitlesFromTheirFirstLetters() {
+        assertThat(index.search("softw", 0, 10)).isNotEmpty()
+                .allSatisfy(title -> assertThat(title.name().toLowerCase()).contains("softw"));
+        assertThat(index.search("data sci", 0, 5)).extracting(CatalogTitle::name).contains("Data Scientist");
+    }
+}
