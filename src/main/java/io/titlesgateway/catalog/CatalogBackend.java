@@ -96,7 +96,7 @@ public class CatalogBackend implements TitlesBackend {
             int offset = (search.page() == null ? 0 : search.page() - 1) * limit;
             List<CatalogTitle> found = search.q() == null ? catalog.index().listing(offset, limit)
                     : catalog.index().search(search.q(), offset, limit);
-            return found.stream().map(title -> title.toTitle(Catalog.VERSION)).toList();
+            return found.stream().map(title -> catalog.index().asTitle(title)).toList();
         });
     }
 
@@ -106,7 +106,7 @@ public class CatalogBackend implements TitlesBackend {
             known(version);
             offered(fields);
             return ids.stream().distinct().map(catalog.index()::byId).filter(title -> title != null)
-                    .map(title -> title.toTitle(Catalog.VERSION)).toList();
+                    .map(title -> catalog.index().asTitle(title)).toList();
         });
     }
 
@@ -118,7 +118,7 @@ public class CatalogBackend implements TitlesBackend {
             if (title == null) {
                 throw TitlesException.notFound("Unrecognized title id: " + id);
             }
-            return title.toTitle(Catalog.VERSION);
+            return catalog.index().asTitle(title);
         });
     }
 
@@ -165,7 +165,7 @@ public class CatalogBackend implements TitlesBackend {
             return new BulkNormalization(term, 0, raw.jobLevels(), null);
         }
         CatalogIndex.Candidate top = best.get(0);
-        Title title = top.confidence() >= threshold ? top.title().toTitle(Catalog.VERSION) : null;
+        Title title = top.confidence() >= threshold ? catalog.index().asTitle(top.title()) : null;
         return new BulkNormalization(term, round(top.confidence()), raw.jobLevels(), title);
     }
 
@@ -175,7 +175,7 @@ public class CatalogBackend implements TitlesBackend {
                 .filter(candidate -> candidate.confidence() >= threshold)
                 .limit(limit)
                 .map(candidate -> new Normalization(round(candidate.confidence()), raw.jobLevels(),
-                        candidate.title().toTitle(Catalog.VERSION)))
+                        catalog.index().asTitle(candidate.title())))
                 .toList();
     }
 

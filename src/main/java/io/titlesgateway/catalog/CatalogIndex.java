@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.regex.Pattern;
 
 import org.apache.lucene.analysis.Analyzer;
@@ -41,6 +42,8 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.ByteBuffersDirectory;
 
+import io.titlesgateway.titles.Title;
+
 /**
  * The catalog's titles in an in-memory Lucene index: prefix search for type-ahead, and candidate
  * retrieval for normalization (exact, fuzzy and phrase matches on names and O*NET's short forms),
@@ -67,8 +70,11 @@ final class CatalogIndex {
     }
 
     private final List<CatalogTitle> titles;
-    private final String[][] titleWords;
-    private final double[][] titleWeights;
+    /** Per title, its words and their weights, worked out the first time the title is a candidate. */
+    private final AtomicReferenceArray<String[]> titleWords;
+    private final AtomicReferenceArray<double[]> titleWeights;
+    /** Per title, its shape for callers, built once (bounded by the catalog's size). */
+    private final Map<String, Title> asTitles = new ConcurrentHashMap<>();
     /** Word weights, computed once per word; the vocabulary is bounded by the index's (and by the cap below). */
     private final Map<String, Double> weights = new ConcurrentHashMap<>();
     private final List<CatalogTitle> byName;
@@ -81,12 +87,10 @@ final class CatalogIndex {
         this.titles = titles;
         this.searcher = searcher;
         this.ordOfDoc = ordOfDoc;
-        this.titleWords = new String[titles.size()][];
-        this.titleWeights = new double[titles.size()][];
-        for (int i = 0; i < titles.size(); i++) {
-            titleWords[i] = words(matchableName(titles.get(i))).toArray(String[]::new);
-            titleWeights[i] = Arrays.stream(titleWords[i]).mapToDouble(this::weight).toArray();
-            byId.put(titles.get(i).id(), titles.get(i));
+        this.titleWords = new AtomicReferenceArray<>(titles.size());
+        this.titleWeights = new AtomicReferenceArray<>(titles.size());
+        for (CatalogTitle title : titles) {
+            byId.put(title.id(), title);
         }
         this.byName = titles.stream().sorted(Comparator.comparing(CatalogTitle::name, String.CASE_INSENSITIVE_ORDER)).toList();
     }
@@ -181,7 +185,7 @@ final class CatalogIndex {
         double[] rawWeights = words.stream().mapToDouble(this::weight).toArray();
         List<Candidate> scored = new ArrayList<>();
         for (Scored hit : top(query.build(), RETRIEVED)) {
-            scored.add(new Candidate(hit.title(), Similarity.of(words, rawWeights, titleWords[hit.ord()], titleWeights[hit.ord()])));
+            scored.add(new Candidate(hit.title(), Similarity.of(words, rawWeights, wordsOf(hit.ord()), titleWeights.get(hit.ord()))));
         }
         List<Candidate> ranked = rankedWithOccupationSupport(scored);
         return ranked.size() <= candidates ? ranked : List.copyOf(ranked.subList(0, candidates));
@@ -210,6 +214,22 @@ final class CatalogIndex {
                 .thenComparing(candidate -> !candidate.title().canonical())
                 .thenComparingInt(candidate -> candidate.title().name().length()));
         return ranked;
+    }
+
+    /** A title's words and (alongside) their weights; an idempotent first computation, so a race only repeats it. */
+    private String[] wordsOf(int ord) {
+        String[] words = titleWords.get(ord);
+        if (words == null) {
+            words = words(matchableName(titles.get(ord))).toArray(String[]::new);
+            titleWeights.set(ord, Arrays.stream(words).mapToDouble(this::weight).toArray());
+            titleWords.set(ord, words);
+        }
+        return words;
+    }
+
+    /** The title as callers see it, built once per title. */
+    Title asTitle(CatalogTitle title) {
+        return asTitles.computeIfAbsent(title.id(), id -> title.toTitle(Catalog.VERSION));
     }
 
     /** How much a word tells: rare words (a high inverse document frequency) say more than "manager". */
@@ -249,16 +269,16 @@ final class CatalogIndex {
      * "human resources generalist"); a parenthesised part is an alias, not more words.
      */
     private static String matchableName(CatalogTitle title) {
-        return TitleCleaner.clean(PARENTHESES.matcher(title.name()).replaceAll(" ")).text();
+        return TitleCleaner.cleanName(PARENTHESES.matcher(title.name()).replaceAll(" ")).text();
     }
 
     /** O*NET's short forms and the parenthesised parts of a name, cleaned the same way. */
     private static List<String> aliases(CatalogTitle title) {
         List<String> aliases = new ArrayList<>();
-        title.shortNames().forEach(shortName -> aliases.add(TitleCleaner.clean(shortName).text()));
+        title.shortNames().forEach(shortName -> aliases.add(TitleCleaner.cleanName(shortName).text()));
         var inside = PARENTHESES.matcher(title.name());
         while (inside.find()) {
-            aliases.add(TitleCleaner.clean(inside.group()).text());
+            aliases.add(TitleCleaner.cleanName(inside.group()).text());
         }
         return aliases;
     }

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 final class TitleCleaner {
 
     private static final Pattern NON_WORD = Pattern.compile("[^a-z0-9+#]+");
+    private static final Pattern LONG_NUMBER = Pattern.compile("[0-9]{3,}");
     private static final Pattern MARKS = Pattern.compile("\\p{M}+");
     private static final Pattern PAY = Pattern.compile("\\$\\s?[0-9][0-9,.]*k?(\\s*(/|per)\\s*(hr|hour|h|yr|year|annum|wk|week))?"
             + "|[0-9][0-9,.]*\\s*(k|/hr|/hour|/yr|per hour|an hour)\\b");
@@ -95,12 +96,24 @@ final class TitleCleaner {
         text = PAY.matcher(text).replaceAll(" ");
         text = REQUISITION.matcher(text).replaceAll(" ");
         text = STATE_CODE_AFTER_COMMA.matcher(text).replaceAll(" ");
+        return words(text);
+    }
+
+    /**
+     * A catalog name, cleaned the same way as a raw title but without looking for pay, requisition
+     * numbers or state codes, which names never hold: the catalog's start-up cleans 47,000 of them.
+     */
+    static RawTitle cleanName(String name) {
+        return words(fold(name));
+    }
+
+    private static RawTitle words(String text) {
         List<String> words = new ArrayList<>();
         Set<String> levels = new LinkedHashSet<>();
         String[] tokens = NON_WORD.split(text);
         for (int i = 0; i < tokens.length; i++) {
             String token = tokens[i];
-            if (token.isEmpty() || PLACES.contains(token) || token.matches("[0-9]{3,}")) {
+            if (token.isEmpty() || PLACES.contains(token) || LONG_NUMBER.matcher(token).matches()) {
                 continue;
             }
             String expanded = ABBREVIATIONS.getOrDefault(token, token);

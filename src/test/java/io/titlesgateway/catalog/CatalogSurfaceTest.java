@@ -1,0 +1,111 @@
+package io.titlesgateway.catalog;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * With no Lightcast credentials at all, the default ({@code TITLES_BACKEND=auto}) serves the whole
+ * surface from the embedded catalog, in Lightcast's shapes.
+ */
+@QuarkusTest
+class CatalogSurfaceTest {
+
+    @Test
+    void metaNamesTheCatalogVersionAndCarriesTheLicenceNotice() {
+        given().get("/titles/meta").then().statusCode(200)
+                .header("X-Titles-Source", "catalog")
+                .body("data.latestVersion", equalTo(Catalog.VERSION))
+                .body("data.attribution.body", containsString("O*NET"))
+                .body("data.attribution.body", containsString("CC BY 4.0"))
+                .body("data.attribution.body", containsString("USDOL/ETA has not approved, endorsed, or tested"));
+    }
+
+    @Test
+    void statusVersionsAndChanges() {
+        given().get("/titles/status").then().statusCode(200).body("data.healthy", equalTo(true));
+        given().get("/titles/versions").then().statusCode(200).body("data", contains(Catalog.VERSION));
+        given().get("/titles/versions/latest").then().statusCode(200)
+                .body("data.version", equalTo(Catalog.VERSION))
+                .body("data.fields", contains("id", "name", "isSupervisor", "infoUrl", "mapping"))
+                .body("data.titleCount", greaterThan(46_000));
+        given().get("/titles/versions/" + Catalog.VERSION + "/changes").then().statusCode(200)
+                .body("data.additions", hasSize(0)).body("data.removals", hasSize(0)).body("data.alterations", hasSize(0));
+        given().get("/titles/versions/5.47").then().statusCode(404)
+                .body("errors[0].detail", containsString("the catalog serves " + Catalog.VERSION));
+    }
+
+    @Test
+    void typeaheadSearchPagesAndProjects() {
+        given().queryParam("q", "softw").queryParam("limit", 3).queryParam("fields", "id,name")
+                .get("/titles/versions/latest/titles").then().statusCode(200)
+                .body("data", hasSize(3))
+                .body("data.id", everyItem(matchesPattern("OT-[0-9A-F]{12}")))
+                .body("data.name", everyItem(containsString("oftw")))
+                .body("data[0]", not(hasKey("mapping")));
+        given().queryParam("limit", 2).queryParam("page", 2).get("/titles/versions/latest/titles").then().statusCode(200)
+                .body("data", hasSize(2));
+        given().queryParam("fields", "pluralName").get("/titles/versions/latest/titles").then().statusCode(400)
+                .body("errors[0].detail", containsString("does not offer the field 'pluralName'"));
+    }
+
+    @Test
+    void titlesAreFetchedByIdOneOrMany() {
+        String id = CatalogLoader.idFor("Registered Nurses");
+        given().get("/titles/versions/latest/titles/" + id).then().statusCode(200)
+                .body("data.name", equalTo("Registered Nurses"))
+                .body("data.mapping.socs[0].id", equalTo("29-1141"))
+                .body("data.mapping.skills.size()", greaterThan(3))
+                .body("data.infoUrl", startsWith("https://www.onetonline.org/"));
+        given().contentType("application/json").body("{\"ids\":[\"" + id + "\",\"OT-000000000000\"],\"fields\":[\"name\"]}")
+                .post("/titles/versions/latest/titles").then().statusCode(200)
+                .body("data", hasSize(1)).body("data[0].name", equalTo("Registered Nurses"));
+        given().get("/titles/versions/latest/titles/OT-000000000000").then().statusCode(404);
+    }
+
+    @Test
+    void normalizeInspectAndBulkMatchMessyTitles() {
+        given().contentType("text/plain").body("Sr. RN - ICU nights").queryParam("fields", "name,mapping")
+                .post("/titles/versions/latest/normalize").then().statusCode(200)
+                .header("X-Titles-Source", "catalog")
+                .body("data.jobLevels", contains("Senior"))
+                .body("data.title.mapping.socs.id", hasItem("29-1141"));
+        given().contentType("application/json").body("{\"term\":\"data scientst\",\"limit\":3}")
+                .post("/titles/versions/latest/normalize/inspect").then().statusCode(200)
+                .body("data", hasSize(3))
+                .body("data[0].confidence", greaterThan(0.5f));
+        given().contentType("application/json").body("{\"terms\":[\"line cook - weekends\",\"zzxq wvvk\"],\"fields\":[\"name\"]}")
+                .post("/titles/versions/latest/normalize/bulk").then().statusCode(200)
+                .body("data.term", contains("line cook - weekends", "zzxq wvvk"))
+                .body("data[0].title.name", equalTo("Line Cook"))
+                .body("data[1].title", equalTo(null));
+        given().contentType("application/json").body("{\"term\":\"zzxq wvvk\"}")
+                .post("/titles/versions/latest/normalize").then().statusCode(404);
+    }
+
+    @Test
+    void badInputIsStillRefusedFirst() {
+        given().contentType("application/json").body("{\"terms\":[]}").post("/titles/versions/latest/normalize/bulk")
+                .then().statusCode(400);
+        given().get("/titles/versions/latest/titles/..%2Fmeta").then().statusCode(400);
+    }
+
+    @Test
+    void readinessSaysTheCatalogServes() {
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'titles-backend' }.data.backend", equalTo("catalog"));
+    }
+}
