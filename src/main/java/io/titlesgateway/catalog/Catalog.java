@@ -5,8 +5,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 /**
- * The embedded catalog, loaded once: from the open data to an in-memory index. Loading takes about
- * a second, so it happens at start-up when the catalog serves, and on first use otherwise.
+ * The embedded catalog, loaded once: from the open data to an in-memory index. Loading takes a few
+ * seconds of CPU, so when the catalog serves it is loaded on its own thread while the rest of the
+ * gateway starts (readiness stays DOWN until it is done); otherwise on first use.
  */
 @ApplicationScoped
 public class Catalog {
@@ -18,13 +19,26 @@ public class Catalog {
 
     private volatile CatalogIndex index;
 
-    /** Loads the catalog now if it is not loaded yet. */
-    public void load() {
-        index();
+    /** Starts loading the catalog on its own thread, so start-up does not wait for it. */
+    public void loadInBackground() {
+        Thread loader = new Thread(() -> {
+            try {
+                index();
+            } catch (RuntimeException failure) {
+                LOG.error("The catalog could not be loaded", failure);
+            }
+        }, "catalog-loader");
+        loader.setDaemon(true);
+        loader.start();
     }
 
     public boolean isLoaded() {
         return index != null;
+    }
+
+    /** The index once loaded; {@code null} while it loads, so that no caller waits on it. */
+    CatalogIndex loadedIndex() {
+        return index;
     }
 
     CatalogIndex index() {

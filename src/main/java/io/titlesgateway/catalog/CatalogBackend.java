@@ -55,7 +55,7 @@ public class CatalogBackend implements TitlesBackend {
 
     @Override
     public Uni<Answer<ServiceStatus>> status() {
-        return answer(() -> new ServiceStatus("Catalog " + Catalog.VERSION + " serves " + catalog.index().size() + " titles",
+        return answer(() -> new ServiceStatus("Catalog " + Catalog.VERSION + " serves " + index().size() + " titles",
                 true));
     }
 
@@ -75,7 +75,7 @@ public class CatalogBackend implements TitlesBackend {
         return answer(() -> {
             known(version);
             return new VersionInfo(Catalog.VERSION, FIELDS,
-                    Map.of("soc", List.of("soc_2018"), "skill", List.of(Catalog.VERSION)), catalog.index().size(), 0);
+                    Map.of("soc", List.of("soc_2018"), "skill", List.of(Catalog.VERSION)), index().size(), 0);
         });
     }
 
@@ -94,9 +94,9 @@ public class CatalogBackend implements TitlesBackend {
             offered(search.fields());
             int limit = search.limit() == null ? DEFAULT_LIMIT : search.limit();
             int offset = (search.page() == null ? 0 : search.page() - 1) * limit;
-            List<CatalogTitle> found = search.q() == null ? catalog.index().listing(offset, limit)
-                    : catalog.index().search(search.q(), offset, limit);
-            return found.stream().map(title -> catalog.index().asTitle(title)).toList();
+            List<CatalogTitle> found = search.q() == null ? index().listing(offset, limit)
+                    : index().search(search.q(), offset, limit);
+            return found.stream().map(title -> index().asTitle(title)).toList();
         });
     }
 
@@ -105,8 +105,8 @@ public class CatalogBackend implements TitlesBackend {
         return answer(() -> {
             known(version);
             offered(fields);
-            return ids.stream().distinct().map(catalog.index()::byId).filter(title -> title != null)
-                    .map(title -> catalog.index().asTitle(title)).toList();
+            return ids.stream().distinct().map(index()::byId).filter(title -> title != null)
+                    .map(title -> index().asTitle(title)).toList();
         });
     }
 
@@ -114,11 +114,11 @@ public class CatalogBackend implements TitlesBackend {
     public Uni<Answer<Title>> title(String version, String id) {
         return answer(() -> {
             known(version);
-            CatalogTitle title = catalog.index().byId(id);
+            CatalogTitle title = index().byId(id);
             if (title == null) {
                 throw TitlesException.notFound("Unrecognized title id: " + id);
             }
-            return catalog.index().asTitle(title);
+            return index().asTitle(title);
         });
     }
 
@@ -160,23 +160,32 @@ public class CatalogBackend implements TitlesBackend {
     /** One bulk item: the best match, its title withheld below the threshold, as upstream does. */
     BulkNormalization bulkItem(String term, double threshold) {
         RawTitle raw = TitleCleaner.clean(term);
-        List<CatalogIndex.Candidate> best = catalog.index().match(raw, 1);
+        List<CatalogIndex.Candidate> best = index().match(raw, 1);
         if (best.isEmpty()) {
             return new BulkNormalization(term, 0, raw.jobLevels(), null);
         }
         CatalogIndex.Candidate top = best.get(0);
-        Title title = top.confidence() >= threshold ? catalog.index().asTitle(top.title()) : null;
+        Title title = top.confidence() >= threshold ? index().asTitle(top.title()) : null;
         return new BulkNormalization(term, round(top.confidence()), raw.jobLevels(), title);
     }
 
     private List<Normalization> candidates(String term, int limit, double threshold) {
         RawTitle raw = TitleCleaner.clean(term);
-        return catalog.index().match(raw, Math.max(1, limit)).stream()
+        return index().match(raw, Math.max(1, limit)).stream()
                 .filter(candidate -> candidate.confidence() >= threshold)
                 .limit(limit)
                 .map(candidate -> new Normalization(round(candidate.confidence()), raw.jobLevels(),
-                        catalog.index().asTitle(candidate.title())))
+                        index().asTitle(candidate.title())))
                 .toList();
+    }
+
+    /** The loaded index; until it is there (the first seconds after start), a 503 rather than a wait. */
+    private CatalogIndex index() {
+        CatalogIndex index = catalog.loadedIndex();
+        if (index == null) {
+            throw TitlesException.unavailable("The catalog is still loading; try again in a moment.", 1);
+        }
+        return index;
     }
 
     private static double round(double confidence) {

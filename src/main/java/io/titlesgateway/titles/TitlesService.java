@@ -64,7 +64,7 @@ public class TitlesService implements TitlesBackend {
             return;
         }
         if (serving == Serving.CATALOG || fallback != null) {
-            catalog.load();
+            catalog.loadInBackground();
         }
         LOG.infof("Titles backend: %s%s", serving.name().toLowerCase(Locale.ROOT),
                 fallback == null ? "" : ", normalize falls back to the catalog");

@@ -13,6 +13,12 @@ import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
+import java.time.Duration;
+
+import jakarta.inject.Inject;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -23,6 +29,16 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 class CatalogSurfaceTest {
+
+    @Inject
+    Catalog catalog;
+
+    /** The catalog loads on its own thread while the gateway starts; tests begin once it is in. */
+    @BeforeEach
+    void catalogLoaded() {
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(catalog::isLoaded);
+    }
+
 
     @Test
     void metaNamesTheCatalogVersionAndCarriesTheLicenceNotice() {

@@ -5,11 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
+import java.time.Duration;
 import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
 
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
+import io.titlesgateway.catalog.Catalog;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -27,6 +34,15 @@ class CatalogFallbackTest extends EmulatedUpstreamTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("titles.fallback", "catalog");
         }
+    }
+
+    @Inject
+    Catalog catalog;
+
+    /** The fallback catalog loads on its own thread while the gateway starts; tests begin once it is in. */
+    @BeforeEach
+    void catalogLoaded() {
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(catalog::isLoaded);
     }
 
     @Test
