@@ -48,10 +48,12 @@ public class Catalog {
                 loaded = index;
                 if (loaded == null) {
                     long start = System.nanoTime();
-                    loaded = CatalogIndex.build(CatalogLoader.load());
+                    var shipped = CatalogSnapshot.read();
+                    loaded = shipped.orElseGet(() -> CatalogIndex.build(CatalogLoader.load()));
                     index = loaded;
-                    LOG.infof("Catalog %s loaded: %d titles in %d ms", VERSION, loaded.size(),
-                            (System.nanoTime() - start) / 1_000_000);
+                    LOG.infof("Catalog %s loaded: %d titles in %d ms, %s", VERSION, loaded.size(),
+                            (System.nanoTime() - start) / 1_000_000,
+                            shipped.isPresent() ? "from the snapshot built with the jar" : "built from the open data");
                 }
             }
         }

@@ -41,6 +41,7 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.ByteBuffersDirectory;
+import org.apache.lucene.store.Directory;
 
 import io.titlesgateway.titles.Title;
 
@@ -95,23 +96,36 @@ final class CatalogIndex {
         this.byName = titles.stream().sorted(Comparator.comparing(CatalogTitle::name, String.CASE_INSENSITIVE_ORDER)).toList();
     }
 
+    /** Indexes the titles in memory and opens the index: what start-up does without a shipped snapshot. */
     static CatalogIndex build(List<CatalogTitle> titles) {
-        try {
-            ByteBuffersDirectory directory = new ByteBuffersDirectory();
-            try (IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig(new TitleAnalyzer()).setRAMBufferSizeMB(64))) {
-                for (int ord = 0; ord < titles.size(); ord++) {
-                    CatalogTitle title = titles.get(ord);
-                    Document document = new Document();
-                    document.add(new TextField(NAME, matchableName(title), Field.Store.NO));
-                    document.add(new TextField(TYPED, title.name(), Field.Store.NO));
-                    for (String alias : aliases(title)) {
-                        document.add(new TextField(SHORT, alias, Field.Store.NO));
-                    }
-                    document.add(new NumericDocValuesField(ORD, ord));
-                    writer.addDocument(document);
+        ByteBuffersDirectory directory = new ByteBuffersDirectory();
+        write(titles, directory);
+        return open(titles, directory);
+    }
+
+    /** Writes the index of {@code titles}, in their order, as one segment into {@code directory}. */
+    static void write(List<CatalogTitle> titles, Directory directory) {
+        try (IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig(new TitleAnalyzer()).setRAMBufferSizeMB(64))) {
+            for (int ord = 0; ord < titles.size(); ord++) {
+                CatalogTitle title = titles.get(ord);
+                Document document = new Document();
+                document.add(new TextField(NAME, matchableName(title), Field.Store.NO));
+                document.add(new TextField(TYPED, title.name(), Field.Store.NO));
+                for (String alias : aliases(title)) {
+                    document.add(new TextField(SHORT, alias, Field.Store.NO));
                 }
-                writer.forceMerge(1);
+                document.add(new NumericDocValuesField(ORD, ord));
+                writer.addDocument(document);
             }
+            writer.forceMerge(1);
+        } catch (IOException impossible) {
+            throw new UncheckedIOException("Writing the catalog index failed", impossible);
+        }
+    }
+
+    /** Opens an index written by {@link #write} for the same titles. */
+    static CatalogIndex open(List<CatalogTitle> titles, Directory directory) {
+        try {
             DirectoryReader reader = DirectoryReader.open(directory);
             LeafReader leaf = reader.leaves().get(0).reader();
             long[] ordOfDoc = new long[leaf.maxDoc()];
@@ -119,9 +133,13 @@ final class CatalogIndex {
             for (int doc = ords.nextDoc(); doc != NumericDocValues.NO_MORE_DOCS; doc = ords.nextDoc()) {
                 ordOfDoc[doc] = ords.longValue();
             }
+            if (ordOfDoc.length != titles.size()) {
+                throw new IllegalStateException("The catalog index holds " + ordOfDoc.length + " titles, the catalog "
+                        + titles.size());
+            }
             return new CatalogIndex(titles, new IndexSearcher(reader), ordOfDoc);
-        } catch (IOException impossible) {
-            throw new UncheckedIOException("Building the in-memory catalog index failed", impossible);
+        } catch (IOException unreadable) {
+            throw new UncheckedIOException("Opening the catalog index failed", unreadable);
         }
     }
 

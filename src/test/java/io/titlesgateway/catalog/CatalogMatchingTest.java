@@ -37,6 +37,19 @@ class CatalogMatchingTest {
     }
 
     @Test
+    void theSnapshotShippedWithTheBuildIsTheCatalogBuiltFromTheData() {
+        CatalogIndex shipped = CatalogSnapshot.read().orElseThrow(() -> new AssertionError(
+                "the build writes a snapshot into target/classes/catalog/snapshot (process-classes)"));
+        assertThat(shipped.size()).isEqualTo(titles.size());
+        for (CatalogTitle title : List.of(titles.get(0), titles.get(titles.size() / 2), titles.get(titles.size() - 1))) {
+            assertThat(shipped.byId(title.id())).isEqualTo(title);
+        }
+        for (String raw : List.of("Sr. RN - ICU nights", "data scientst II", "Line Cook - weekends")) {
+            assertThat(shipped.match(TitleCleaner.clean(raw), 5)).isEqualTo(index.match(TitleCleaner.clean(raw), 5));
+        }
+    }
+
+    @Test
     void mappingsCarrySocCodesAndSkills() {
         CatalogTitle nurse = titles.stream().filter(title -> title.name().equals("Registered Nurses")).findFirst().orElseThrow();
         var title = nurse.toTitle(Catalog.VERSION);
