@@ -1,6 +1,5 @@
 package io.titlesgateway.catalog;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -15,15 +14,6 @@ final class Similarity {
     private static final double PREFIX = 0.6;
 
     private Similarity() {
-    }
-
-    /** Unweighted: every word counts the same. */
-    static double of(List<String> rawWords, String[] titleWords) {
-        double[] ones = new double[rawWords.size()];
-        double[] titleOnes = new double[titleWords.length];
-        Arrays.fill(ones, 1);
-        Arrays.fill(titleOnes, 1);
-        return of(rawWords, ones, titleWords, titleOnes);
     }
 
     /** Weighted: a matched pair counts the raw word's weight on both sides, against the weights of all words. */

@@ -7,8 +7,4 @@ package io.titlesgateway.titles;
 public record Quota(String remaining, String reset) {
 
     public static final Quota NONE = new Quota(null, null);
-
-    public boolean isPresent() {
-        return remaining != null || reset != null;
-    }
 }

@@ -41,10 +41,6 @@ public class TitlesException extends RuntimeException {
         return new TitlesException(502, "Bad Gateway", detail);
     }
 
-    public static TitlesException gatewayTimeout(String detail) {
-        return new TitlesException(504, "Gateway Timeout", detail);
-    }
-
     public static TitlesException unavailable(String detail, long retryAfterSeconds) {
         return new TitlesException(503, "Service Unavailable", detail, retryAfterSeconds);
     }
