@@ -13,15 +13,14 @@ import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
-import java.time.Duration;
 
 import jakarta.inject.Inject;
 
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.titlesgateway.support.CatalogReady;
 
 /**
  * With no Lightcast credentials at all, the default ({@code TITLES_BACKEND=auto}) serves the whole
@@ -36,7 +35,7 @@ class CatalogSurfaceTest {
     /** The catalog loads on its own thread while the gateway starts; tests begin once it is in. */
     @BeforeEach
     void catalogLoaded() {
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(catalog::isLoaded);
+        CatalogReady.await(catalog);
     }
 
 

@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
-import java.time.Duration;
 import java.util.Map;
 
 import jakarta.inject.Inject;
 
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 
 import org.junit.jupiter.api.Test;
@@ -18,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.WithTestResource;
 import io.titlesgateway.catalog.Catalog;
 import io.quarkus.test.junit.QuarkusTest;
+import io.titlesgateway.support.CatalogReady;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.titlesgateway.emulator.LightcastEmulatorResource;
@@ -42,7 +41,7 @@ class CatalogFallbackTest extends EmulatedUpstreamTest {
     /** The fallback catalog loads on its own thread while the gateway starts; tests begin once it is in. */
     @BeforeEach
     void catalogLoaded() {
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(catalog::isLoaded);
+        CatalogReady.await(catalog);
     }
 
     @Test
