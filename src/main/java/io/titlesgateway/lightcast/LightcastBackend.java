@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -96,28 +97,9 @@ public class LightcastBackend implements TitlesBackend {
 
     @Override
     public Uni<Answer<List<Title>>> titlesById(String version, List<String> ids, List<String> fields) {
-        return concrete(version).chain(v -> widestFields(v, fields).chain(widest -> {
-            long asked = System.nanoTime();
-            return cache.titlesById(v, ids, widest)
-                    .map(found -> {
-                        CacheState state = found.values().stream().anyMatch(entry -> entry.fetchedSince(asked))
-                                ? CacheState.MISS : CacheState.HIT;
-                        found.forEach((id, entry) -> stale.remember(LightcastCache.TITLE_FIELDS, List.of(v, id), entry));
-                        return answer(LightcastCache.TITLE_FIELDS, inOrder(ids, found), state, Quota.NONE);
-                    })
-                    .onFailure(GuardedLightcast::cannotAnswerNow).recoverWithUni(failure -> {
-                        Map<String, Fetched<Title>> copies = new LinkedHashMap<>();
-                        for (String id : ids) {
-                            Fetched<Title> copy = stale.recall(LightcastCache.TITLE_FIELDS, List.of(v, id));
-                            if (copy == null) {
-                                return Uni.createFrom().failure(failure);
-                            }
-                            copies.put(id, copy);
-                        }
-                        return Uni.createFrom().item(answer(LightcastCache.TITLE_FIELDS, inOrder(ids, copies),
-                                CacheState.STALE, Quota.NONE));
-                    });
-        }));
+        return concrete(version).chain(v -> widestFields(v, fields).chain(widest -> servedPerKey(
+                LightcastCache.TITLE_FIELDS, v, ids.stream().distinct().toList(), () -> cache.titlesById(v, ids, widest),
+                found -> inOrder(ids, found), Quota.NONE)));
     }
 
     @Override
@@ -165,30 +147,9 @@ public class LightcastBackend implements TitlesBackend {
     public Uni<Answer<List<BulkNormalization>>> bulk(String version, BulkQuery query) {
         Map<String, String> termsByKey = new LinkedHashMap<>();
         query.terms().forEach(term -> termsByKey.putIfAbsent(termKey(term), term));
-        return concrete(version).chain(v -> widestFields(v, query.fields()).chain(widest -> {
-            long asked = System.nanoTime();
-            return cache.bulk(v, termsByKey, widest)
-                    .map(found -> {
-                        CacheState state = found.values().stream().anyMatch(entry -> entry.fetchedSince(asked))
-                                ? CacheState.MISS : CacheState.HIT;
-                        found.forEach((termKey, entry) -> stale.remember(LightcastCache.NORMALIZE,
-                                new LightcastCache.VersionedKey(v, termKey), entry));
-                        return answer(LightcastCache.NORMALIZE, bulkItems(query, found), state, metrics.lastQuota());
-                    })
-                    .onFailure(GuardedLightcast::cannotAnswerNow).recoverWithUni(failure -> {
-                        Map<String, Fetched<Normalization>> copies = new LinkedHashMap<>();
-                        for (String termKey : termsByKey.keySet()) {
-                            Fetched<Normalization> copy = stale.recall(LightcastCache.NORMALIZE,
-                                    new LightcastCache.VersionedKey(v, termKey));
-                            if (copy == null) {
-                                return Uni.createFrom().failure(failure);
-                            }
-                            copies.put(termKey, copy);
-                        }
-                        return Uni.createFrom().item(answer(LightcastCache.NORMALIZE, bulkItems(query, copies),
-                                CacheState.STALE, Quota.NONE));
-                    });
-        }));
+        return concrete(version).chain(v -> widestFields(v, query.fields()).chain(widest -> servedPerKey(
+                LightcastCache.NORMALIZE, v, List.copyOf(termsByKey.keySet()), () -> cache.bulk(v, termsByKey, widest),
+                found -> bulkItems(query, found), metrics.lastQuota())));
     }
 
     /** One item per input term, in input order, the caller's threshold applied to the threshold-0 match. */
@@ -289,6 +250,40 @@ public class LightcastBackend implements TitlesBackend {
                         Fetched<T> copy = stale.recall(cacheName, key);
                         return copy == null ? Uni.createFrom().failure(failure)
                                 : Uni.createFrom().item(answer(cacheName, copy.value(), CacheState.STALE, Quota.NONE));
+                    });
+        });
+    }
+
+    /**
+     * A lookup of many keys of one version, each its own cache entry: a miss if any entry was fetched
+     * for this call (and those are remembered as stale copies), a hit otherwise; when Lightcast cannot
+     * answer, the stale copies, if there is one for every key.
+     */
+    private <T, R> Uni<Answer<R>> servedPerKey(String cacheName, String version, List<String> keys,
+            Supplier<Uni<Map<String, Fetched<T>>>> lookup, Function<Map<String, Fetched<T>>, R> shape, Quota quota) {
+        return Uni.createFrom().deferred(() -> {
+            long asked = System.nanoTime();
+            return lookup.get()
+                    .map(found -> {
+                        boolean miss = false;
+                        for (var entry : found.entrySet()) {
+                            if (entry.getValue().fetchedSince(asked)) {
+                                miss = true;
+                                stale.remember(cacheName, new LightcastCache.VersionedKey(version, entry.getKey()), entry.getValue());
+                            }
+                        }
+                        return answer(cacheName, shape.apply(found), miss ? CacheState.MISS : CacheState.HIT, quota);
+                    })
+                    .onFailure(GuardedLightcast::cannotAnswerNow).recoverWithUni(failure -> {
+                        Map<String, Fetched<T>> copies = new LinkedHashMap<>();
+                        for (String key : keys) {
+                            Fetched<T> copy = stale.recall(cacheName, new LightcastCache.VersionedKey(version, key));
+                            if (copy == null) {
+                                return Uni.createFrom().failure(failure);
+                            }
+                            copies.put(key, copy);
+                        }
+                        return Uni.createFrom().item(answer(cacheName, shape.apply(copies), CacheState.STALE, Quota.NONE));
                     });
         });
     }

@@ -1,5 +1,7 @@
 package io.titlesgateway.titles;
 
+import java.util.Locale;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -18,7 +20,7 @@ public class TitlesReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         var response = HealthCheckResponse.named("titles-backend");
-        String backend = titles.serving().name().toLowerCase(java.util.Locale.ROOT);
+        String backend = titles.serving().name().toLowerCase(Locale.ROOT);
         if (titles.isReady()) {
             return response.up().withData("backend", backend).build();
         }

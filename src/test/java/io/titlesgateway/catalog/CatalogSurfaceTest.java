@@ -38,7 +38,6 @@ class CatalogSurfaceTest {
         CatalogReady.await(catalog);
     }
 
-
     @Test
     void metaNamesTheCatalogVersionAndCarriesTheLicenceNotice() {
         given().get("/titles/meta").then().statusCode(200)
