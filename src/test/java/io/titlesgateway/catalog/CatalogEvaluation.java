@@ -1,6 +1,8 @@
 package io.titlesgateway.catalog;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,7 +48,8 @@ public final class CatalogEvaluation {
                         .collect(Collectors.toCollection(TreeSet::new)));
             }
         }
-        CatalogIndex index = CatalogIndex.build(CatalogLoader.load(name -> !heldOut(name)));
+        List<CatalogTitle> kept = CatalogLoader.load(name -> !heldOut(name));
+        CatalogIndex index = CatalogIndex.build(kept);
         System.out.printf("Catalog: %d titles; %d alternate titles held out of the index%n%n", full.size(), heldOutSocs.size());
         System.out.println("| perturbation | top-1 SOC | top-5 SOC | right answers with confidence >= 0.5 | wrong answers with confidence < 0.5 |");
         System.out.println("|---|---|---|---|---|");
@@ -78,7 +81,35 @@ public final class CatalogEvaluation {
                     100.0 * top5 / n, 100.0 * rightConfident / Math.max(1, right), 100.0 * wrongUnsure / Math.max(1, wrong));
         }
         System.out.printf("%nTop-1 SOC over all perturbed held-out titles: %.1f %%%n", 100.0 * perturbedTop1 / perturbedTotal);
+        ceilings(index, kept, heldOutSocs);
         throughput(index, new ArrayList<>(heldOutSocs.keySet()));
+    }
+
+    /**
+     * How far any matcher working from titles' words could go on this held-out set: whether the
+     * right occupation is among the candidates retrieved at all (what a perfect re-ranking would
+     * reach), and whether the indexed titles of the right occupation even hold the held-out title's words.
+     */
+    private static void ceilings(CatalogIndex index, List<CatalogTitle> kept, Map<String, Set<String>> heldOutSocs) {
+        Map<String, Set<String>> wordsBySoc = new HashMap<>();
+        for (CatalogTitle title : kept) {
+            List<String> words = index.words(TitleCleaner.cleanName(title.name()).text());
+            title.occupations().forEach(o -> wordsBySoc.computeIfAbsent(o.soc().id(), soc -> new HashSet<>()).addAll(words));
+        }
+        int retrieved = 0, noWordShared = 0, everyWordHeld = 0;
+        for (var entry : heldOutSocs.entrySet()) {
+            List<String> words = index.words(TitleCleaner.clean(entry.getKey()).text());
+            List<CatalogIndex.Candidate> candidates = index.match(TitleCleaner.clean(entry.getKey()), 50);
+            retrieved += candidates.stream().anyMatch(c -> entry.getValue().contains(c.title().primary().soc().id())) ? 1 : 0;
+            List<Set<String>> socWords = entry.getValue().stream().map(soc -> wordsBySoc.getOrDefault(soc, Set.of())).toList();
+            noWordShared += socWords.stream().noneMatch(held -> words.stream().anyMatch(held::contains)) ? 1 : 0;
+            everyWordHeld += socWords.stream().anyMatch(held -> held.containsAll(words)) ? 1 : 0;
+        }
+        int n = heldOutSocs.size();
+        System.out.printf("%nCeilings (held-out titles as listed):%n");
+        System.out.printf("- the right SOC is among the 50 candidates retrieved: %.1f %% (a perfect re-ranking's top-1)%n", 100.0 * retrieved / n);
+        System.out.printf("- the indexed titles of the right SOC hold every word of the held-out title: %.1f %%%n", 100.0 * everyWordHeld / n);
+        System.out.printf("- they share no word with it at all: %.1f %%%n%n", 100.0 * noWordShared / n);
     }
 
     /** Normalizations per second in process, one thread, after a warm-up, over perturbed held-out titles. */
