@@ -14,12 +14,13 @@ import io.vertx.ext.web.RoutingContext;
  * Answers a body declared too large with 413 in the error envelope. The HTTP layer enforces the limit
  * ({@code quarkus.http.limits.max-body-size}) too, but with an empty body; this route runs first for
  * a declared Content-Length. A chunked body that grows past the limit is cut off by the HTTP layer
- * itself: 413 with no body, connection closed.
+ * itself: 413 with no body, connection closed. The normalize stream is exempt: it reads its body as
+ * it answers, a line at a time, and bounds each line instead.
  */
 @ApplicationScoped
 public class BodyLimit {
 
-    private static final int BEFORE_EVERYTHING = Integer.MIN_VALUE + 100;
+    static final int BEFORE_EVERYTHING = Integer.MIN_VALUE + 100;
 
     void install(@Observes Router router,
             @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize) {
@@ -27,7 +28,7 @@ public class BodyLimit {
         String envelope = "{\"errors\":[{\"status\":413,\"title\":\"Payload Too Large\",\"detail\":"
                 + "\"Request size too large: bodies may be at most " + limit + " bytes\"}]}";
         router.route().order(BEFORE_EVERYTHING).handler(context -> {
-            if (declaredLength(context) > limit) {
+            if (declaredLength(context) > limit && !NormalizeStream.isStream(context.request().path())) {
                 context.request().pause();
                 refuse(context, envelope);
             } else {

@@ -1,6 +1,7 @@
 package io.titlesgateway.catalog;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -22,6 +23,7 @@ import io.titlesgateway.titles.Source;
 import io.titlesgateway.titles.Title;
 import io.titlesgateway.titles.TitleSearch;
 import io.titlesgateway.titles.TitlesBackend;
+import io.titlesgateway.titles.TermOutcome;
 import io.titlesgateway.titles.TitlesException;
 import io.titlesgateway.titles.VersionChanges;
 import io.titlesgateway.titles.VersionInfo;
@@ -154,6 +156,36 @@ public class CatalogBackend implements TitlesBackend {
                 items.add(bulkItem(term, query.confidenceThreshold()));
             }
             return items;
+        });
+    }
+
+    /**
+     * Each distinct term matched once, the distinct terms split across the cores (matching is CPU
+     * work on worker threads); then one outcome per term, in order.
+     */
+    @Override
+    public Uni<List<TermOutcome>> normalizeEach(String version, BulkQuery query) {
+        return Uni.createFrom().item(() -> {
+            known(version);
+            offered(query.fields());
+            return query.terms().stream().distinct().toList();
+        }).chain(distinct -> {
+            if (distinct.isEmpty()) {
+                return Uni.createFrom().item(List.<TermOutcome>of());
+            }
+            int parts = Math.min(distinct.size(), Runtime.getRuntime().availableProcessors());
+            int size = (distinct.size() + parts - 1) / parts;
+            List<Uni<List<BulkNormalization>>> matched = new ArrayList<>();
+            for (int from = 0; from < distinct.size(); from += size) {
+                List<String> part = distinct.subList(from, Math.min(distinct.size(), from + size));
+                matched.add(Uni.createFrom().item(() -> part.stream().map(term -> bulkItem(term, query.confidenceThreshold())).toList())
+                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()));
+            }
+            return Uni.join().all(matched).andFailFast().map(answered -> {
+                Map<String, BulkNormalization> byTerm = new HashMap<>();
+                answered.forEach(items -> items.forEach(item -> byTerm.put(item.term(), item)));
+                return query.terms().stream().map(term -> TermOutcome.of(byTerm.get(term))).toList();
+            });
         });
     }
 

@@ -44,6 +44,9 @@ public interface LightcastConfig {
     @WithDefault("8S")
     Duration attemptTimeout();
 
+    /** Bulk normalization and micro-batching. */
+    Bulk bulk();
+
     /** Retries of a call that failed with a 5xx, a timeout or a dropped connection. */
     Retry retry();
 
@@ -53,6 +56,18 @@ public interface LightcastConfig {
     /** Below this many normalize calls left in the quota, readiness reports the quota as low. */
     @WithDefault("10")
     long quotaLowWatermark();
+
+    /** Bulk normalization: whether these credentials may use it, and how single misses are gathered into it. */
+    interface Bulk {
+
+        /** The credentials have bulk permission ({@code LIGHTCAST_BULK_ENABLED}): single misses and streams go out in bulk calls. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** How long a single normalize miss waits for others to share its bulk call ({@code LIGHTCAST_BULK_WINDOW}). */
+        @WithDefault("20MS")
+        Duration window();
+    }
 
     /** Retries with exponential backoff and jitter; never on 4xx. */
     interface Retry {

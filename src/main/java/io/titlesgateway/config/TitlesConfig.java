@@ -1,5 +1,7 @@
 package io.titlesgateway.config;
 
+import java.time.Duration;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -14,6 +16,14 @@ public interface TitlesConfig {
     /** {@code catalog}: normalize requests Lightcast cannot answer are answered by the catalog ({@code TITLES_FALLBACK}). */
     @WithDefault("none")
     Fallback fallback();
+
+    /** How long the first line of a partly filled stream chunk waits for more lines before the chunk is answered ({@code TITLES_STREAM_WINDOW}). */
+    @WithDefault("20MS")
+    Duration streamWindow();
+
+    /** Streams answered at once; one more is refused with 503 and Retry-After ({@code TITLES_STREAM_MAX_CONCURRENT}). */
+    @WithDefault("32")
+    int streamMaxConcurrent();
 
     enum Backend {
         AUTO,

@@ -1,11 +1,14 @@
 package io.titlesgateway.lightcast;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -26,6 +29,7 @@ import io.titlesgateway.titles.Quota;
 import io.titlesgateway.titles.ServiceMeta;
 import io.titlesgateway.titles.ServiceStatus;
 import io.titlesgateway.titles.Source;
+import io.titlesgateway.titles.TermOutcome;
 import io.titlesgateway.titles.Title;
 import io.titlesgateway.titles.TitleFields;
 import io.titlesgateway.titles.TitleSearch;
@@ -152,20 +156,82 @@ public class LightcastBackend implements TitlesBackend {
                 found -> bulkItems(query, found), metrics.lastQuota())));
     }
 
+    @Override
+    public Uni<List<TermOutcome>> normalizeEach(String version, BulkQuery query) {
+        Map<String, String> termsByKey = new LinkedHashMap<>();
+        query.terms().forEach(term -> termsByKey.putIfAbsent(termKey(term), term));
+        return concrete(version).chain(v -> widestFields(v, query.fields()).chain(widest -> {
+            if (termsByKey.isEmpty()) {
+                return Uni.createFrom().item(List.<TermOutcome>of());
+            }
+            long asked = System.nanoTime();
+            AtomicBoolean abandoned = new AtomicBoolean();
+            List<String> keys = new ArrayList<>();
+            List<Uni<Resolved>> waits = new ArrayList<>();
+            cache.each(v, termsByKey, widest, () -> !abandoned.get()).forEach((termKey, entry) -> {
+                keys.add(termKey);
+                waits.add(resolved(new LightcastCache.VersionedKey(v, termKey), entry, asked));
+            });
+            return Uni.join().all(waits).andFailFast().map(results -> {
+                Map<String, Resolved> byKey = new HashMap<>();
+                for (int i = 0; i < keys.size(); i++) {
+                    byKey.put(keys.get(i), results.get(i));
+                }
+                return query.terms().stream().map(term -> {
+                    Resolved result = byKey.get(termKey(term));
+                    return result.failure() != null ? TermOutcome.failed(term, result.failure())
+                            : TermOutcome.of(bulkItem(term, result.best(), query.confidenceThreshold()));
+                }).toList();
+            }).onCancellation().invoke(() -> abandoned.set(true));
+        }));
+    }
+
+    /** What became of one distinct term of a stream: its best match (null: none), or why there is none. */
+    private record Resolved(Normalization best, TitlesException failure) {
+    }
+
+    /**
+     * One term's cache entry, settled: fetched ones remembered as stale copies; when Lightcast cannot
+     * answer, the stale copy if there is one; never a failed Uni.
+     */
+    private Uni<Resolved> resolved(LightcastCache.VersionedKey key, CompletableFuture<Fetched<Normalization>> entry, long asked) {
+        return Uni.createFrom().completionStage(entry)
+                .map(found -> {
+                    boolean miss = found.fetchedSince(asked);
+                    if (miss) {
+                        stale.remember(LightcastCache.NORMALIZE, key, found);
+                    }
+                    metrics.answer(LightcastCache.NORMALIZE, miss ? CacheState.MISS : CacheState.HIT);
+                    return new Resolved(found.value(), null);
+                })
+                .onFailure(GuardedLightcast::cannotAnswerNow).recoverWithUni(failure -> {
+                    Fetched<Normalization> copy = stale.recall(LightcastCache.NORMALIZE, key);
+                    if (copy == null) {
+                        return Uni.createFrom().failure(failure);
+                    }
+                    metrics.answer(LightcastCache.NORMALIZE, CacheState.STALE);
+                    return Uni.createFrom().item(new Resolved(copy.value(), null));
+                })
+                .onFailure().recoverWithItem(failure -> new Resolved(null, failure instanceof TitlesException answer ? answer
+                        : TitlesException.badGateway("Lightcast could not answer this term")));
+    }
+
     /** One item per input term, in input order, the caller's threshold applied to the threshold-0 match. */
     private static List<BulkNormalization> bulkItems(BulkQuery query, Map<String, Fetched<Normalization>> byKey) {
         List<BulkNormalization> items = new ArrayList<>(query.terms().size());
         for (String term : query.terms()) {
             Fetched<Normalization> entry = byKey.get(termKey(term));
-            Normalization best = entry == null ? null : entry.value();
-            if (best == null) {
-                items.add(new BulkNormalization(term, 0, List.of(), null));
-            } else {
-                Title title = best.confidence() >= query.confidenceThreshold() ? best.title() : null;
-                items.add(new BulkNormalization(term, best.confidence(), best.jobLevels(), title));
-            }
+            items.add(bulkItem(term, entry == null ? null : entry.value(), query.confidenceThreshold()));
         }
         return items;
+    }
+
+    /** The bulk item for a term and its best match at threshold 0: the title withheld below the caller's threshold. */
+    private static BulkNormalization bulkItem(String term, Normalization best, double threshold) {
+        if (best == null) {
+            return new BulkNormalization(term, 0, List.of(), null);
+        }
+        return new BulkNormalization(term, best.confidence(), best.jobLevels(), best.confidence() >= threshold ? best.title() : null);
     }
 
     /**

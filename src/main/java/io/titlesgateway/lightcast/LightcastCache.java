@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,7 +20,9 @@ import io.quarkus.cache.CacheKey;
 import io.quarkus.cache.CacheName;
 import io.quarkus.cache.CacheResult;
 import io.quarkus.cache.CaffeineCache;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.titlesgateway.config.LightcastConfig;
 import io.titlesgateway.titles.BulkNormalization;
 import io.titlesgateway.titles.BulkQuery;
 import io.titlesgateway.titles.Normalization;
@@ -63,6 +66,19 @@ class LightcastCache {
 
     @Inject
     GuardedLightcast upstream;
+
+    @Inject
+    NormalizeBatcher batcher;
+
+    private final boolean bulkEnabled;
+    /** Single normalize calls a stream may have waiting for the budget at once, without bulk access. */
+    private final int singlesAtOnce;
+
+    @Inject
+    LightcastCache(LightcastConfig config) {
+        this.bulkEnabled = config.bulk().enabled();
+        this.singlesAtOnce = Math.max(1, config.rateLimit());
+    }
 
     @Inject
     CacheManager cacheManager;
@@ -147,19 +163,33 @@ class LightcastCache {
         return upstream.inspect(version, term, widestFields, INSPECT_CANDIDATES).map(Fetched::now);
     }
 
-    /** The best match for one raw term at threshold 0; a term Lightcast cannot match at all is cached as no match. */
+    /**
+     * The best match for one raw term at threshold 0; a term Lightcast cannot match at all is cached
+     * as no match. With bulk access the miss waits briefly to share a bulk call with others.
+     */
     Uni<Fetched<Normalization>> normalize(String version, String termKey, String term, List<String> widestFields) {
-        return normalizations.getAsync(new VersionedKey(version, termKey), key -> upstream.normalize(version, term, widestFields)
-                .onFailure(LightcastCache::isNoMatch).recoverWithNull()
+        return normalizations.getAsync(new VersionedKey(version, termKey), key -> fetchOne(version, termKey, term, widestFields)
                 .map(Fetched::now));
+    }
+
+    private Uni<Normalization> fetchOne(String version, String termKey, String term, List<String> widestFields) {
+        if (bulkEnabled) {
+            return Uni.createFrom().completionStage(() -> batcher.normalize(version, widestFields, Map.of(termKey, term)).get(termKey));
+        }
+        return upstream.normalize(version, term, widestFields).onFailure(LightcastCache::isNoMatch).recoverWithNull();
     }
 
     /**
      * Best matches for many raw terms (keyed by their folded form), from the same entries as
-     * {@link #normalize}: only the terms not cached yet go upstream, in bulk calls of at most 500.
+     * {@link #normalize}: only the terms not cached yet go upstream, in bulk calls of at most 500
+     * (gathered with other misses when bulk access is on). Fails if any term fails.
      */
     Uni<Map<String, Fetched<Normalization>>> bulk(String version, Map<String, String> termsByKey, List<String> widestFields) {
-        return entries(normalizations, version, termsByKey.keySet(), (missing, pending) -> {
+        return all(placeholders(normalizations, version, termsByKey.keySet(), (missing, pending) -> {
+            if (bulkEnabled) {
+                fetchGathered(version, termsByKey, widestFields, missing, pending);
+                return;
+            }
             for (int from = 0; from < missing.size(); from += BulkQuery.MAX_TERMS) {
                 List<String> chunk = missing.subList(from, Math.min(missing.size(), from + BulkQuery.MAX_TERMS));
                 upstream.bulk(version, chunk.stream().map(termsByKey::get).toList(), widestFields).subscribe().with(
@@ -173,7 +203,46 @@ class LightcastCache {
                         },
                         failure -> chunk.forEach(termKey -> pending.get(termKey).completeExceptionally(failure)));
             }
+        }));
+    }
+
+    /**
+     * The same entries for a stream: one future per term, each failing on its own. Misses go out
+     * in gathered bulk calls with bulk access; without it, one normalize call per term, no more
+     * at once than the budget grants in a second, so that none waits past the budget's deadline,
+     * and none at all once the stream is gone ({@code stillWanted}): those entries fail and leave.
+     */
+    Map<String, CompletableFuture<Fetched<Normalization>>> each(String version, Map<String, String> termsByKey,
+            List<String> widestFields, BooleanSupplier stillWanted) {
+        return placeholders(normalizations, version, termsByKey.keySet(), (missing, pending) -> {
+            if (bulkEnabled) {
+                fetchGathered(version, termsByKey, widestFields, missing, pending);
+                return;
+            }
+            Multi.createFrom().iterable(missing)
+                    .onItem().transformToUni(termKey -> (stillWanted.getAsBoolean()
+                            ? fetchOne(version, termKey, termsByKey.get(termKey), widestFields)
+                            : Uni.createFrom().<Normalization>failure(new StreamAbandoned()))
+                            .map(Fetched::now)
+                            .invoke(found -> pending.get(termKey).complete(found))
+                            .onFailure().invoke(failure -> pending.get(termKey).completeExceptionally(failure))
+                            .onFailure().recoverWithNull())
+                    .merge(singlesAtOnce)
+                    .subscribe().with(unused -> { });
         });
+    }
+
+    private void fetchGathered(String version, Map<String, String> termsByKey, List<String> widestFields, List<String> missing,
+            Map<String, CompletableFuture<Fetched<Normalization>>> pending) {
+        Map<String, String> wanted = new LinkedHashMap<>();
+        missing.forEach(termKey -> wanted.put(termKey, termsByKey.get(termKey)));
+        batcher.normalize(version, widestFields, wanted).forEach((termKey, result) -> result.whenComplete((best, failure) -> {
+            if (failure != null) {
+                pending.get(termKey).completeExceptionally(failure);
+            } else {
+                pending.get(termKey).complete(Fetched.now(best));
+            }
+        }));
     }
 
     /**
@@ -181,14 +250,14 @@ class LightcastCache {
      * Lightcast does not know is cached as absent.
      */
     Uni<Map<String, Fetched<Title>>> titlesById(String version, List<String> ids, List<String> widestFields) {
-        return entries(titles, version, new LinkedHashSet<>(ids), (missing, pending) -> upstream
+        return all(placeholders(titles, version, new LinkedHashSet<>(ids), (missing, pending) -> upstream
                 .titlesById(version, missing, widestFields).subscribe().with(
                         found -> {
                             Map<String, Title> byId = new LinkedHashMap<>();
                             found.forEach(title -> byId.put(title.id(), title));
                             pending.forEach((id, entry) -> entry.complete(Fetched.now(byId.get(id))));
                         },
-                        failure -> pending.values().forEach(entry -> entry.completeExceptionally(failure))));
+                        failure -> pending.values().forEach(entry -> entry.completeExceptionally(failure)))));
     }
 
     /**
@@ -196,7 +265,7 @@ class LightcastCache {
      * {@code fetchMissing} completes: concurrent callers wait on the same placeholder, and a failed
      * one leaves the cache, so failures are not kept.
      */
-    private <T> Uni<Map<String, Fetched<T>>> entries(Cache cache, String version, Collection<String> keys,
+    private <T> Map<String, CompletableFuture<Fetched<T>>> placeholders(Cache cache, String version, Collection<String> keys,
             BiConsumer<List<String>, Map<String, CompletableFuture<Fetched<T>>>> fetchMissing) {
         CaffeineCache entries = cache.as(CaffeineCache.class);
         Map<String, CompletableFuture<Fetched<T>>> all = new LinkedHashMap<>();
@@ -214,17 +283,29 @@ class LightcastCache {
         if (!pending.isEmpty()) {
             fetchMissing.accept(List.copyOf(pending.keySet()), pending);
         }
-        List<Uni<Fetched<T>>> waits = all.values().stream().map(entry -> Uni.createFrom().completionStage(entry)).toList();
+        return all;
+    }
+
+    /** Every entry, once all are there; the first failure fails the whole. */
+    private static <T> Uni<Map<String, Fetched<T>>> all(Map<String, CompletableFuture<Fetched<T>>> entries) {
+        List<Uni<Fetched<T>>> waits = entries.values().stream().map(entry -> Uni.createFrom().completionStage(entry)).toList();
         return Uni.combine().all().unis(waits).with(results -> {
             Map<String, Fetched<T>> byKey = new LinkedHashMap<>();
             int i = 0;
-            for (String key : all.keySet()) {
+            for (String key : entries.keySet()) {
                 @SuppressWarnings("unchecked")
                 Fetched<T> result = (Fetched<T>) results.get(i++);
                 byKey.put(key, result);
             }
             return byKey;
         });
+    }
+
+    /** A term's call was never made: the stream that wanted it went away first. */
+    static final class StreamAbandoned extends RuntimeException {
+        StreamAbandoned() {
+            super("The stream that asked for this term was closed", null, false, false);
+        }
     }
 
     private static boolean isNoMatch(Throwable failure) {

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
@@ -18,7 +19,7 @@ import io.titlesgateway.titles.Quota;
 
 /**
  * What operators watch of the upstream: calls by endpoint and outcome, token requests, the
- * breaker's state and the normalize quota Lightcast says is left.
+ * breaker's state, the normalize quota Lightcast says is left and the size of gathered bulk calls.
  */
 @ApplicationScoped
 public class LightcastMetrics {
@@ -26,6 +27,7 @@ public class LightcastMetrics {
     private static final long UNKNOWN = -1;
 
     private final MeterRegistry registry;
+    private final DistributionSummary batchSizes;
     private final AtomicLong quotaRemaining = new AtomicLong(UNKNOWN);
     private final Map<String, Counter[]> answers = new ConcurrentHashMap<>();
     private volatile Quota lastQuota = Quota.NONE;
@@ -39,6 +41,14 @@ public class LightcastMetrics {
         Gauge.builder("titles.upstream.breaker.open", this, LightcastMetrics::breakerOpenness)
                 .description("Lightcast circuit breaker: 0 closed, 0.5 half-open, 1 open")
                 .register(registry);
+        batchSizes = DistributionSummary.builder("titles.upstream.batch.terms")
+                .description("Terms carried by each bulk call the gateway gathered from normalize misses")
+                .register(registry);
+    }
+
+    /** One bulk call gathered by the batcher, carrying {@code terms} terms. */
+    void batch(int terms) {
+        batchSizes.record(terms);
     }
 
     void upstreamCall(String endpoint, String outcome) {

@@ -68,4 +68,9 @@ final class NoBackend implements TitlesBackend {
     public Uni<Answer<List<BulkNormalization>>> bulk(String version, BulkQuery query) {
         return refuse();
     }
+
+    @Override
+    public Uni<List<TermOutcome>> normalizeEach(String version, BulkQuery query) {
+        return Uni.createFrom().failure(() -> TitlesException.unavailable(DETAIL, 60));
+    }
 }

@@ -32,4 +32,11 @@ public interface TitlesBackend {
     Uni<Answer<List<Normalization>>> inspect(String version, NormalizeQuery query);
 
     Uni<Answer<List<BulkNormalization>>> bulk(String version, BulkQuery query);
+
+    /**
+     * One outcome per term of {@code query}, in its order, for a stream: a term that cannot be
+     * answered gets its own failure instead of failing the others. Fails as a whole only for what
+     * concerns every term (the version, the fields); with no terms it checks just that.
+     */
+    Uni<List<TermOutcome>> normalizeEach(String version, BulkQuery query);
 }

@@ -1,6 +1,8 @@
 package io.titlesgateway.titles;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.Function;
 
@@ -136,6 +138,34 @@ public class TitlesService implements TitlesBackend {
     @Override
     public Uni<Answer<List<BulkNormalization>>> bulk(String version, BulkQuery query) {
         return withFallback(backend.bulk(version, query), catalogAnswer -> catalogAnswer.bulk("latest", query));
+    }
+
+    @Override
+    public Uni<List<TermOutcome>> normalizeEach(String version, BulkQuery query) {
+        Uni<List<TermOutcome>> primary = backend.normalizeEach(version, query);
+        if (fallback == null) {
+            return primary;
+        }
+        return primary.chain(outcomes -> {
+            List<String> unanswered = outcomes.stream()
+                    .filter(outcome -> outcome.failed() && lightcastCannotAnswer(outcome.failure()))
+                    .map(TermOutcome::term).distinct().toList();
+            if (unanswered.isEmpty()) {
+                return Uni.createFrom().item(outcomes);
+            }
+            BulkQuery retry = new BulkQuery(unanswered, query.fields(), query.confidenceThreshold());
+            return fallback.normalizeEach("latest", retry).map(answered -> merged(outcomes, answered))
+                    .onFailure().recoverWithItem(outcomes);
+        });
+    }
+
+    /** The outcomes, each term Lightcast could not answer replaced by the catalog's answer for it. */
+    private static List<TermOutcome> merged(List<TermOutcome> outcomes, List<TermOutcome> fromCatalog) {
+        Map<String, TermOutcome> byTerm = new HashMap<>();
+        fromCatalog.forEach(outcome -> byTerm.putIfAbsent(outcome.term(), outcome));
+        return outcomes.stream()
+                .map(outcome -> outcome.failed() ? byTerm.getOrDefault(outcome.term(), outcome) : outcome)
+                .toList();
     }
 
     /** Lightcast could not answer (down, failing, over its limits, refusing our credentials): the catalog answers. */

@@ -1,6 +1,7 @@
 package io.titlesgateway.catalog;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -121,5 +122,31 @@ class CatalogSurfaceTest {
     void readinessSaysTheCatalogServes() {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'titles-backend' }.data.backend", equalTo("catalog"));
+    }
+
+    @Test
+    void theStreamAnswersEveryLineFromTheCatalogInOrder() {
+        String[] lines = given().contentType("text/plain").body("Sr. RN - ICU nights\n\nsoftware engineer\n")
+                .post("/titles/versions/latest/normalize/stream?fields=id,name,mapping").then().statusCode(200)
+                .header("Content-Type", "application/x-ndjson")
+                .header("X-Titles-Source", "catalog")
+                .extract().asString().split("\n");
+
+        assertThat(lines).hasSize(3);
+        assertThat(lines[0]).contains("\"term\":\"Sr. RN - ICU nights\"", "\"id\":\"OT-", "29-1141", "\"Senior\"");
+        assertThat(lines[1]).contains("\"error\":{\"status\":400");
+        assertThat(lines[2]).contains("\"term\":\"software engineer\"", "\"name\":\"Software Engineer\"");
+    }
+
+    @Test
+    void theStreamTakesNdjson() {
+        String[] lines = given().contentType("application/x-ndjson")
+                .body("{\"term\":\"cna\"}\n{\"term\":\"truck driver\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .post("/titles/versions/onet-30.0/normalize/stream").then().statusCode(200)
+                .extract().asString().split("\n");
+
+        assertThat(lines).hasSize(2);
+        assertThat(lines[0]).contains("Nursing Assistant");
+        assertThat(lines[1]).contains("\"term\":\"truck driver\"", "Truck Driver");
     }
 }

@@ -146,6 +146,23 @@ public final class LightcastEmulator implements AutoCloseable {
 
     // ---- behaviour knobs --------------------------------------------------------------------
 
+    /**
+     * What the emulator itself answers a JSON POST to {@code path} (under the Titles API), asked
+     * directly with a fresh token: the reference a gateway answer is compared with.
+     */
+    public java.net.http.HttpResponse<String> postDirectly(String path, String json) {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(apiUrl() + path))
+                .header("Authorization", "Bearer " + issueToken())
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json))
+                .build();
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException | InterruptedException unreachable) {
+            throw new IllegalStateException("The emulator could not be asked directly", unreachable);
+        }
+    }
+
     /** Back to the defaults and an empty record; tokens already issued stay valid. */
     public void reset() {
         received.clear();

@@ -4,10 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 
@@ -192,7 +188,7 @@ class CacheTest extends EmulatedUpstreamTest {
         int callsBefore = emulator.apiCalls().size();
 
         Response cached = given().contentType("application/json").body(body).post("/titles/versions/5.47" + endpoint);
-        HttpResponse<String> direct = askLightcastDirectly(endpoint, body);
+        HttpResponse<String> direct = emulator.postDirectly("/versions/5.47" + endpoint, body);
 
         assertThat(emulator.apiCalls().size()).as("the compared answer came from the cache").isEqualTo(callsBefore + 1);
         assertThat(cached.statusCode()).isEqualTo(direct.statusCode());
@@ -200,14 +196,4 @@ class CacheTest extends EmulatedUpstreamTest {
             assertThat(JSON.readTree(cached.asString())).isEqualTo(JSON.readTree(direct.body()));
         }
     }
-
-    private HttpResponse<String> askLightcastDirectly(String endpoint, String body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(emulator.apiUrl() + "/versions/5.47" + endpoint))
-                .header("Authorization", "Bearer " + emulator.issueToken())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
 }

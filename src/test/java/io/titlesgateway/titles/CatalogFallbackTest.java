@@ -79,4 +79,18 @@ class CatalogFallbackTest extends EmulatedUpstreamTest {
         emulator.failNext(3, 503);
         given().get("/titles/versions/5.47/changes").then().statusCode(502);
     }
+
+    @Test
+    void streamLinesLightcastCannotAnswerComeFromTheCatalog() {
+        given().contentType("text/plain").body("line cook\n").post("/titles/versions/5.47/normalize/stream").then().statusCode(200);
+        emulator.quota(0);
+
+        String[] lines = given().contentType("text/plain").body("line cook\nregistered nurse\n")
+                .post("/titles/versions/5.47/normalize/stream").then().statusCode(200)
+                .extract().asString().split("\n");
+
+        assertThat(lines).hasSize(2);
+        assertThat(lines[0]).as("cached from Lightcast").contains("\"id\":\"ET");
+        assertThat(lines[1]).as("answered by the catalog").contains("\"id\":\"OT-").doesNotContain("error");
+    }
 }
