@@ -4,12 +4,14 @@
 # terms a call): wall time, upstream calls, titles/s, against the physical limit 500 x 5 = 2,500/s.
 # Baseline in the same run: the same gateway without bulk access, one upstream call per title under
 # the same budget (BASELINE_TITLES of them). Then the catalog backend's stream throughput on the
-# same titles. Talks only to loopback; figures go to stdout and bench/results/stream.md.
-# Usage: bench/stream.sh          (TITLES=10000 BASELINE_TITLES=50)
+# same titles. And memory: MEMORY_LINES lines through a gateway with a 96 MB heap, the heap sampled
+# (jstat) while it streams. Talks only to loopback; figures go to stdout and bench/results/stream.md.
+# Usage: bench/stream.sh          (TITLES=10000 BASELINE_TITLES=50 MEMORY_LINES=2000000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TITLES=${TITLES:-10000}
 BASELINE_TITLES=${BASELINE_TITLES:-50}
+MEMORY_LINES=${MEMORY_LINES:-2000000}
 JAVA_OPTS=${JAVA_OPTS:--XX:+UseParallelGC}
 EMULATOR_PORT=18189 GATEWAY_PORT=18180
 work=$(mktemp -d)
@@ -74,6 +76,22 @@ start_gateway LIGHTCAST_RATE_LIMIT=5 LIGHTCAST_BULK_ENABLED=true
 report "lightcast, bulk access" "$TITLES" "$(stream "$work/titles.txt" 5.47)"
 report "lightcast, bulk access, the same titles again (cache)" "$TITLES" "$(stream "$work/titles.txt" 5.47)"
 stop_gateway
+echo
+echo "Bounded memory: $MEMORY_LINES lines (the first 1,000 titles over and over) through a gateway limited to a 96 MB heap:"
+JAVA_OPTS="$JAVA_OPTS -Xmx96m" start_gateway LIGHTCAST_RATE_LIMIT=5 LIGHTCAST_BULK_ENABLED=true
+head -n 1000 "$work/titles.txt" > "$work/thousand.txt"
+awk -v n="$MEMORY_LINES" '{ t[NR] = $0 } END { for (i = 0; i < n; i++) print t[i % NR + 1] }' "$work/thousand.txt" > "$work/many.txt"
+jstat -gc "$gateway" 250 > "$work/jstat.txt" &
+sampler=$!
+result=$(stream "$work/many.txt" 5.47)
+kill "$sampler"
+read -r ms lines errors calls <<< "$result"
+max_heap=$(awk 'NR > 1 && $1 ~ /^[0-9.]+$/ { used = $3 + $4 + $6 + $8; if (used > max) max = used } END { printf "%.0f", max / 1024 }' "$work/jstat.txt")
+echo "$(du -m "$work/many.txt" | cut -f1) MB in, $lines lines out ($errors error lines) in $(awk -v ms="$ms" 'BEGIN { printf "%.1f", ms / 1000 }') s, $calls upstream calls; heap used at most ${max_heap} MB of 96 MB"
+stop_gateway
+echo
+echo "| run | titles | wall time | lines out | error lines | upstream calls | titles/s |"
+echo "|---|---|---|---|---|---|---|"
 start_gateway TITLES_BACKEND=catalog
 sleep 2
 report "catalog (warm-up run)" "$TITLES" "$(stream "$work/titles.txt" latest)"
