@@ -286,4 +286,11 @@ class StreamTest extends EmulatedUpstreamTest {
             open.forEach(StreamCall::close);
         }
     }
+
+    @Test
+    void theStreamIsInTheApiDescription() {
+        RestAssured.given().get("/q/openapi").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("/titles/versions/{version}/normalize/stream:"))
+                .body(org.hamcrest.Matchers.containsString("application/x-ndjson"));
+    }
 }
