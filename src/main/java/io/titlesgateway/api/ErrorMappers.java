@@ -40,6 +40,7 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public RestResponse<ErrorEnvelope> answer(TitlesException failure) {
+        LOG.debugf("Answered %d: %s", failure.status(), failure.detail());
         var response = RestResponse.ResponseBuilder
                 .<ErrorEnvelope>create(failure.status())
                 .entity(ErrorEnvelope.of(failure.status(), failure.title(), failure.detail()))

@@ -11,6 +11,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -26,12 +28,14 @@ import io.titlesgateway.titles.TitlesService;
  * text/plain (options in the query string); as upstream, query options are ignored for JSON.
  */
 @Path("/titles/versions/{version}/normalize")
+@Tag(name = "Normalize")
 @Produces(MediaType.APPLICATION_JSON)
 public class NormalizeResource {
 
     @Inject
     TitlesService titles;
 
+    @Operation(summary = "The best title for a raw title (JSON body)")
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<DataEnvelope<NormalizationView>>> normalize(
@@ -40,6 +44,7 @@ public class NormalizeResource {
         return normalize(InputLimits.version(version), body.toQuery());
     }
 
+    @Operation(summary = "The best title for a raw title (text/plain body, options in the query)")
     @POST
     @Consumes(MediaType.TEXT_PLAIN)
     public Uni<RestResponse<DataEnvelope<NormalizationView>>> normalizeText(
@@ -49,6 +54,7 @@ public class NormalizeResource {
                 QueryOptions.confidenceThreshold(confidenceThreshold), NormalizeQuery.DEFAULT_INSPECT_LIMIT));
     }
 
+    @Operation(summary = "Ranked candidate titles for a raw title (JSON body)")
     @POST
     @Path("/inspect")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -58,6 +64,7 @@ public class NormalizeResource {
         return inspect(InputLimits.version(version), body.toQuery());
     }
 
+    @Operation(summary = "Ranked candidate titles for a raw title (text/plain body)")
     @POST
     @Path("/inspect")
     @Consumes(MediaType.TEXT_PLAIN)
@@ -70,6 +77,7 @@ public class NormalizeResource {
                 candidates == null ? NormalizeQuery.DEFAULT_INSPECT_LIMIT : candidates));
     }
 
+    @Operation(summary = "The best title for each of up to 500 raw titles (JSON body)")
     @POST
     @Path("/bulk")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -79,6 +87,7 @@ public class NormalizeResource {
         return bulk(InputLimits.version(version), body.toQuery());
     }
 
+    @Operation(summary = "The best title for each of up to 500 raw titles, one per line (text/plain body)")
     @POST
     @Path("/bulk")
     @Consumes(MediaType.TEXT_PLAIN)

@@ -13,6 +13,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -29,30 +31,35 @@ import io.titlesgateway.titles.VersionInfo;
 
 /** The taxonomy half of the Lightcast Titles surface: status, versions, listing, search and lookup. */
 @Path("/titles")
+@Tag(name = "Titles")
 @Produces(MediaType.APPLICATION_JSON)
 public class TitlesResource {
 
     @Inject
     TitlesService titles;
 
+    @Operation(summary = "Whether the backend is healthy")
     @GET
     @Path("/status")
     public Uni<RestResponse<DataEnvelope<ServiceStatus>>> status() {
         return titles.status().map(Responses::ok);
     }
 
+    @Operation(summary = "Attribution and the latest version")
     @GET
     @Path("/meta")
     public Uni<RestResponse<DataEnvelope<ServiceMeta>>> meta() {
         return titles.meta().map(Responses::ok);
     }
 
+    @Operation(summary = "Every version, newest first")
     @GET
     @Path("/versions")
     public Uni<RestResponse<DataEnvelope<List<String>>>> versions() {
         return titles.versions().map(Responses::ok);
     }
 
+    @Operation(summary = "One version: its fields and title count")
     @GET
     @Path("/versions/{version}")
     public Uni<RestResponse<DataEnvelope<VersionInfo>>> version(
@@ -60,6 +67,7 @@ public class TitlesResource {
         return titles.version(InputLimits.version(version)).map(Responses::ok);
     }
 
+    @Operation(summary = "Titles added, removed and altered in a version")
     @GET
     @Path("/versions/{version}/changes")
     public Uni<RestResponse<DataEnvelope<VersionChanges>>> changes(
@@ -67,6 +75,7 @@ public class TitlesResource {
         return titles.changes(InputLimits.version(version)).map(Responses::ok);
     }
 
+    @Operation(summary = "Search titles (type-ahead), or list them a page at a time")
     @GET
     @Path("/versions/{version}/titles")
     public Uni<RestResponse<DataEnvelope<List<Map<String, Object>>>>> search(
@@ -83,6 +92,7 @@ public class TitlesResource {
         return titles.search(InputLimits.version(version), search).map(answer -> Responses.ok(answer, found -> TitleView.of(found, selection)));
     }
 
+    @Operation(summary = "Titles by id")
     @POST
     @Path("/versions/{version}/titles")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -94,6 +104,7 @@ public class TitlesResource {
                 .map(answer -> Responses.ok(answer, found -> TitleView.of(found, selection)));
     }
 
+    @Operation(summary = "One title by id")
     @GET
     @Path("/versions/{version}/titles/{titleId}")
     public Uni<RestResponse<DataEnvelope<Map<String, Object>>>> title(

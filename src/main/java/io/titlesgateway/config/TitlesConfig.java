@@ -25,6 +25,10 @@ public interface TitlesConfig {
     @WithDefault("32")
     int streamMaxConcurrent();
 
+    /** How often, at most, readiness asks Lightcast's {@code /status}, so probes never spend the budget ({@code TITLES_READINESS_INTERVAL}). */
+    @WithDefault("15S")
+    Duration readinessInterval();
+
     enum Backend {
         AUTO,
         LIGHTCAST,

@@ -9,7 +9,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready only when the selected backend can serve; never calls the upstream, so probes cost no budget. */
+/**
+ * Ready only when the selected backend can serve. A probe never waits on, nor calls, the upstream
+ * itself: Lightcast's health comes from a {@code /status} check made at most once per readiness interval.
+ */
 @Readiness
 @ApplicationScoped
 public class TitlesReadiness implements HealthCheck {
@@ -24,9 +27,6 @@ public class TitlesReadiness implements HealthCheck {
         if (titles.isReady()) {
             return response.up().withData("backend", backend).build();
         }
-        if (titles.serving() == TitlesService.Serving.NOTHING) {
-            return response.down().withData("reason", NoBackend.DETAIL).build();
-        }
-        return response.down().withData("backend", backend).withData("reason", "the catalog is loading").build();
+        return response.down().withData("backend", backend).withData("reason", titles.notReadyReason()).build();
     }
 }

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,11 +42,18 @@ public class TitlesService implements TitlesBackend {
     private final TitlesBackend backend;
     private final TitlesBackend fallback;
     private final Catalog catalog;
+    private final long readinessIntervalNanos;
+    /** Lightcast's health as its {@code /status} last said it; null until it has answered once. */
+    private volatile Boolean lightcastHealthy;
+    private volatile String lightcastReason = "Lightcast /status has not answered yet";
+    private volatile long lastHealthCheck;
+    private final AtomicBoolean checkingHealth = new AtomicBoolean();
 
     @Inject
     TitlesService(TitlesConfig config, LightcastConfig lightcast, @Identifier("lightcast") Instance<TitlesBackend> lightcastBackend,
             @Identifier("catalog") Instance<TitlesBackend> catalogBackend, Catalog catalog) {
         this.catalog = catalog;
+        this.readinessIntervalNanos = config.readinessInterval().toNanos();
         this.serving = switch (config.backend()) {
             case AUTO -> lightcast.credentialsConfigured() ? Serving.LIGHTCAST : Serving.CATALOG;
             case LIGHTCAST -> lightcast.credentialsConfigured() ? Serving.LIGHTCAST : Serving.NOTHING;
@@ -68,6 +76,9 @@ public class TitlesService implements TitlesBackend {
         if (serving == Serving.CATALOG || fallback != null) {
             catalog.loadInBackground();
         }
+        if (serving == Serving.LIGHTCAST) {
+            checkLightcastHealth();
+        }
         LOG.infof("Titles backend: %s%s", serving.name().toLowerCase(Locale.ROOT),
                 fallback == null ? "" : ", normalize falls back to the catalog");
     }
@@ -76,13 +87,55 @@ public class TitlesService implements TitlesBackend {
         return serving;
     }
 
-    /** Whether the selected backend can serve now. */
+    /**
+     * Whether the selected backend can serve now: the catalog is loaded; or Lightcast gave a token and
+     * said it is healthy at its last check (or, failing that, the fallback catalog is loaded).
+     */
     public boolean isReady() {
         return switch (serving) {
-            case LIGHTCAST -> true;
+            case LIGHTCAST -> lightcastHealthy() || fallback != null && catalog.isLoaded();
             case CATALOG -> catalog.isLoaded();
             case NOTHING -> false;
         };
+    }
+
+    /** Why the backend is not ready, for readiness; null when it is. */
+    public String notReadyReason() {
+        return switch (serving) {
+            case LIGHTCAST -> isReady() ? null : lightcastReason;
+            case CATALOG -> isReady() ? null : "the catalog is loading";
+            case NOTHING -> NoBackend.DETAIL;
+        };
+    }
+
+    /**
+     * Lightcast's health at the last check, checking again in the background when that is older than
+     * the readiness interval: however often probes come, {@code /status} is asked at most once per interval.
+     */
+    private boolean lightcastHealthy() {
+        if (System.nanoTime() - lastHealthCheck > readinessIntervalNanos) {
+            checkLightcastHealth();
+        }
+        return Boolean.TRUE.equals(lightcastHealthy);
+    }
+
+    private void checkLightcastHealth() {
+        if (!checkingHealth.compareAndSet(false, true)) {
+            return;
+        }
+        lastHealthCheck = System.nanoTime();
+        backend.status().subscribe().with(answer -> {
+            boolean fresh = answer.cache() != CacheState.STALE;
+            lightcastHealthy = fresh && answer.data().healthy();
+            lightcastReason = !fresh ? "Lightcast /status could not be reached; the last answer is stale"
+                    : "Lightcast /status says: " + answer.data().message();
+            checkingHealth.set(false);
+        }, failure -> {
+            lightcastHealthy = false;
+            lightcastReason = "Lightcast /status failed: " + (failure instanceof TitlesException answer ? answer.detail()
+                    : "no answer");
+            checkingHealth.set(false);
+        });
     }
 
     @Override
