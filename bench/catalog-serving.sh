@@ -2,20 +2,13 @@
 # The embedded catalog as a service: time from JVM start to ready, heap the catalog holds, and
 # normalizations per second through HTTP. Baseline in the same run: the same jar without the
 # catalog (TITLES_BACKEND=lightcast, nothing reachable), for start-up and heap.
-# Usage: bench/catalog-serving.sh        (RUNS=3, APPCDS=true to start from an AppCDS archive)
+# Usage: bench/catalog-serving.sh        (RUNS=3; start-up with and without AppCDS: bench/startup.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=18280 RUNS=${RUNS:-3}
 JAVA_OPTS=${JAVA_OPTS:--XX:+UseParallelGC}
-# APPCDS=true: build with Quarkus's AppCDS archive and start with it (what the JVM image should do)
-APPCDS=${APPCDS:-false}
-build_flags=""
-if [ "$APPCDS" = true ]; then
-  build_flags="-Dquarkus.package.jar.appcds.enabled=true"
-  JAVA_OPTS="$JAVA_OPTS -XX:SharedArchiveFile=target/quarkus-app/app-cds.jsa"
-fi
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-./mvnw -B -q package -DskipTests $build_flags
+./mvnw -B -q package -DskipTests
 echo "JVM options: $JAVA_OPTS"
 pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null || true' EXIT

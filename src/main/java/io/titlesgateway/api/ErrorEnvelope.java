@@ -2,7 +2,10 @@ package io.titlesgateway.api;
 
 import java.util.List;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** The error envelope Lightcast uses: {@code {"errors":[{"status","title","detail"}]}}. */
+@RegisterForReflection(targets = { ErrorEnvelope.class, ErrorEnvelope.Item.class })
 public record ErrorEnvelope(List<Item> errors) {
 
     public static ErrorEnvelope of(int status, String title, String detail) {

@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.titlesgateway.config.TitlesConfig;
@@ -63,6 +64,7 @@ public class NormalizeStream {
     }
 
     /** A line that could not be answered, as written: the term echoed and an error item. */
+    @RegisterForReflection
     record ErrorLine(String term, ErrorEnvelope.Item error) {
     }
 

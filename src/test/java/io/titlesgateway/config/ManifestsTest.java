@@ -1,0 +1,221 @@
+package io.titlesgateway.config;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.beans.Introspector;
+import java.beans.PropertyDescriptor;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import io.fabric8.knative.serving.v1.Service;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.config.SmallRyeConfig;
+
+/**
+ * Every manifest in {@code kubernetes/} read into the typed Kubernetes and Knative models, with no
+ * field the models do not know; and what the manifests say of the app checked against the app:
+ * probe paths it serves, its port, settings it reads, and the rule that replicas never add up to
+ * more than Lightcast's 5 requests/s.
+ */
+@QuarkusTest
+class ManifestsTest {
+
+    private static final Path DIR = Path.of("kubernetes");
+    private static final YAMLMapper YAML = YAMLMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    /** Lightcast's requests per second per client. */
+    private static final int LIGHTCAST_LIMIT = 5;
+    /** Variables the container image reads, not the app. */
+    private static final Set<String> IMAGE_VARIABLES = Set.of("JAVA_OPTS_APPEND", "JAVA_APP_JAR");
+
+    @Inject
+    SmallRyeConfig config;
+
+    private static <T extends KubernetesResource> T read(String file, Class<T> type) throws IOException {
+        T resource = YAML.readValue(DIR.resolve(file).toFile(), type);
+        List<String> unknown = new ArrayList<>();
+        unknownFields(resource, type.getSimpleName(), unknown);
+        assertThat(unknown).as("fields %s does not know in %s", type.getSimpleName(), file).isEmpty();
+        return resource;
+    }
+
+    /** Walks a model object: the models keep a field they do not know in additionalProperties rather than failing. */
+    private static void unknownFields(Object node, String path, List<String> unknown) {
+        if (node instanceof Collection<?> items) {
+            int i = 0;
+            for (Object item : items) {
+                unknownFields(item, path + "[" + i++ + "]", unknown);
+            }
+            return;
+        }
+        if (node instanceof Map<?, ?> entries) {
+            entries.forEach((key, value) -> unknownFields(value, path + "." + key, unknown));
+            return;
+        }
+        if (!(node instanceof KubernetesResource)) {
+            return;
+        }
+        try {
+            for (PropertyDescriptor property : Introspector.getBeanInfo(node.getClass()).getPropertyDescriptors()) {
+                Method getter = property.getReadMethod();
+                if (getter == null || getter.getParameterCount() > 0 || property.getName().equals("class")) {
+                    continue;
+                }
+                Object value = getter.invoke(node);
+                if (property.getName().equals("additionalProperties")) {
+                    ((Map<?, ?>) value).keySet().forEach(key -> unknown.add(path + "." + key));
+                } else {
+                    unknownFields(value, path + "." + property.getName(), unknown);
+                }
+            }
+        } catch (ReflectiveOperationException | java.beans.IntrospectionException unreadable) {
+            throw new IllegalStateException(unreadable);
+        }
+    }
+
+    /** The properties a {@code @ConfigMapping} interface declares, optional ones included, as SmallRye names them. */
+    private static void mappedNames(String prefix, Class<?> mapping, Set<String> names) {
+        for (Method method : mapping.getDeclaredMethods()) {
+            if (method.isDefault() || method.getParameterCount() > 0 || java.lang.reflect.Modifier.isStatic(method.getModifiers())) {
+                continue;
+            }
+            String name = prefix + "." + method.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+            if (method.getReturnType().isInterface() && method.getReturnType().getEnclosingClass() == mapping) {
+                mappedNames(name, method.getReturnType(), names);
+            } else {
+                names.add(name);
+            }
+        }
+    }
+
+    /** The port the app listens on outside tests, as {@code application.properties} sets it. */
+    private int appPort() {
+        for (var source : config.getConfigSources()) {
+            if (source.getName().contains("application.properties") && source.getValue("quarkus.http.port") != null) {
+                return Integer.parseInt(source.getValue("quarkus.http.port"));
+            }
+        }
+        throw new AssertionError("application.properties sets no quarkus.http.port");
+    }
+
+    @Test
+    void everyManifestIsAKnownKindWithOnlyKnownFields() throws IOException {
+        List<Path> manifests;
+        try (Stream<Path> files = Files.walk(DIR)) {
+            manifests = files.filter(file -> file.toString().endsWith(".yaml")).sorted().toList();
+        }
+        Set<String> checked = new HashSet<>();
+        for (Path manifest : manifests) {
+            String file = DIR.relativize(manifest).toString();
+            JsonNode tree = YAML.readTree(manifest.toFile());
+            String kind = tree.path("apiVersion").asText() + " " + tree.path("kind").asText();
+            switch (kind) {
+                case "apps/v1 Deployment" -> read(file, Deployment.class);
+                case "v1 Service" -> read(file, io.fabric8.kubernetes.api.model.Service.class);
+                case "v1 ConfigMap" -> read(file, ConfigMap.class);
+                case "v1 Secret" -> read(file, Secret.class);
+                case "serving.knative.dev/v1 Service" -> read(file, Service.class);
+                case "kustomize.config.k8s.io/v1beta1 Kustomization" -> tree.path("resources")
+                        .forEach(resource -> assertThat(manifest.getParent().resolve(resource.asText()))
+                                .as("%s lists %s", file, resource.asText()).exists());
+                default -> throw new AssertionError(file + " holds an unexpected kind: " + kind);
+            }
+            checked.add(kind);
+        }
+        assertThat(checked).contains("apps/v1 Deployment", "v1 Service", "v1 ConfigMap", "v1 Secret",
+                "serving.knative.dev/v1 Service", "kustomize.config.k8s.io/v1beta1 Kustomization");
+    }
+
+    @Test
+    void probesAskPathsTheAppServesOnItsOwnPort() throws IOException {
+        int appPort = appPort();
+        List<Container> containers = List.of(
+                read("deployment/deployment.yaml", Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0),
+                read("knative/service.yaml", Service.class).getSpec().getTemplate().getSpec().getContainers().get(0));
+        for (Container container : containers) {
+            assertThat(container.getPorts()).singleElement().satisfies(port -> assertThat(port.getContainerPort()).isEqualTo(appPort));
+            List<Probe> probes = Stream.of(container.getLivenessProbe(), container.getReadinessProbe(), container.getStartupProbe())
+                    .filter(probe -> probe != null).toList();
+            assertThat(probes).hasSizeGreaterThanOrEqualTo(2);
+            for (Probe probe : probes) {
+                HTTPGetAction get = probe.getHttpGet();
+                assertThat(get.getPort().getIntVal()).isEqualTo(appPort);
+                assertThat(get.getPath()).startsWith("/q/health/");
+                // served: UP or DOWN, never "no such page"
+                assertThat(given().get(get.getPath()).statusCode()).as(get.getPath()).isIn(200, 503);
+            }
+            assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+            assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+            assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+            assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+            assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
+            assertThat(container.getResources().getLimits()).containsKeys("memory");
+        }
+        var service = read("deployment/service.yaml", io.fabric8.kubernetes.api.model.Service.class);
+        assertThat(service.getSpec().getPorts().get(0).getTargetPort().getStrVal()).isEqualTo("http");
+        var pod = read("deployment/deployment.yaml", Deployment.class).getSpec().getTemplate().getSpec();
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getTerminationGracePeriodSeconds())
+                .as("longer than quarkus.shutdown.timeout")
+                .isGreaterThan(config.getValue("quarkus.shutdown.timeout", java.time.Duration.class).toSeconds());
+    }
+
+    @Test
+    void everySettingTheManifestsSetIsOneTheAppReads() throws IOException {
+        Set<String> names = new HashSet<>();
+        config.getPropertyNames().forEach(names::add);
+        mappedNames("lightcast", LightcastConfig.class, names);
+        mappedNames("titles", TitlesConfig.class, names);
+        Set<String> readByTheApp = new HashSet<>();
+        names.forEach(name -> readByTheApp.add(name.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT)));
+        List<String> set = new ArrayList<>(read("base/configmap.yaml", ConfigMap.class).getData().keySet());
+        set.addAll(read("secret.example.yaml", Secret.class).getStringData().keySet());
+        for (Container container : List.of(
+                read("deployment/deployment.yaml", Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0),
+                read("knative/service.yaml", Service.class).getSpec().getTemplate().getSpec().getContainers().get(0))) {
+            container.getEnv().stream().map(EnvVar::getName).forEach(set::add);
+        }
+        assertThat(set).isNotEmpty();
+        assertThat(set).allSatisfy(variable -> assertThat(readByTheApp.contains(variable) || IMAGE_VARIABLES.contains(variable))
+                .as("%s is a setting the app reads", variable).isTrue());
+    }
+
+    @Test
+    void replicasTimesTheirRateNeverExceedLightcastsLimit() throws IOException {
+        int rate = Integer.parseInt(read("base/configmap.yaml", ConfigMap.class).getData().get("LIGHTCAST_RATE_LIMIT"));
+        Deployment deployment = read("deployment/deployment.yaml", Deployment.class);
+        int replicas = deployment.getSpec().getReplicas();
+        int surge = deployment.getSpec().getStrategy().getRollingUpdate().getMaxSurge().getIntVal();
+        int maxScale = Integer.parseInt(read("knative/service.yaml", Service.class).getSpec().getTemplate().getMetadata()
+                .getAnnotations().get("autoscaling.knative.dev/max-scale"));
+
+        assertThat((replicas + surge) * rate).as("Deployment: (replicas + max surge) x rate").isLessThanOrEqualTo(LIGHTCAST_LIMIT);
+        assertThat(maxScale * rate).as("Knative: max-scale x rate").isLessThanOrEqualTo(LIGHTCAST_LIMIT);
+    }
+}
