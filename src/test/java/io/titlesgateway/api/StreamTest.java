@@ -29,6 +29,7 @@ import io.titlesgateway.emulator.LightcastEmulatorResource;
 import io.titlesgateway.emulator.ReceivedRequest;
 import io.titlesgateway.support.EmulatedUpstreamTest;
 import io.titlesgateway.support.StreamCall;
+import io.titlesgateway.support.Terms;
 import io.vertx.core.Vertx;
 
 /**
@@ -50,16 +51,9 @@ class StreamTest extends EmulatedUpstreamTest {
 
     static final String PATH = "/titles/versions/5.47/normalize/stream";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String[] TITLES = { "data scientist", "software engineer", "registered nurse", "truck driver",
-            "line cook", "chef", "plumber", "cashier", "teacher", "sales manager" };
 
     @Inject
     Vertx vertx;
-
-    /** {@code count} distinct raw titles: the emulator's titles with a distinguishing number. */
-    static List<String> distinctTerms(int count) {
-        return IntStream.range(0, count).mapToObj(i -> TITLES[i % TITLES.length] + " " + i).toList();
-    }
 
     private static List<JsonNode> parsed(List<String> lines) throws Exception {
         List<JsonNode> nodes = new ArrayList<>();
@@ -82,14 +76,12 @@ class StreamTest extends EmulatedUpstreamTest {
     }
 
     /** Every term sent upstream, through every bulk call; and no call over Lightcast's limits. */
-    private List<String> termsSentInBulk() throws Exception {
+    private List<String> termsSentInBulk() {
+        assertThat(emulator.apiCalls("/normalize/bulk")).allSatisfy(call -> assertThat(call.status()).isEqualTo(200));
         List<String> sent = new ArrayList<>();
-        for (ReceivedRequest call : emulator.apiCalls("/normalize/bulk")) {
-            List<String> terms = new ArrayList<>();
-            JSON.readTree(call.body()).get("terms").forEach(term -> terms.add(term.asText()));
+        for (List<String> terms : emulator.bulkTerms()) {
             assertThat(terms).hasSizeLessThanOrEqualTo(500);
             assertThat(terms).allSatisfy(term -> assertThat(term.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(1024));
-            assertThat(call.status()).isEqualTo(200);
             sent.addAll(terms);
         }
         return sent;
@@ -97,7 +89,7 @@ class StreamTest extends EmulatedUpstreamTest {
 
     @Test
     void oneLineOutPerLineInInOrderEachDistinctTermSentOnce() throws Exception {
-        List<String> distinct = distinctTerms(600);
+        List<String> distinct = Terms.distinct(600);
         List<String> body = new ArrayList<>();
         for (int i = 0; i < 1_200; i++) {
             body.add(i % 2 == 0 ? distinct.get(i / 2) : distinct.get((i * 7) % 600).toUpperCase());
@@ -152,7 +144,7 @@ class StreamTest extends EmulatedUpstreamTest {
 
     @Test
     void aStreamOfCachedTermsCostsNoUpstreamCall() throws Exception {
-        List<String> body = distinctTerms(50);
+        List<String> body = Terms.distinct(50);
         stream("text/plain", body);
         int calls = emulator.apiCalls().size();
 
@@ -165,7 +157,7 @@ class StreamTest extends EmulatedUpstreamTest {
     /** Lines whose bulk call fails get error lines of their own; the lines before and after are answered. */
     @Test
     void anUpstreamFailureInTheMiddleFailsOnlyTheLinesItConcerns() throws Exception {
-        List<String> cachedFirst = distinctTerms(500);
+        List<String> cachedFirst = Terms.distinct(500);
         stream("text/plain", cachedFirst);
         emulator.failNext(3, 503); // the first attempt and both retries of the next bulk call
 
@@ -186,7 +178,7 @@ class StreamTest extends EmulatedUpstreamTest {
     @Test
     void resultsLeaveBeforeTheInputEnds() throws Exception {
         try (StreamCall call = StreamCall.open(vertx, PATH, "text/plain", false)) {
-            call.write(distinctTerms(10), Duration.ofSeconds(10));
+            call.write(Terms.distinct(10), Duration.ofSeconds(10));
 
             assertThat(call.awaitLines(10, Duration.ofSeconds(20))).as("answers while the body is still open").isTrue();
 
@@ -203,7 +195,7 @@ class StreamTest extends EmulatedUpstreamTest {
     @Test
     void aCallerThatDoesNotReadStopsTheGatewayReadingAndMemoryStaysBounded() throws Exception {
         String padding = " " + "x".repeat(180);
-        List<String> terms = distinctTerms(1_000).stream().map(term -> term + padding).toList();
+        List<String> terms = Terms.distinct(1_000).stream().map(term -> term + padding).toList();
         List<String> body = IntStream.range(0, 200_000).mapToObj(i -> terms.get(i % terms.size())).toList();
 
         try (StreamCall call = StreamCall.open(vertx, PATH, "text/plain", true)) {
@@ -229,7 +221,7 @@ class StreamTest extends EmulatedUpstreamTest {
     @Test
     void aCallerThatLeavesStopsItsUpstreamWork() throws Exception {
         emulator.latency(Duration.ofMillis(400));
-        List<String> body = distinctTerms(5_000);
+        List<String> body = Terms.distinct(5_000);
         try (Socket socket = new Socket("localhost", RestAssured.port)) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST " + PATH + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n")

@@ -16,6 +16,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.titlesgateway.emulator.LightcastEmulatorResource;
 import io.titlesgateway.support.EmulatedUpstreamTest;
+import io.titlesgateway.support.Terms;
 
 /**
  * Without bulk access ({@code LIGHTCAST_BULK_ENABLED} unset) the stream still works, one normalize
@@ -27,7 +28,7 @@ class StreamWithoutBulkTest extends EmulatedUpstreamTest {
 
     @Test
     void eachDistinctTermIsOneNormalizeCall() {
-        List<String> terms = StreamTest.distinctTerms(30);
+        List<String> terms = Terms.distinct(30);
         String body = String.join("\n", terms) + "\n" + String.join("\n", terms);
 
         String[] lines = RestAssured.given().contentType("text/plain").body(body).post(StreamTest.PATH)
@@ -45,7 +46,7 @@ class StreamWithoutBulkTest extends EmulatedUpstreamTest {
     void aCallerThatLeavesStopsItsSingleCalls() throws Exception {
         RestAssured.given().get("/titles/versions/5.47").then().statusCode(200);
         emulator.latency(Duration.ofMillis(700)); // under the test profile's 1 s read timeout
-        List<String> terms = StreamTest.distinctTerms(500);
+        List<String> terms = Terms.distinct(500);
         try (Socket socket = new Socket("localhost", RestAssured.port)) {
             byte[] body = (String.join("\n", terms) + "\n").getBytes(StandardCharsets.UTF_8);
             OutputStream out = socket.getOutputStream();

@@ -146,6 +146,21 @@ public final class LightcastEmulator implements AutoCloseable {
 
     // ---- behaviour knobs --------------------------------------------------------------------
 
+    /** The terms of every JSON bulk call received, call by call, in arrival order. */
+    public List<List<String>> bulkTerms() {
+        List<List<String>> calls = new ArrayList<>();
+        for (ReceivedRequest call : apiCalls("/normalize/bulk")) {
+            try {
+                List<String> terms = new ArrayList<>();
+                JSON.readTree(call.body()).get("terms").forEach(term -> terms.add(term.asText()));
+                calls.add(terms);
+            } catch (java.io.IOException | RuntimeException unreadable) {
+                throw new IllegalStateException("A bulk call without a JSON terms array: " + call.body(), unreadable);
+            }
+        }
+        return calls;
+    }
+
     /**
      * What the emulator itself answers a JSON POST to {@code path} (under the Titles API), asked
      * directly with a fresh token: the reference a gateway answer is compared with.

@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -17,9 +16,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.titlesgateway.emulator.LightcastEmulatorResource;
-import io.titlesgateway.emulator.ReceivedRequest;
 import io.titlesgateway.support.Callers;
 import io.titlesgateway.support.EmulatedUpstreamTest;
+import io.titlesgateway.support.Terms;
 
 /**
  * With bulk access, single normalize misses arriving together go out as one bulk call per 500
@@ -40,38 +39,24 @@ class BatchingTest extends EmulatedUpstreamTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NORMALIZE = "/titles/versions/5.47/normalize";
-    private static final String[] TITLES = { "data scientist", "software engineer", "registered nurse", "truck driver",
-            "line cook", "chef", "plumber", "cashier", "teacher", "sales manager" };
-
-    private List<List<String>> bulkBodies() throws Exception {
-        List<List<String>> bodies = new ArrayList<>();
-        for (ReceivedRequest call : emulator.apiCalls("/normalize/bulk")) {
-            List<String> terms = new ArrayList<>();
-            JSON.readTree(call.body()).get("terms").forEach(term -> terms.add(term.asText()));
-            bodies.add(terms);
-        }
-        return bodies;
-    }
 
     @Test
     void concurrentSingleMissesGoOutAsOneBulkCallPer500Terms() throws Exception {
         int callers = 600;
-        List<HttpResponse<String>> answers = Callers.postJson(callers, NORMALIZE,
-                i -> "{\"term\":\"" + TITLES[i % TITLES.length] + " " + i + "\"}");
+        List<String> terms = Terms.distinct(callers);
+        List<HttpResponse<String>> answers = Callers.postJson(callers, NORMALIZE, i -> "{\"term\":\"" + terms.get(i) + "\"}");
 
         assertThat(emulator.apiCalls("/normalize")).as("no single calls").isEmpty();
-        List<List<String>> bodies = bulkBodies();
+        List<List<String>> bodies = emulator.bulkTerms();
         assertThat(bodies).as("⌈600 / 500⌉ bulk calls").hasSize(2);
-        assertThat(bodies).allSatisfy(terms -> assertThat(terms).hasSizeLessThanOrEqualTo(500));
+        assertThat(bodies).allSatisfy(call -> assertThat(call).hasSizeLessThanOrEqualTo(500));
         assertThat(bodies.stream().mapToInt(List::size).sum()).isEqualTo(callers);
         for (int i = 0; i < callers; i++) {
-            String term = TITLES[i % TITLES.length] + " " + i;
             HttpResponse<String> answer = answers.get(i);
             assertThat(answer.statusCode()).isIn(200, 404);
             if (answer.statusCode() == 200) {
-                String expected = TITLES[i % TITLES.length];
                 assertThat(JSON.readTree(answer.body()).at("/data/title/name").asText().toLowerCase())
-                        .as("the answer for %s", term).contains(expected.split(" ")[0]);
+                        .as("the answer for %s", terms.get(i)).contains(Terms.title(i).split(" ")[0]);
             }
         }
     }
@@ -99,7 +84,7 @@ class BatchingTest extends EmulatedUpstreamTest {
                 i -> "{\"term\":\"" + (i % 2 == 0 ? "Chef" : " chef ") + "\"}");
 
         assertThat(answers).allSatisfy(answer -> assertThat(answer.statusCode()).isEqualTo(200));
-        List<List<String>> bodies = bulkBodies();
+        List<List<String>> bodies = emulator.bulkTerms();
         assertThat(bodies).hasSize(1);
         assertThat(bodies.get(0)).singleElement().satisfies(term -> assertThat(term.strip()).isEqualToIgnoringCase("chef"));
     }
@@ -109,7 +94,7 @@ class BatchingTest extends EmulatedUpstreamTest {
         given().contentType("application/json").body("{\"term\":\"plumber\"}").post(NORMALIZE)
                 .then().statusCode(200).body("data.title.name", org.hamcrest.Matchers.equalTo("Plumber"));
 
-        assertThat(bulkBodies()).containsExactly(List.of("plumber"));
+        assertThat(emulator.bulkTerms()).containsExactly(List.of("plumber"));
         assertThat(emulator.apiCalls("/normalize")).isEmpty();
     }
 
@@ -126,7 +111,7 @@ class BatchingTest extends EmulatedUpstreamTest {
     void aFailedBulkCallFailsEveryWaiterAndIsNotKept() throws Exception {
         given().get("/titles/versions/5.47").then().statusCode(200); // so that the failures fall on the bulk call
         emulator.failNext(3, 503);
-        List<HttpResponse<String>> failed = Callers.postJson(2, NORMALIZE, i -> "{\"term\":\"" + TITLES[i] + "\"}");
+        List<HttpResponse<String>> failed = Callers.postJson(2, NORMALIZE, i -> "{\"term\":\"" + Terms.title(i) + "\"}");
 
         assertThat(failed).allSatisfy(answer -> {
             assertThat(answer.statusCode()).isEqualTo(502);
@@ -134,6 +119,6 @@ class BatchingTest extends EmulatedUpstreamTest {
         });
         assertThat(emulator.apiCalls("/normalize/bulk")).hasSize(3);
 
-        given().contentType("application/json").body("{\"term\":\"" + TITLES[0] + "\"}").post(NORMALIZE).then().statusCode(200);
+        given().contentType("application/json").body("{\"term\":\"" + Terms.title(0) + "\"}").post(NORMALIZE).then().statusCode(200);
     }
 }
