@@ -35,7 +35,7 @@ java -cp "target/test-classes:$(cat target/emulator.classpath)" io.titlesgateway
   --port $EMULATOR_PORT --rate 100000 > "$work/emulator.log" 2>&1 &
 pids+=($!)
 # the budget is lifted so that the Zipf run measures the cache, not the 5/s pacing
-LIGHTCAST_CLIENT_ID=gateway-test LIGHTCAST_CLIENT_SECRET=emulator-secret-7c1d9f \
+TITLES_AUTH=none LIGHTCAST_CLIENT_ID=gateway-test LIGHTCAST_CLIENT_SECRET=emulator-secret-7c1d9f \
 LIGHTCAST_API_URL=http://127.0.0.1:$EMULATOR_PORT/titles LIGHTCAST_AUTH_URL=http://127.0.0.1:$EMULATOR_PORT \
 LIGHTCAST_RATE_LIMIT=100000 QUARKUS_HTTP_PORT=$GATEWAY_PORT \
   java $JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar > "$work/gateway.log" 2>&1 &

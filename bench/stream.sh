@@ -34,7 +34,7 @@ java -cp "target/test-classes:$(cat target/emulator.classpath)" io.titlesgateway
 pids+=($!)
 
 start_gateway() { # $@: extra environment
-  env "$@" LIGHTCAST_CLIENT_ID=gateway-test LIGHTCAST_CLIENT_SECRET=emulator-secret-7c1d9f \
+  env "$@" TITLES_AUTH=none LIGHTCAST_CLIENT_ID=gateway-test LIGHTCAST_CLIENT_SECRET=emulator-secret-7c1d9f \
     LIGHTCAST_API_URL=http://127.0.0.1:$EMULATOR_PORT/titles LIGHTCAST_AUTH_URL=http://127.0.0.1:$EMULATOR_PORT \
     QUARKUS_HTTP_PORT=$GATEWAY_PORT java $JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar > "$work/gateway.log" 2>&1 &
   gateway=$!

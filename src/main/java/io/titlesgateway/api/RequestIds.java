@@ -25,7 +25,7 @@ public class RequestIds {
     private static final Pattern PLAUSIBLE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
     void install(@Observes Router router) {
-        router.route().order(BodyLimit.BEFORE_EVERYTHING - 1).handler(this::identify);
+        router.route().order(BodyLimit.BEFORE_EVERYTHING - 2).handler(this::identify);
     }
 
     private void identify(RoutingContext routing) {

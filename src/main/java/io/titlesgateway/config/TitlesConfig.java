@@ -1,11 +1,13 @@
 package io.titlesgateway.config;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Which backend answers the Titles surface. */
+/** Which backend answers the Titles surface, who may call it, and how the stream and readiness behave. */
 @ConfigMapping(prefix = "titles")
 public interface TitlesConfig {
 
@@ -28,6 +30,33 @@ public interface TitlesConfig {
     /** How often, at most, readiness asks Lightcast's {@code /status}, so probes never spend the budget ({@code TITLES_READINESS_INTERVAL}). */
     @WithDefault("15S")
     Duration readinessInterval();
+
+    /** Who must authenticate ({@code TITLES_AUTH}): {@code auto} requires it whenever the Lightcast backend serves. */
+    @WithDefault("auto")
+    Auth auth();
+
+    /**
+     * The callers the gateway issues tokens to ({@code TITLES_CLIENTS}), as JSON:
+     * {@code [{"id": "...", "secretHash": "pbkdf2-sha256$...", "weight": 1}]}; from a Secret.
+     */
+    Optional<String> clients();
+
+    /** Key that signs the gateway's tokens, Base64, at least 32 bytes ({@code TITLES_TOKEN_SIGNING_KEY}); from a Secret. */
+    Optional<String> tokenSigningKey();
+
+    /** How long a token the gateway issues is valid ({@code TITLES_TOKEN_LIFETIME}); Lightcast's live an hour. */
+    @WithDefault("3600S")
+    Duration tokenLifetime();
+
+    /** Scopes the token endpoint grants ({@code TITLES_TOKEN_SCOPES}); a request for another gets invalid_scope. */
+    @WithDefault("emsi_open,lightcast_open_free")
+    List<String> tokenScopes();
+
+    enum Auth {
+        AUTO,
+        REQUIRED,
+        NONE
+    }
 
     enum Backend {
         AUTO,

@@ -1,0 +1,60 @@
+package io.titlesgateway.api;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.MDC;
+
+import io.titlesgateway.auth.CallerAuth;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Every {@code /titles} request, the stream included, proves its caller before anything else runs
+ * when authentication is required: one that does not gets 401 in the error envelope with
+ * {@code WWW-Authenticate}, and nothing reaches the backend. The caller is kept in the routing
+ * context and the logging context ({@code caller}).
+ */
+@ApplicationScoped
+public class CallerAuthentication {
+
+    static final String CALLER = "caller";
+    private static final String CHALLENGE = "Bearer realm=\"titles-gateway\"";
+    private static final String MISSING = "{\"errors\":[{\"status\":401,\"title\":\"Unauthorized\",\"detail\":"
+            + "\"A bearer token is required: get one from POST /connect/token with your client credentials\"}]}";
+    private static final String INVALID = "{\"errors\":[{\"status\":401,\"title\":\"Unauthorized\",\"detail\":"
+            + "\"The bearer token is not valid: it is expired, or was not issued by this gateway; get a new one from "
+            + "POST /connect/token\"}]}";
+
+    @Inject
+    CallerAuth auth;
+
+    void install(@Observes Router router) {
+        router.route().pathRegex("/titles(/.*)?").order(BodyLimit.BEFORE_EVERYTHING - 1).handler(this::authenticate);
+    }
+
+    private void authenticate(RoutingContext routing) {
+        if (!auth.required()) {
+            routing.next();
+            return;
+        }
+        String authorization = routing.request().getHeader(HttpHeaders.AUTHORIZATION);
+        String caller = auth.authenticate(authorization);
+        if (caller != null) {
+            routing.put(CALLER, caller);
+            MDC.put(CALLER, caller);
+            routing.next();
+            return;
+        }
+        routing.request().pause();
+        boolean presented = authorization != null;
+        routing.response()
+                .setStatusCode(401)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader("WWW-Authenticate", presented ? CHALLENGE + ", error=\"invalid_token\"" : CHALLENGE)
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .end(presented ? INVALID : MISSING);
+    }
+}
