@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.MDC;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.titlesgateway.auth.CallerAuth;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -31,6 +32,10 @@ public class CallerAuthentication {
     @Inject
     CallerAuth auth;
 
+    /** Requests per authenticated caller; the label takes only ids of TITLES_CLIENTS, so it stays bounded. */
+    @Inject
+    MeterRegistry metrics;
+
     void install(@Observes Router router) {
         router.route().pathRegex("/titles(/.*)?").order(BodyLimit.BEFORE_EVERYTHING - 1).handler(this::authenticate);
     }
@@ -45,6 +50,18 @@ public class CallerAuthentication {
         if (caller != null) {
             routing.put(CALLER, caller);
             MDC.put(CALLER, caller);
+            CallerAuth.remember(caller);
+            CallerAuth.CapReached cap = auth.admit(caller, routing.request().path().contains("/normalize"));
+            metrics.counter("titles.caller.requests", "caller", caller, "outcome", cap == null ? "admitted" : "capped").increment();
+            if (cap != null) {
+                routing.request().pause();
+                routing.response().setStatusCode(429)
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                        .putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(cap.retryAfterSeconds()))
+                        .putHeader(HttpHeaders.CONNECTION, "close")
+                        .end("{\"errors\":[{\"status\":429,\"title\":\"Too Many Requests\",\"detail\":\"" + cap.detail() + "\"}]}");
+                return;
+            }
             routing.next();
             return;
         }

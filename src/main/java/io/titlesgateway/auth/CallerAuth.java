@@ -21,11 +21,15 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.LaunchMode;
+import io.smallrye.common.vertx.ContextLocals;
+import io.smallrye.common.vertx.VertxContext;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.titlesgateway.config.TitlesConfig;
 import io.titlesgateway.titles.TitlesService;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * Who may call the gateway. With authentication required ({@code TITLES_AUTH}; by default whenever
@@ -70,6 +74,11 @@ public class CallerAuth {
         }
     }
 
+    /** The request-scoped slot (a Vert.x duplicated-context local) that names the caller a request is for. */
+    private static final String CALLER_LOCAL = "titles.caller";
+    /** Who requests are for when callers do not authenticate, or when no request is in view. */
+    public static final String ANONYMOUS = "anonymous";
+
     @Inject
     TitlesConfig config;
 
@@ -77,6 +86,7 @@ public class CallerAuth {
     TitlesService titles;
 
     private final Clock clock = Clock.systemUTC();
+    private final CallerLimits limits = new CallerLimits(clock);
     private final Semaphore secretChecks = new Semaphore(CONCURRENT_SECRET_CHECKS);
     /** Per caller, a digest of the secret last proven, so that a caller asking again costs no slow check. */
     private final Map<String, byte[]> proven = new ConcurrentHashMap<>();
@@ -149,6 +159,37 @@ public class CallerAuth {
             return null; // a caller removed from TITLES_CLIENTS loses its tokens too
         }
         return claims.caller();
+    }
+
+    /** A request refused by its caller's own cap: why, and when to try again. */
+    public record CapReached(String detail, long retryAfterSeconds) {
+    }
+
+    /**
+     * Counts a request of an authenticated caller against its own caps ({@code ratePerSecond},
+     * {@code dailyNormalize} in {@code TITLES_CLIENTS}); what to answer if it is over one, else null.
+     */
+    public CapReached admit(String caller, boolean normalize) {
+        Callers.Caller known = callers.find(caller);
+        CallerLimits.Refusal refusal = known == null ? null : limits.admit(known, normalize);
+        return refusal == null ? null : new CapReached(refusal.detail(), refusal.retryAfterSeconds());
+    }
+
+    /** Remembers, for the rest of the request being handled, which caller it is for. */
+    public static void remember(String caller) {
+        Context context = Vertx.currentContext();
+        if (context != null && VertxContext.isDuplicatedContext(context)) {
+            ContextLocals.put(CALLER_LOCAL, caller);
+        }
+    }
+
+    /** The caller of the request being handled on this thread, or {@link #ANONYMOUS}. */
+    public static String currentCaller() {
+        Context context = Vertx.currentContext();
+        if (context != null && VertxContext.isDuplicatedContext(context)) {
+            return ContextLocals.<String>get(CALLER_LOCAL).orElse(ANONYMOUS);
+        }
+        return ANONYMOUS;
     }
 
     /** The weight of a caller in shares of the upstream budget; 1 for anyone not configured. */

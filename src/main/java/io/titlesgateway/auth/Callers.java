@@ -11,8 +11,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /** The callers configured in {@code TITLES_CLIENTS}, by id. */
 final class Callers {
 
-    /** One caller: its id, the hash of its secret, and its weight in shares of the upstream budget. */
-    record Caller(String id, SecretHash secret, int weight) {
+    /**
+     * One caller: its id, the hash of its secret, its weight in shares of the upstream budget, and
+     * its own caps (null: none): requests per second, normalize requests per UTC day.
+     */
+    record Caller(String id, SecretHash secret, int weight, Integer ratePerSecond, Integer dailyNormalize) {
     }
 
     private final Map<String, Caller> byId;
@@ -31,7 +34,7 @@ final class Callers {
         try {
             entries = new ObjectMapper().readTree(json);
         } catch (JsonProcessingException unreadable) {
-            throw new IllegalArgumentException("TITLES_CLIENTS is not JSON: an array of {\"id\", \"secretHash\", \"weight\"} is expected");
+            throw new IllegalArgumentException("TITLES_CLIENTS is not JSON: an array of {\"id\", \"secretHash\", \"weight\", \"ratePerSecond\", \"dailyNormalize\"} is expected");
         }
         if (entries == null || !entries.isArray()) {
             throw new IllegalArgumentException("TITLES_CLIENTS must be a JSON array of {\"id\", \"secretHash\", \"weight\"}");
@@ -55,11 +58,24 @@ final class Callers {
             if (weight < 1 || weight > 1000) {
                 throw new IllegalArgumentException(where + " (" + id + "): weight must be from 1 to 1000");
             }
-            if (byId.put(id, new Caller(id, secret, weight)) != null) {
+            Integer ratePerSecond = optionalPositive(entry, "ratePerSecond", where, id);
+            Integer dailyNormalize = optionalPositive(entry, "dailyNormalize", where, id);
+            if (byId.put(id, new Caller(id, secret, weight, ratePerSecond, dailyNormalize)) != null) {
                 throw new IllegalArgumentException(where + ": the id " + id + " appears twice");
             }
         }
         return new Callers(Map.copyOf(byId));
+    }
+
+    private static Integer optionalPositive(JsonNode entry, String field, String where, String id) {
+        if (!entry.has(field)) {
+            return null;
+        }
+        int value = entry.get(field).asInt(0);
+        if (value < 1) {
+            throw new IllegalArgumentException(where + " (" + id + "): " + field + " must be a whole number of at least 1");
+        }
+        return value;
     }
 
     Caller find(String id) {

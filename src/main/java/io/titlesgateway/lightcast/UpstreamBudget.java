@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -20,6 +22,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
+import io.titlesgateway.auth.CallerAuth;
 import io.titlesgateway.config.LightcastConfig;
 
 /**
@@ -29,9 +32,11 @@ import io.titlesgateway.config.LightcastConfig;
  * at least a second apart, and no one-second span ever sees more than {@code rate} arrivals —
  * whatever the network's latency, which a count of start times alone cannot promise.
  *
- * <p>Callers queue for a permit in arrival order without holding a thread; one that cannot get a
- * permit before its deadline gets 429 with Retry-After, and one that could not be served in time
- * anyway is told at once. An upstream 429 pauses the budget.
+ * <p>Requests queue for a permit without holding a thread, one queue per caller; when callers
+ * contend, permits go to their queues in proportion to their weights (stride scheduling), so one
+ * that floods cannot starve the others, and within a caller's queue in arrival order. A request
+ * that cannot get a permit before its deadline gets 429 with Retry-After, and one that could not be
+ * served in time anyway is told at once. An upstream 429 pauses the budget.
  */
 @ApplicationScoped
 public class UpstreamBudget {
@@ -52,7 +57,12 @@ public class UpstreamBudget {
 
     /** Per permit: when it may be used again, or {@link #IN_FLIGHT} while its request is out. */
     private final long[] freeAt;
-    private final Deque<Waiter> waiters = new ArrayDeque<>();
+    /** Waiting requests by caller; a caller with none waiting has no entry, so this stays as small as the callers. */
+    private final Map<String, CallerQueue> queues = new HashMap<>();
+    private int waiting;
+    /** The pass of the last grant: where a caller that starts waiting joins, so idle time earns no credit. */
+    private double virtualTime;
+    private final CallerAuth callers;
     private long pausedUntil = Long.MIN_VALUE;
     private ScheduledFuture<?> wakeUp;
     private long wakeUpAt = Long.MAX_VALUE;
@@ -62,10 +72,25 @@ public class UpstreamBudget {
     private final Counter pauses;
     private final Timer waitTime;
 
+    /** One caller's waiting requests, and how far it has been served: each grant advances its pass by 1 / weight. */
+    private static final class CallerQueue {
+        final String caller;
+        final Deque<Waiter> waiters = new ArrayDeque<>();
+        final double stride;
+        double pass;
+
+        CallerQueue(String caller, int weight, double pass) {
+            this.caller = caller;
+            this.stride = 1.0 / weight;
+            this.pass = pass;
+        }
+    }
+
     /** A request waiting for a permit; once granted, it carries the permit it must give back. */
     private static final class Waiter {
         final UniEmitter<? super Waiter> emitter;
         final long askedAt;
+        CallerQueue queue;
         ScheduledFuture<?> expiry;
         int permit = -1;
         /** Set when the request has taken its permit; a permit granted to a caller that left goes back at once. */
@@ -78,7 +103,8 @@ public class UpstreamBudget {
     }
 
     @Inject
-    UpstreamBudget(LightcastConfig config, MeterRegistry registry) {
+    UpstreamBudget(LightcastConfig config, MeterRegistry registry, CallerAuth callers) {
+        this.callers = callers;
         this.rate = Math.max(1, config.rateLimit());
         this.deadlineNanos = config.budgetDeadline().toNanos();
         this.maxPauseNanos = config.maxPause().toNanos();
@@ -134,15 +160,22 @@ public class UpstreamBudget {
     }
 
     private Uni<Waiter> acquire(long deadline) {
+        String caller = CallerAuth.currentCaller();
+        int weight = callers.weightOf(caller);
         return Uni.createFrom().emitter(emitter -> {
             long now = System.nanoTime();
             Waiter waiter = new Waiter(emitter, now);
             long retryAfter;
             synchronized (this) {
-                retryAfter = waiters.size() >= maxQueued || deadline <= now ? estimatedWaitSeconds(now) : -1;
+                CallerQueue queue = queues.computeIfAbsent(caller, name -> new CallerQueue(name, weight, virtualTime));
+                retryAfter = queue.waiters.size() >= maxQueued || deadline <= now ? estimatedWaitSeconds(now) : -1;
                 if (retryAfter < 0) {
-                    waiters.addLast(waiter);
+                    waiter.queue = queue;
+                    queue.waiters.addLast(waiter);
+                    waiting++;
                     waiter.expiry = timers.schedule(() -> expire(waiter), deadline - now, TimeUnit.NANOSECONDS);
+                } else if (queue.waiters.isEmpty()) {
+                    queues.remove(caller);
                 }
             }
             if (retryAfter >= 0) {
@@ -168,7 +201,7 @@ public class UpstreamBudget {
             int permit;
             // one permit at a time: grant under the lock, deliver outside it
             synchronized (this) {
-                if (waiters.isEmpty()) {
+                if (waiting == 0) {
                     return;
                 }
                 permit = earliestPermit();
@@ -181,7 +214,7 @@ public class UpstreamBudget {
                     wakeUpAt(usableAt, now);
                     return;
                 }
-                granted = waiters.pollFirst();
+                granted = nextInFairOrder();
                 freeAt[permit] = IN_FLIGHT;
                 granted.permit = permit;
                 granted.expiry.cancel(false);
@@ -198,10 +231,41 @@ public class UpstreamBudget {
         }
     }
 
+    /** Called under the lock with someone waiting: the head of the queue of the caller least served for its weight. */
+    private Waiter nextInFairOrder() {
+        CallerQueue next = null;
+        for (CallerQueue queue : queues.values()) {
+            if (next == null || queue.pass < next.pass) {
+                next = queue;
+            }
+        }
+        virtualTime = next.pass;
+        next.pass += next.stride;
+        Waiter waiter = next.waiters.pollFirst();
+        waiting--;
+        if (next.waiters.isEmpty()) {
+            queues.remove(next.caller);
+        }
+        return waiter;
+    }
+
+    /** Called under the lock: takes a waiter out of its queue; false if it was not waiting any more. */
+    private boolean unqueue(Waiter waiter) {
+        CallerQueue queue = waiter.queue;
+        if (queue == null || !queue.waiters.remove(waiter)) {
+            return false;
+        }
+        waiting--;
+        if (queue.waiters.isEmpty()) {
+            queues.remove(queue.caller, queue);
+        }
+        return true;
+    }
+
     private void expire(Waiter waiter) {
         long retryAfter;
         synchronized (this) {
-            if (!waiters.remove(waiter)) {
+            if (!unqueue(waiter)) {
                 return;
             }
             retryAfter = estimatedWaitSeconds(System.nanoTime());
@@ -212,7 +276,7 @@ public class UpstreamBudget {
     /** A caller that went away gives its place (or its unused permit) back. */
     private void abandon(Waiter waiter) {
         synchronized (this) {
-            if (waiters.remove(waiter)) {
+            if (unqueue(waiter)) {
                 waiter.expiry.cancel(false);
             }
         }
@@ -226,7 +290,7 @@ public class UpstreamBudget {
     /** Seconds until a newcomer would likely get a permit: the queue ahead served at the rate, after any pause. */
     private long estimatedWaitSeconds(long now) {
         long pause = Math.max(0, pausedUntil - now);
-        return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(pause + SPAN_NANOS - 1) + 1 + waiters.size() / rate);
+        return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(pause + SPAN_NANOS - 1) + 1 + waiting / rate);
     }
 
     private int earliestPermit() {
@@ -260,6 +324,6 @@ public class UpstreamBudget {
     }
 
     private synchronized int queueLength() {
-        return waiters.size();
+        return waiting;
     }
 }

@@ -38,7 +38,9 @@ class AuthTest extends EmulatedUpstreamTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("titles.auth", "auto",
-                    "titles.clients", "[{\"id\":\"" + CALLER + "\",\"secretHash\":\"" + SecretHash.of(SECRET) + "\",\"weight\":2}]",
+                    "titles.clients", "[{\"id\":\"" + CALLER + "\",\"secretHash\":\"" + SecretHash.of(SECRET) + "\",\"weight\":2},"
+                            + "{\"id\":\"svc-rate\",\"secretHash\":\"" + SecretHash.of(SECRET) + "\",\"ratePerSecond\":2},"
+                            + "{\"id\":\"svc-daily\",\"secretHash\":\"" + SecretHash.of(SECRET) + "\",\"dailyNormalize\":3}]",
                     "titles.token-signing-key", Base64.getEncoder().encodeToString("a-test-signing-key-of-32-bytes-at-least".getBytes()),
                     "titles.token-lifetime", "3S");
         }
@@ -162,5 +164,31 @@ class AuthTest extends EmulatedUpstreamTest {
         assertThat(given().get("/q/health/ready").statusCode()).isIn(200, 503);
         given().get("/q/metrics").then().statusCode(200);
         given().get("/q/openapi").then().statusCode(200).body(containsString("/connect/token"));
+    }
+
+    @Test
+    void aCallerOverItsOwnCapsGets429WithRetryAfter() {
+        String rate = "Bearer " + token("svc-rate", SECRET, null).then().statusCode(200).extract().path("access_token");
+        List<Response> burst = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            burst.add(given().header("Authorization", rate).get("/titles/versions"));
+        }
+        assertThat(burst).extracting(Response::statusCode).as("2 requests a second, in a burst of 5").contains(200, 429);
+        Response capped = burst.stream().filter(answer -> answer.statusCode() == 429).findFirst().orElseThrow();
+        assertThat(capped.header("Retry-After")).isEqualTo("1");
+        assertThat(capped.jsonPath().getString("errors[0].detail")).contains("2 requests per second");
+
+        String daily = "Bearer " + token("svc-daily", SECRET, null).then().statusCode(200).extract().path("access_token");
+        for (int i = 0; i < 3; i++) {
+            given().header("Authorization", daily).contentType("application/json").body("{\"term\":\"chef\"}")
+                    .post("/titles/versions/5.47/normalize").then().statusCode(200);
+        }
+        given().header("Authorization", daily).contentType("application/json").body("{\"term\":\"chef\"}")
+                .post("/titles/versions/5.47/normalize").then().statusCode(429)
+                .body("errors[0].detail", containsString("for the day"));
+        given().header("Authorization", daily).get("/titles/versions").then().statusCode(200);
+        given().get("/q/metrics").then()
+                .body(containsString("titles_caller_requests_total{caller=\"svc-rate\",outcome=\"capped\"}"))
+                .body(containsString("titles_caller_requests_total{caller=\"svc-daily\",outcome=\"capped\"}"));
     }
 }

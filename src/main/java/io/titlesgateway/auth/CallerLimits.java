@@ -1,0 +1,73 @@
+package io.titlesgateway.auth;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A caller's own caps, set in {@code TITLES_CLIENTS}: requests per second (a token bucket holding
+ * one second's worth) and normalize requests per UTC day. Only callers that have a cap are tracked,
+ * so the state is as small as the configuration.
+ */
+final class CallerLimits {
+
+    /** What a capped request is told: how long to wait. */
+    record Refusal(String detail, long retryAfterSeconds) {
+    }
+
+    private static final class State {
+        double tokens;
+        long refilledAt;
+        LocalDate day;
+        long normalizedToday;
+    }
+
+    private final Clock clock;
+    private final Map<String, State> states = new ConcurrentHashMap<>();
+
+    CallerLimits(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Counts one request of {@code caller} against its caps; a refusal if it is over one, null if it may go on. */
+    Refusal admit(Callers.Caller caller, boolean normalize) {
+        if (caller.ratePerSecond() == null && caller.dailyNormalize() == null) {
+            return null;
+        }
+        State state = states.computeIfAbsent(caller.id(), id -> new State());
+        synchronized (state) {
+            long now = System.nanoTime();
+            if (caller.ratePerSecond() != null) {
+                int rate = caller.ratePerSecond();
+                if (state.refilledAt == 0) {
+                    state.tokens = rate;
+                } else {
+                    state.tokens = Math.min(rate, state.tokens + (now - state.refilledAt) / 1e9 * rate);
+                }
+                state.refilledAt = now;
+                if (state.tokens < 1) {
+                    return new Refusal("This caller may make " + rate + " requests per second; slow down", 1);
+                }
+            }
+            if (normalize && caller.dailyNormalize() != null) {
+                LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+                if (!today.equals(state.day)) {
+                    state.day = today;
+                    state.normalizedToday = 0;
+                }
+                if (state.normalizedToday >= caller.dailyNormalize()) {
+                    long untilMidnight = today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond() - clock.instant().getEpochSecond();
+                    return new Refusal("This caller's " + caller.dailyNormalize() + " normalize requests for the day (UTC) "
+                            + "are spent", Math.max(1, untilMidnight));
+                }
+                state.normalizedToday++;
+            }
+            if (caller.ratePerSecond() != null) {
+                state.tokens -= 1;
+            }
+            return null;
+        }
+    }
+}

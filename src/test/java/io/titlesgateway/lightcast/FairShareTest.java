@@ -1,0 +1,102 @@
+package io.titlesgateway.lightcast;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import io.titlesgateway.auth.SecretHash;
+import io.titlesgateway.emulator.LightcastEmulatorResource;
+import io.titlesgateway.emulator.ReceivedRequest;
+import io.titlesgateway.support.EmulatedUpstreamTest;
+
+/**
+ * Callers contending for Lightcast's 5 requests/s share it by weight: one that floods the gateway
+ * cannot starve another. Asserted on what the emulator received.
+ */
+@QuarkusTest
+@TestProfile(FairShareTest.TwoCallersAtFiveASecond.class)
+@WithTestResource(LightcastEmulatorResource.class)
+class FairShareTest extends EmulatedUpstreamTest {
+
+    private static final String SECRET = "a-shared-test-secret-0123456789";
+
+    public static class TwoCallersAtFiveASecond implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            String hash = SecretHash.of(SECRET);
+            return Map.of("titles.auth", "required",
+                    "titles.clients", "[{\"id\":\"flooder\",\"secretHash\":\"" + hash + "\",\"weight\":1},"
+                            + "{\"id\":\"steady\",\"secretHash\":\"" + hash + "\",\"weight\":1}]",
+                    "titles.token-signing-key", Base64.getEncoder().encodeToString("fair-share-test-signing-key-32-bytes!!".getBytes()),
+                    "lightcast.rate-limit", "5", "lightcast.budget-deadline", "3S");
+        }
+    }
+
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static String tokenOf(String caller) {
+        return given().contentType("application/x-www-form-urlencoded").formParam("grant_type", "client_credentials")
+                .formParam("client_id", caller).formParam("client_secret", SECRET).post("/connect/token")
+                .then().statusCode(200).extract().path("access_token");
+    }
+
+    private static List<CompletableFuture<HttpResponse<String>>> normalize(String token, List<String> terms) {
+        return terms.stream().map(term -> CLIENT.sendAsync(HttpRequest.newBuilder(
+                URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/titles/versions/5.47/normalize"))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"term\":\"" + term + "\"}")).build(), HttpResponse.BodyHandlers.ofString()))
+                .toList();
+    }
+
+    /** Version lookups cached, the budget left to refill: the test starts with a full second at Lightcast's real rate. */
+    @BeforeEach
+    void lightcastAtItsRealLimit() throws InterruptedException {
+        given().header("Authorization", "Bearer " + tokenOf("steady")).get("/titles/versions/5.47").then().statusCode(200);
+        Thread.sleep(1_200);
+        emulator.reset();
+        emulator.ratePerSecond(5);
+    }
+
+    @Test
+    void aCallerThatFloodsCannotStarveAnother() throws Exception {
+        String flooder = tokenOf("flooder");
+        String steady = tokenOf("steady");
+
+        var flood = normalize(flooder, IntStream.range(0, 40).mapToObj(i -> "chef flood " + i).toList());
+        Thread.sleep(300);
+        var fair = normalize(steady, IntStream.range(0, 4).mapToObj(i -> "plumber steady " + i).toList());
+        CompletableFuture.allOf(fair.toArray(CompletableFuture[]::new)).join();
+        CompletableFuture.allOf(flood.toArray(CompletableFuture[]::new)).join();
+
+        assertThat(fair).as("the steady caller's requests, all answered although the flood came first")
+                .allSatisfy(answer -> assertThat(answer.join().statusCode()).isEqualTo(200));
+        List<ReceivedRequest> calls = emulator.apiCalls("/normalize");
+        List<Boolean> steadyCalls = calls.stream().map(call -> call.body().contains("steady")).toList();
+        int first = steadyCalls.indexOf(true);
+        int last = steadyCalls.lastIndexOf(true);
+        long steadyInBetween = steadyCalls.subList(first, last + 1).stream().filter(Boolean::booleanValue).count();
+        assertThat(steadyInBetween).isEqualTo(4);
+        assertThat((double) steadyInBetween / (last - first + 1)).as("the steady caller's share of the calls while it waited")
+                .isGreaterThanOrEqualTo(0.4);
+        assertThat(emulator.peakCallsPerSecond()).isLessThanOrEqualTo(5);
+        assertThat(calls).noneSatisfy(call -> assertThat(call.status()).isEqualTo(429));
+    }
+}
