@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,6 +23,7 @@ import io.vertx.ext.web.RoutingContext;
 public class CallerAuthentication {
 
     static final String CALLER = "caller";
+    private static final Logger LOG = Logger.getLogger(CallerAuthentication.class);
     private static final String CHALLENGE = "Bearer realm=\"titles-gateway\"";
     private static final String MISSING = "{\"errors\":[{\"status\":401,\"title\":\"Unauthorized\",\"detail\":"
             + "\"A bearer token is required: get one from POST /connect/token with your client credentials\"}]}";
@@ -67,6 +69,8 @@ public class CallerAuthentication {
         }
         routing.request().pause();
         boolean presented = authorization != null;
+        LOG.debugf("Refused %s %s: %s", routing.request().method(), routing.request().path(),
+                presented ? "a token that is not valid" : "no token");
         routing.response()
                 .setStatusCode(401)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

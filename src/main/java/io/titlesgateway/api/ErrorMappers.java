@@ -117,6 +117,11 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public RestResponse<ErrorEnvelope> unexpected(Throwable failure) {
+        if (failure instanceof IllegalArgumentException && String.valueOf(failure.getMessage()).startsWith("Failed to parse media type")) {
+            // the REST layer cannot read a Content-Type or Accept header: the caller's mistake, not ours
+            return envelope(ErrorEnvelope.of(400, "Invalid request",
+                    "The Content-Type or Accept header is not a media type such as application/json"), 400);
+        }
         LOG.error("Unexpected failure answered with 500", failure);
         return envelope(ErrorEnvelope.of(500, "Internal Server Error",
                 "The gateway failed to answer this request; it has been logged."), 500);

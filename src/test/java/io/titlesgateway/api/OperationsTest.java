@@ -111,4 +111,18 @@ class OperationsTest {
                 .post("/titles/versions/latest/normalize/stream").then().header("X-Request-Id", equalTo("stream-7"))
                 .body(containsString("\"term\""));
     }
+
+    @Test
+    void noBannerNoCrossOriginAccessAndBoundedHeaders() {
+        var answer = given().get("/titles/versions");
+        assertThat(answer.header("Server")).isNull();
+        assertThat(answer.header("X-Powered-By")).isNull();
+
+        var preflight = given().header("Origin", "https://elsewhere.example").header("Access-Control-Request-Method", "POST")
+                .options("/titles/versions/latest/normalize");
+        assertThat(preflight.header("Access-Control-Allow-Origin")).as("CORS is off unless configured").isNull();
+
+        int status = given().header("X-Padding", "x".repeat(20 * 1024)).get("/titles/versions").statusCode();
+        assertThat(status).as("a header over the 16 kB limit").isIn(400, 413, 431);
+    }
 }
