@@ -18,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.LaunchMode;
@@ -85,6 +86,10 @@ public class CallerAuth {
     @Inject
     TitlesService titles;
 
+    /** Callers may also come with tokens of the platform's identity provider, when one is configured. */
+    @ConfigProperty(name = "quarkus.oidc.tenant-enabled", defaultValue = "false")
+    boolean identityProviderEnabled;
+
     private final Clock clock = Clock.systemUTC();
     private final CallerLimits limits = new CallerLimits(clock);
     private final Semaphore secretChecks = new Semaphore(CONCURRENT_SECRET_CHECKS);
@@ -96,7 +101,8 @@ public class CallerAuth {
 
     void start(@Observes StartupEvent event) {
         callers = config.clients().filter(json -> !json.isBlank()).map(Callers::parse).orElse(Callers.none());
-        required = required(config.auth(), titles.serving() == TitlesService.Serving.LIGHTCAST, !callers.isEmpty());
+        required = required(config.auth(), titles.serving() == TitlesService.Serving.LIGHTCAST,
+                !callers.isEmpty() || identityProviderEnabled);
         tokens = new CallerToken(signingKey());
         LOG.infof("Callers %s%s", required ? "must authenticate" : "need not authenticate",
                 callers.isEmpty() ? "" : "; " + callers.ids().size() + " caller(s) configured");
@@ -115,7 +121,8 @@ public class CallerAuth {
         if (required && !callersConfigured) {
             throw new IllegalStateException("Callers must authenticate (TITLES_AUTH=" + mode.name().toLowerCase(Locale.ROOT)
                     + (mode == TitlesConfig.Auth.AUTO ? ", and the Lightcast backend serves" : "")
-                    + ") but no caller is configured: set TITLES_CLIENTS (and TITLES_TOKEN_SIGNING_KEY), see the README's "
+                    + ") but no caller is configured: set TITLES_CLIENTS (and TITLES_TOKEN_SIGNING_KEY) or an identity provider "
+                    + "(QUARKUS_OIDC_TENANT_ENABLED, QUARKUS_OIDC_AUTH_SERVER_URL), see the README's "
                     + "Security section, or set TITLES_AUTH=none to leave the gateway open to anyone who can reach it.");
         }
         return required;

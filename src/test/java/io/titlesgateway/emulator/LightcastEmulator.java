@@ -178,6 +178,52 @@ public final class LightcastEmulator implements AutoCloseable {
         }
     }
 
+    /** The key the emulator signs identity-provider tokens with, as a platform's identity provider would. */
+    private final java.security.KeyPair idpKey = newRsaKey();
+
+    private static java.security.KeyPair newRsaKey() {
+        try {
+            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (java.security.GeneralSecurityException unavailable) {
+            throw new IllegalStateException(unavailable);
+        }
+    }
+
+    /** The identity provider's public keys, as {@code <baseUrl>/idp/jwks} serves them. */
+    private Map<String, Object> jwks() {
+        var key = (java.security.interfaces.RSAPublicKey) idpKey.getPublic();
+        java.util.Base64.Encoder url = java.util.Base64.getUrlEncoder().withoutPadding();
+        return Map.of("keys", List.of(Map.of("kty", "RSA", "kid", "emulated-idp", "use", "sig", "alg", "RS256",
+                "n", url.encodeToString(unsigned(key.getModulus().toByteArray())),
+                "e", url.encodeToString(unsigned(key.getPublicExponent().toByteArray())))));
+    }
+
+    private static byte[] unsigned(byte[] bytes) {
+        return bytes.length > 1 && bytes[0] == 0 ? java.util.Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
+    }
+
+    /**
+     * A token of the emulated identity provider (RS256, its key) for {@code subject}, with the given
+     * issuer and audience, valid for {@code lifetimeSeconds} (negative: already expired).
+     */
+    public String issueIdpToken(String subject, String issuer, String audience, long lifetimeSeconds) {
+        try {
+            java.util.Base64.Encoder url = java.util.Base64.getUrlEncoder().withoutPadding();
+            long now = System.currentTimeMillis() / 1000;
+            String header = url.encodeToString(JSON.writeValueAsBytes(Map.of("alg", "RS256", "typ", "JWT", "kid", "emulated-idp")));
+            String claims = url.encodeToString(JSON.writeValueAsBytes(Map.of("iss", issuer, "aud", audience, "sub", subject,
+                    "iat", now, "exp", now + lifetimeSeconds, "jti", java.util.UUID.randomUUID().toString())));
+            java.security.Signature signature = java.security.Signature.getInstance("SHA256withRSA");
+            signature.initSign(idpKey.getPrivate());
+            signature.update((header + "." + claims).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return header + "." + claims + "." + url.encodeToString(signature.sign());
+        } catch (java.io.IOException | java.security.GeneralSecurityException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
     /** Back to the defaults and an empty record; tokens already issued stay valid. */
     public void reset() {
         received.clear();
@@ -337,6 +383,10 @@ public final class LightcastEmulator implements AutoCloseable {
         String bearer = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7) : null;
         if (path.equals("/emulator/stats")) {
             send(exchange, new Reply(200, stats(), Map.of()));
+            return;
+        }
+        if (path.equals("/idp/jwks")) {
+            send(exchange, new Reply(200, jwks(), Map.of()));
             return;
         }
         Duration delay = latency;
