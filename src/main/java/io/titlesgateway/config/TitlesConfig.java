@@ -52,6 +52,17 @@ public interface TitlesConfig {
     @WithDefault("emsi_open,lightcast_open_free")
     List<String> tokenScopes();
 
+    /** Redis shared by every replica ({@code TITLES_REDIS_URL}, redis:// or rediss://, password in the URL); unset: all in process. */
+    Optional<String> redisUrl();
+
+    /** Longest wait on Redis before a replica goes it alone for a while ({@code TITLES_REDIS_TIMEOUT}). */
+    @WithDefault("200MS")
+    Duration redisTimeout();
+
+    /** Most replicas that can run at once ({@code TITLES_MAX_REPLICAS}): without Redis each takes rate / this. */
+    @WithDefault("1")
+    int maxReplicas();
+
     enum Auth {
         AUTO,
         REQUIRED,

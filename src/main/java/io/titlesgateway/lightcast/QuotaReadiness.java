@@ -10,8 +10,9 @@ import org.eclipse.microprofile.health.Readiness;
 import io.titlesgateway.config.LightcastConfig;
 
 /**
- * Reports the normalize quota Lightcast said is left, and flags it when it runs low. Always UP: a
- * spent quota stops normalize calls, not the gateway, which still serves lookups and its cache.
+ * Reports the normalize quota Lightcast said is left, and flags it when it runs low, and how the
+ * budget is kept (in process, shared on Redis, or degraded while Redis does not answer). Always UP:
+ * a spent quota or a lost Redis slows normalize calls, not the gateway.
  */
 @Readiness
 @ApplicationScoped
@@ -23,9 +24,13 @@ public class QuotaReadiness implements HealthCheck {
     @Inject
     LightcastConfig config;
 
+    @Inject
+    SharedLedger ledger;
+
     @Override
     public HealthCheckResponse call() {
         var response = HealthCheckResponse.named("lightcast-quota").up();
+        response.withData("budget", ledger.mode());
         metrics.quotaRemaining().ifPresentOrElse(remaining -> {
             response.withData("normalizeQuotaRemaining", remaining);
             response.withData("quotaLow", remaining < config.quotaLowWatermark());

@@ -63,6 +63,7 @@ public class UpstreamBudget {
     /** The pass of the last grant: where a caller that starts waiting joins, so idle time earns no credit. */
     private double virtualTime;
     private final CallerAuth callers;
+    private final SharedLedger ledger;
     private long pausedUntil = Long.MIN_VALUE;
     private ScheduledFuture<?> wakeUp;
     private long wakeUpAt = Long.MAX_VALUE;
@@ -103,8 +104,9 @@ public class UpstreamBudget {
     }
 
     @Inject
-    UpstreamBudget(LightcastConfig config, MeterRegistry registry, CallerAuth callers) {
+    UpstreamBudget(LightcastConfig config, MeterRegistry registry, CallerAuth callers, SharedLedger ledger) {
         this.callers = callers;
+        this.ledger = ledger;
         this.rate = Math.max(1, config.rateLimit());
         this.deadlineNanos = config.budgetDeadline().toNanos();
         this.maxPauseNanos = config.maxPause().toNanos();
@@ -137,13 +139,16 @@ public class UpstreamBudget {
     <T> Uni<T> spend(long deadline, Supplier<Uni<T>> request) {
         return acquire(deadline).onItem().transformToUni(granted -> {
             granted.taken = true;
-            Uni<T> sent = Uni.createFrom().deferred(request::get);
+            // with replicas sharing Redis, the shared ledger must grant a permit too, by the same deadline
+            Uni<T> sent = ledger.take(deadline).onItem().transformToUni(ticket -> Uni.createFrom().deferred(request::get)
+                    .onTermination().invoke(ticket::giveBack));
             return sent.onTermination().invoke(() -> release(granted.permit));
         });
     }
 
-    /** Stops handing out permits for {@code duration} (bounded), after Lightcast said 429. */
+    /** Stops handing out permits for {@code duration} (bounded), after Lightcast said 429; every replica, when shared. */
     void pause(Duration duration) {
+        ledger.pause(Duration.ofNanos(Math.min(duration.toNanos(), maxPauseNanos)));
         synchronized (this) {
             pauses.increment();
             pausedUntil = Math.max(pausedUntil, System.nanoTime() + Math.min(duration.toNanos(), maxPauseNanos));
