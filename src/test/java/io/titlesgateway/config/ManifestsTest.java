@@ -141,15 +141,21 @@ class ManifestsTest {
                 case "v1 ConfigMap" -> read(file, ConfigMap.class);
                 case "v1 Secret" -> read(file, Secret.class);
                 case "serving.knative.dev/v1 Service" -> read(file, Service.class);
-                case "kustomize.config.k8s.io/v1beta1 Kustomization" -> tree.path("resources")
-                        .forEach(resource -> assertThat(manifest.getParent().resolve(resource.asText()))
+                case "kustomize.config.k8s.io/v1beta1 Kustomization", "kustomize.config.k8s.io/v1alpha1 Component" -> {
+                    for (String list : List.of("resources", "components")) {
+                        tree.path(list).forEach(resource -> assertThat(manifest.getParent().resolve(resource.asText()))
                                 .as("%s lists %s", file, resource.asText()).exists());
+                    }
+                    tree.path("patches").forEach(patch -> assertThat(manifest.getParent().resolve(patch.path("path").asText()))
+                            .as("%s patches with %s", file, patch.path("path").asText()).exists());
+                }
                 default -> throw new AssertionError(file + " holds an unexpected kind: " + kind);
             }
             checked.add(kind);
         }
         assertThat(checked).contains("apps/v1 Deployment", "v1 Service", "v1 ConfigMap", "v1 Secret",
-                "serving.knative.dev/v1 Service", "kustomize.config.k8s.io/v1beta1 Kustomization");
+                "serving.knative.dev/v1 Service", "kustomize.config.k8s.io/v1beta1 Kustomization",
+                "kustomize.config.k8s.io/v1alpha1 Component");
     }
 
     @Test
@@ -195,6 +201,7 @@ class ManifestsTest {
         Set<String> readByTheApp = new HashSet<>();
         names.forEach(name -> readByTheApp.add(name.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT)));
         List<String> set = new ArrayList<>(read("base/configmap.yaml", ConfigMap.class).getData().keySet());
+        set.addAll(read("redis/configmap-patch.yaml", ConfigMap.class).getData().keySet());
         set.addAll(read("secret.example.yaml", Secret.class).getStringData().keySet());
         for (Container container : List.of(
                 read("deployment/deployment.yaml", Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0),
@@ -217,5 +224,8 @@ class ManifestsTest {
 
         assertThat((replicas + surge) * rate).as("Deployment: (replicas + max surge) x rate").isLessThanOrEqualTo(LIGHTCAST_LIMIT);
         assertThat(maxScale * rate).as("Knative: max-scale x rate").isLessThanOrEqualTo(LIGHTCAST_LIMIT);
+        int maxReplicas = Integer.parseInt(read("base/configmap.yaml", ConfigMap.class).getData().get("TITLES_MAX_REPLICAS"));
+        assertThat(List.of(replicas + surge, maxScale)).as("TITLES_MAX_REPLICAS is the most pods either form runs")
+                .containsOnly(maxReplicas);
     }
 }
