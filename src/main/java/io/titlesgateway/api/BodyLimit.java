@@ -7,6 +7,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
+import io.titlesgateway.titles.TitlesException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -25,12 +26,10 @@ public class BodyLimit {
     void install(@Observes Router router,
             @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize) {
         long limit = maxBodySize.asLongValue();
-        String envelope = "{\"errors\":[{\"status\":413,\"title\":\"Payload Too Large\",\"detail\":"
-                + "\"Request size too large: bodies may be at most " + limit + " bytes\"}]}";
+        TitlesException tooLarge = TitlesException.payloadTooLarge("Request size too large: bodies may be at most " + limit + " bytes");
         router.route().order(BEFORE_EVERYTHING).handler(context -> {
             if (declaredLength(context) > limit && !NormalizeStream.isStream(context.request().path())) {
-                context.request().pause();
-                refuse(context, envelope);
+                Refusals.send(context, tooLarge);
             } else {
                 context.next();
             }
@@ -47,16 +46,5 @@ public class BodyLimit {
         } catch (NumberFormatException unreadable) {
             return -1;
         }
-    }
-
-    private static void refuse(RoutingContext context, String envelope) {
-        if (context.response().ended() || context.response().headWritten()) {
-            return;
-        }
-        context.response()
-                .setStatusCode(413)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader(HttpHeaders.CONNECTION, "close")
-                .end(envelope);
     }
 }

@@ -16,6 +16,7 @@ import io.quarkus.oidc.Tenant;
 import io.quarkus.oidc.TenantIdentityProvider;
 import io.quarkus.oidc.runtime.OidcUtils;
 import io.titlesgateway.auth.CallerAuth;
+import io.titlesgateway.titles.TitlesException;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -37,11 +38,11 @@ public class CallerAuthentication {
     static final String IDP_PREFIX = "idp:";
     private static final Logger LOG = Logger.getLogger(CallerAuthentication.class);
     private static final String CHALLENGE = "Bearer realm=\"titles-gateway\"";
-    private static final String MISSING = "{\"errors\":[{\"status\":401,\"title\":\"Unauthorized\",\"detail\":"
-            + "\"A bearer token is required: get one from POST /connect/token with your client credentials\"}]}";
-    private static final String INVALID = "{\"errors\":[{\"status\":401,\"title\":\"Unauthorized\",\"detail\":"
-            + "\"The bearer token is not valid: it is expired, or was not issued by this gateway; get a new one from "
-            + "POST /connect/token\"}]}";
+    private static final TitlesException MISSING = new TitlesException(401, "Unauthorized",
+            "A bearer token is required: get one from POST /connect/token with your client credentials");
+    private static final TitlesException INVALID = new TitlesException(401, "Unauthorized",
+            "The bearer token is not valid: it is expired, or was not issued by this gateway; get a new one from "
+                    + "POST /connect/token");
 
     @Inject
     CallerAuth auth;
@@ -71,12 +72,12 @@ public class CallerAuthentication {
             return;
         }
         String authorization = routing.request().getHeader(HttpHeaders.AUTHORIZATION);
-        String caller = auth.authenticate(authorization);
+        String bearer = bearerOf(authorization);
+        String caller = bearer == null ? null : auth.authenticate(bearer);
         if (caller != null) {
             admitted(routing, caller, caller);
             return;
         }
-        String bearer = bearerOf(authorization);
         if (bearer == null || !identityProviderEnabled) {
             refuse(routing, authorization != null);
             return;
@@ -97,15 +98,10 @@ public class CallerAuthentication {
         routing.put(CALLER, caller);
         MDC.put(CALLER, caller);
         CallerAuth.remember(caller);
-        CallerAuth.CapReached cap = auth.admit(caller, routing.request().path().contains("/normalize"));
-        metrics.counter("titles.caller.requests", "caller", label, "outcome", cap == null ? "admitted" : "capped").increment();
-        if (cap != null) {
-            routing.request().pause();
-            routing.response().setStatusCode(429)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(cap.retryAfterSeconds()))
-                    .putHeader(HttpHeaders.CONNECTION, "close")
-                    .end("{\"errors\":[{\"status\":429,\"title\":\"Too Many Requests\",\"detail\":\"" + cap.detail() + "\"}]}");
+        TitlesException capped = auth.admit(caller, routing.request().path().contains("/normalize"));
+        metrics.counter("titles.caller.requests", "caller", label, "outcome", capped == null ? "admitted" : "capped").increment();
+        if (capped != null) {
+            Refusals.send(routing, capped);
             return;
         }
         routing.next();
@@ -120,14 +116,9 @@ public class CallerAuthentication {
     }
 
     private void refuse(RoutingContext routing, boolean presented) {
-        routing.request().pause();
         LOG.debugf("Refused %s %s: %s", routing.request().method(), routing.request().path(),
                 presented ? "a token that is not valid" : "no token");
-        routing.response()
-                .setStatusCode(401)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader("WWW-Authenticate", presented ? CHALLENGE + ", error=\"invalid_token\"" : CHALLENGE)
-                .putHeader(HttpHeaders.CONNECTION, "close")
-                .end(presented ? INVALID : MISSING);
+        Refusals.send(routing, presented ? INVALID : MISSING, "WWW-Authenticate",
+                presented ? CHALLENGE + ", error=\"invalid_token\"" : CHALLENGE);
     }
 }

@@ -57,7 +57,7 @@ final class LineChunks implements Flow.Publisher<List<LineChunks.Line>> {
         this.subscriber = subscriber;
         request.handler(this::onData);
         request.endHandler(unused -> onEnd());
-        request.exceptionHandler(this::onError);
+        request.exceptionHandler(this::fail);
         subscriber.onSubscribe(new Flow.Subscription() {
             @Override
             public void request(long n) {
@@ -169,10 +169,6 @@ final class LineChunks implements Flow.Publisher<List<LineChunks.Line>> {
                 request.fetch(1);
             }
         }
-    }
-
-    private void onError(Throwable failure) {
-        fail(failure);
     }
 
     private void fail(Throwable failure) {

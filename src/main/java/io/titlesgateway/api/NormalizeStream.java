@@ -100,8 +100,7 @@ public class NormalizeStream {
         titles.normalizeEach(options.version(), new BulkQuery(List.of(), options.fields(), options.confidenceThreshold()))
                 .subscribe().with(
                         unused -> context.runOnContext(ignored -> stream(routing, context, options)),
-                        failure -> context.runOnContext(ignored -> refuse(routing, failure instanceof TitlesException answer
-                                ? answer : TitlesException.badGateway("The stream could not start"))));
+                        failure -> context.runOnContext(ignored -> refuse(routing, failure)));
     }
 
     private static Options options(RoutingContext routing) {
@@ -230,24 +229,9 @@ public class NormalizeStream {
     }
 
     /** Answers before any of the body is read, in the error envelope; the unread body closes the connection. */
-    private void refuse(RoutingContext routing, Throwable failure) {
-        TitlesException answer = failure instanceof TitlesException known ? known
-                : TitlesException.badGateway("The stream could not start");
-        var response = routing.response();
-        if (response.ended() || response.headWritten()) {
-            return;
-        }
-        response.setStatusCode(answer.status())
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader(HttpHeaders.CONNECTION, "close");
-        if (answer.retryAfterSeconds() != null) {
-            response.putHeader("Retry-After", String.valueOf(answer.retryAfterSeconds()));
-        }
-        try {
-            response.end(Buffer.buffer(json.writeValueAsBytes(ErrorEnvelope.of(answer.status(), answer.title(), answer.detail()))));
-        } catch (IOException impossible) {
-            response.end();
-        }
+    private static void refuse(RoutingContext routing, Throwable failure) {
+        Refusals.send(routing, failure instanceof TitlesException known ? known
+                : TitlesException.badGateway("The stream could not start"));
     }
 
     static boolean isStream(String path) {

@@ -1,6 +1,7 @@
 package io.titlesgateway.api;
 
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,9 +29,20 @@ public class RequestIds {
         router.route().order(BodyLimit.BEFORE_EVERYTHING - 2).handler(this::identify);
     }
 
+    /**
+     * A random (version 4) UUID from the thread's own generator: an id need only be unique, and
+     * {@link UUID#randomUUID()} would make every request share one SecureRandom on the hot path.
+     */
+    private static String newId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = random.nextLong() & ~0xF000L | 0x4000L;
+        long low = random.nextLong() & ~(0xC000L << 48) | (0x8000L << 48);
+        return new UUID(high, low).toString();
+    }
+
     private void identify(RoutingContext routing) {
         String offered = routing.request().getHeader(HEADER);
-        String id = offered != null && PLAUSIBLE.matcher(offered).matches() ? offered : UUID.randomUUID().toString();
+        String id = offered != null && PLAUSIBLE.matcher(offered).matches() ? offered : newId();
         MDC.put(MDC_KEY, id);
         routing.response().putHeader(HEADER, id);
         routing.next();

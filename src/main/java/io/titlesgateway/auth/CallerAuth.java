@@ -5,7 +5,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -28,6 +27,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.titlesgateway.config.TitlesConfig;
+import io.titlesgateway.titles.TitlesException;
 import io.titlesgateway.titles.TitlesService;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -155,31 +155,22 @@ public class CallerAuth {
         return required;
     }
 
-    /** The caller a request's {@code Authorization} header proves, or null if it proves none. */
-    public String authenticate(String authorization) {
-        if (authorization == null || authorization.length() < 8
-                || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return null;
-        }
-        CallerToken.Claims claims = tokens.verify(authorization.substring(7).strip(), clock.instant());
+    /** The caller a bearer token proves, if the gateway issued it and it is still good; null otherwise. */
+    public String authenticate(String bearer) {
+        CallerToken.Claims claims = tokens.verify(bearer, clock.instant());
         if (claims == null || callers.find(claims.caller()) == null) {
             return null; // a caller removed from TITLES_CLIENTS loses its tokens too
         }
         return claims.caller();
     }
 
-    /** A request refused by its caller's own cap: why, and when to try again. */
-    public record CapReached(String detail, long retryAfterSeconds) {
-    }
-
     /**
      * Counts a request of an authenticated caller against its own caps ({@code ratePerSecond},
-     * {@code dailyNormalize} in {@code TITLES_CLIENTS}); what to answer if it is over one, else null.
+     * {@code dailyNormalize} in {@code TITLES_CLIENTS}); the 429 to answer if it is over one, else null.
      */
-    public CapReached admit(String caller, boolean normalize) {
+    public TitlesException admit(String caller, boolean normalize) {
         Callers.Caller known = callers.find(caller);
-        CallerLimits.Refusal refusal = known == null ? null : limits.admit(known, normalize);
-        return refusal == null ? null : new CapReached(refusal.detail(), refusal.retryAfterSeconds());
+        return known == null ? null : limits.admit(known, normalize);
     }
 
     /** Remembers, for the rest of the request being handled, which caller it is for. */

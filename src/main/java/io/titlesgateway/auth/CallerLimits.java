@@ -6,16 +6,14 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.titlesgateway.titles.TitlesException;
+
 /**
  * A caller's own caps, set in {@code TITLES_CLIENTS}: requests per second (a token bucket holding
  * one second's worth) and normalize requests per UTC day. Only callers that have a cap are tracked,
  * so the state is as small as the configuration.
  */
 final class CallerLimits {
-
-    /** What a capped request is told: how long to wait. */
-    record Refusal(String detail, long retryAfterSeconds) {
-    }
 
     private static final class State {
         double tokens;
@@ -31,8 +29,8 @@ final class CallerLimits {
         this.clock = clock;
     }
 
-    /** Counts one request of {@code caller} against its caps; a refusal if it is over one, null if it may go on. */
-    Refusal admit(Callers.Caller caller, boolean normalize) {
+    /** Counts one request of {@code caller} against its caps; the 429 to answer if it is over one, null if it may go on. */
+    TitlesException admit(Callers.Caller caller, boolean normalize) {
         if (caller.ratePerSecond() == null && caller.dailyNormalize() == null) {
             return null;
         }
@@ -48,7 +46,7 @@ final class CallerLimits {
                 }
                 state.refilledAt = now;
                 if (state.tokens < 1) {
-                    return new Refusal("This caller may make " + rate + " requests per second; slow down", 1);
+                    return TitlesException.tooManyRequests("This caller may make " + rate + " requests per second; slow down", 1);
                 }
             }
             if (normalize && caller.dailyNormalize() != null) {
@@ -59,8 +57,8 @@ final class CallerLimits {
                 }
                 if (state.normalizedToday >= caller.dailyNormalize()) {
                     long untilMidnight = today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond() - clock.instant().getEpochSecond();
-                    return new Refusal("This caller's " + caller.dailyNormalize() + " normalize requests for the day (UTC) "
-                            + "are spent", Math.max(1, untilMidnight));
+                    return TitlesException.tooManyRequests("This caller's " + caller.dailyNormalize()
+                            + " normalize requests for the day (UTC) are spent", Math.max(1, untilMidnight));
                 }
                 state.normalizedToday++;
             }

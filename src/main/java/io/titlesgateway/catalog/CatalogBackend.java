@@ -148,30 +148,26 @@ public class CatalogBackend implements TitlesBackend {
 
     @Override
     public Uni<Answer<List<BulkNormalization>>> bulk(String version, BulkQuery query) {
-        return matching(() -> {
-            known(version);
-            offered(query.fields());
-            List<BulkNormalization> items = new ArrayList<>(query.terms().size());
-            for (String term : query.terms()) {
-                items.add(bulkItem(term, query.confidenceThreshold()));
-            }
-            return items;
-        });
+        return bulkItems(version, query).map(items -> Answer.fresh(items, Source.CATALOG));
+    }
+
+    @Override
+    public Uni<List<TermOutcome>> normalizeEach(String version, BulkQuery query) {
+        return bulkItems(version, query).map(items -> items.stream().map(TermOutcome::of).toList());
     }
 
     /**
-     * Each distinct term matched once, the distinct terms split across the cores (matching is CPU
-     * work on worker threads); then one outcome per term, in order.
+     * One bulk item per term, in order: each distinct term matched once, the distinct terms split
+     * across the cores (matching is CPU work, on worker threads).
      */
-    @Override
-    public Uni<List<TermOutcome>> normalizeEach(String version, BulkQuery query) {
+    private Uni<List<BulkNormalization>> bulkItems(String version, BulkQuery query) {
         return Uni.createFrom().item(() -> {
             known(version);
             offered(query.fields());
             return query.terms().stream().distinct().toList();
         }).chain(distinct -> {
             if (distinct.isEmpty()) {
-                return Uni.createFrom().item(List.<TermOutcome>of());
+                return Uni.createFrom().item(List.<BulkNormalization>of());
             }
             int parts = Math.min(distinct.size(), Runtime.getRuntime().availableProcessors());
             int size = (distinct.size() + parts - 1) / parts;
@@ -184,7 +180,7 @@ public class CatalogBackend implements TitlesBackend {
             return Uni.join().all(matched).andFailFast().map(answered -> {
                 Map<String, BulkNormalization> byTerm = new HashMap<>();
                 answered.forEach(items -> items.forEach(item -> byTerm.put(item.term(), item)));
-                return query.terms().stream().map(term -> TermOutcome.of(byTerm.get(term))).toList();
+                return query.terms().stream().map(byTerm::get).toList();
             });
         });
     }

@@ -190,28 +190,10 @@ public class LightcastBackend implements TitlesBackend {
     private record Resolved(Normalization best, TitlesException failure) {
     }
 
-    /**
-     * One term's cache entry, settled: fetched ones remembered as stale copies; when Lightcast cannot
-     * answer, the stale copy if there is one; never a failed Uni.
-     */
+    /** One term's cache entry, settled as {@link #settled} does, and never a failed Uni: a failure becomes the term's own. */
     private Uni<Resolved> resolved(LightcastCache.VersionedKey key, CompletableFuture<Fetched<Normalization>> entry, long asked) {
-        return Uni.createFrom().completionStage(entry)
-                .map(found -> {
-                    boolean miss = found.fetchedSince(asked);
-                    if (miss) {
-                        stale.remember(LightcastCache.NORMALIZE, key, found);
-                    }
-                    metrics.answer(LightcastCache.NORMALIZE, miss ? CacheState.MISS : CacheState.HIT);
-                    return new Resolved(found.value(), null);
-                })
-                .onFailure(GuardedLightcast::cannotAnswerNow).recoverWithUni(failure -> {
-                    Fetched<Normalization> copy = stale.recall(LightcastCache.NORMALIZE, key);
-                    if (copy == null) {
-                        return Uni.createFrom().failure(failure);
-                    }
-                    metrics.answer(LightcastCache.NORMALIZE, CacheState.STALE);
-                    return Uni.createFrom().item(new Resolved(copy.value(), null));
-                })
+        return settled(LightcastCache.NORMALIZE, key, Uni.createFrom().completionStage(entry), asked)
+                .map(answer -> new Resolved(answer.data(), null))
                 .onFailure().recoverWithItem(failure -> new Resolved(null, failure instanceof TitlesException answer ? answer
                         : TitlesException.badGateway("Lightcast could not answer this term")));
     }
@@ -303,21 +285,28 @@ public class LightcastBackend implements TitlesBackend {
             if (hit != null) {
                 return Uni.createFrom().item(answer(cacheName, hit.value(), CacheState.HIT, Quota.NONE));
             }
-            long asked = System.nanoTime();
-            return lookup.get()
-                    .map(entry -> {
-                        boolean miss = entry.fetchedSince(asked);
-                        if (miss) {
-                            stale.remember(cacheName, key, entry);
-                        }
-                        return answer(cacheName, entry.value(), miss ? CacheState.MISS : CacheState.HIT, Quota.NONE);
-                    })
-                    .onFailure(GuardedLightcast::cannotAnswerNow).recoverWithUni(failure -> {
-                        Fetched<T> copy = stale.recall(cacheName, key);
-                        return copy == null ? Uni.createFrom().failure(failure)
-                                : Uni.createFrom().item(answer(cacheName, copy.value(), CacheState.STALE, Quota.NONE));
-                    });
+            return settled(cacheName, key, lookup.get(), System.nanoTime());
         });
+    }
+
+    /**
+     * A cache entry on its way, as an answer: a miss if it was fetched since {@code asked} (and then
+     * remembered as the stale copy), a hit otherwise; the stale copy when Lightcast cannot answer.
+     */
+    private <T> Uni<Answer<T>> settled(String cacheName, Object key, Uni<Fetched<T>> entry, long asked) {
+        return entry
+                .map(found -> {
+                    boolean miss = found.fetchedSince(asked);
+                    if (miss) {
+                        stale.remember(cacheName, key, found);
+                    }
+                    return answer(cacheName, found.value(), miss ? CacheState.MISS : CacheState.HIT, Quota.NONE);
+                })
+                .onFailure(GuardedLightcast::cannotAnswerNow).recoverWithUni(failure -> {
+                    Fetched<T> copy = stale.recall(cacheName, key);
+                    return copy == null ? Uni.createFrom().failure(failure)
+                            : Uni.createFrom().item(answer(cacheName, copy.value(), CacheState.STALE, Quota.NONE));
+                });
     }
 
     /**

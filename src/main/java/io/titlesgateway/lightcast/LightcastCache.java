@@ -196,8 +196,7 @@ class LightcastCache {
                         items -> {
                             for (int i = 0; i < chunk.size(); i++) {
                                 BulkNormalization item = i < items.size() ? items.get(i) : null;
-                                Normalization best = item == null || item.title() == null ? null
-                                        : new Normalization(item.confidence(), item.jobLevels(), item.title());
+                                Normalization best = item == null ? null : item.asNormalization();
                                 pending.get(chunk.get(i)).complete(Fetched.now(best));
                             }
                         },

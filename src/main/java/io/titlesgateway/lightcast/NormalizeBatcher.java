@@ -104,8 +104,7 @@ class NormalizeBatcher {
                 .subscribe().with(items -> {
                     for (int i = 0; i < keys.size(); i++) {
                         BulkNormalization item = i < items.size() ? items.get(i) : null;
-                        batch.results.get(keys.get(i)).complete(item == null || item.title() == null ? null
-                                : new Normalization(item.confidence(), item.jobLevels(), item.title()));
+                        batch.results.get(keys.get(i)).complete(item == null ? null : item.asNormalization());
                     }
                 }, failure -> batch.results.values().forEach(result -> result.completeExceptionally(failure)));
     }

@@ -10,4 +10,9 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record BulkNormalization(String term, double confidence, List<String> jobLevels, Title title) {
+
+    /** The item as a normalization, or {@code null} when it holds no title. */
+    public Normalization asNormalization() {
+        return title == null ? null : new Normalization(confidence, jobLevels, title);
+    }
 }

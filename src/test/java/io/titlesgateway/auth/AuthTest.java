@@ -20,6 +20,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.titlesgateway.emulator.LightcastEmulatorResource;
 import io.titlesgateway.support.EmulatedUpstreamTest;
+import io.titlesgateway.support.GatewayTokens;
 
 /**
  * With the Lightcast backend serving and the default {@code TITLES_AUTH=auto}, callers must prove
@@ -70,17 +71,7 @@ class AuthTest extends EmulatedUpstreamTest {
     }
 
     static Response token(String clientId, String secret, String scope) {
-        var request = given().contentType("application/x-www-form-urlencoded").formParam("grant_type", "client_credentials");
-        if (clientId != null) {
-            request.formParam("client_id", clientId);
-        }
-        if (secret != null) {
-            request.formParam("client_secret", secret);
-        }
-        if (scope != null) {
-            request.formParam("scope", scope);
-        }
-        return request.post("/connect/token");
+        return GatewayTokens.request(clientId, secret, scope);
     }
 
     private static String bearer() {

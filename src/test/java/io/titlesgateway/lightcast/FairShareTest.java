@@ -3,11 +3,7 @@ package io.titlesgateway.lightcast;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +17,12 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
 import io.titlesgateway.auth.SecretHash;
 import io.titlesgateway.emulator.LightcastEmulatorResource;
 import io.titlesgateway.emulator.ReceivedRequest;
+import io.titlesgateway.support.Callers;
 import io.titlesgateway.support.EmulatedUpstreamTest;
+import io.titlesgateway.support.GatewayTokens;
 
 /**
  * Callers contending for Lightcast's 5 requests/s share it by weight: one that floods the gateway
@@ -50,26 +47,15 @@ class FairShareTest extends EmulatedUpstreamTest {
         }
     }
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    private static String tokenOf(String caller) {
-        return given().contentType("application/x-www-form-urlencoded").formParam("grant_type", "client_credentials")
-                .formParam("client_id", caller).formParam("client_secret", SECRET).post("/connect/token")
-                .then().statusCode(200).extract().path("access_token");
-    }
-
-    private static List<CompletableFuture<HttpResponse<String>>> normalize(String token, List<String> terms) {
-        return terms.stream().map(term -> CLIENT.sendAsync(HttpRequest.newBuilder(
-                URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/titles/versions/5.47/normalize"))
-                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"term\":\"" + term + "\"}")).build(), HttpResponse.BodyHandlers.ofString()))
-                .toList();
+    private static List<CompletableFuture<HttpResponse<String>>> normalize(String authorization, List<String> terms) {
+        return Callers.sendAsync(terms.stream().map(term -> Callers.postJsonRequest("/titles/versions/5.47/normalize",
+                "{\"term\":\"" + term + "\"}", authorization)).toList());
     }
 
     /** Version lookups cached, the budget left to refill: the test starts with a full second at Lightcast's real rate. */
     @BeforeEach
     void lightcastAtItsRealLimit() throws InterruptedException {
-        given().header("Authorization", "Bearer " + tokenOf("steady")).get("/titles/versions/5.47").then().statusCode(200);
+        given().header("Authorization", GatewayTokens.bearer("steady", SECRET)).get("/titles/versions/5.47").then().statusCode(200);
         Thread.sleep(1_200);
         emulator.reset();
         emulator.ratePerSecond(5);
@@ -77,8 +63,8 @@ class FairShareTest extends EmulatedUpstreamTest {
 
     @Test
     void aCallerThatFloodsCannotStarveAnother() throws Exception {
-        String flooder = tokenOf("flooder");
-        String steady = tokenOf("steady");
+        String flooder = GatewayTokens.bearer("flooder", SECRET);
+        String steady = GatewayTokens.bearer("steady", SECRET);
 
         var flood = normalize(flooder, IntStream.range(0, 40).mapToObj(i -> "chef flood " + i).toList());
         Thread.sleep(300);

@@ -47,10 +47,12 @@ public final class Callers {
 
     /** Sends every request at the same time and waits for every answer, in the order given. */
     public static List<HttpResponse<String>> send(List<HttpRequest> requests) {
-        List<CompletableFuture<HttpResponse<String>>> inFlight = requests.stream()
-                .map(request -> CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
-                .toList();
-        return inFlight.stream().map(CompletableFuture::join).toList();
+        return sendAsync(requests).stream().map(CompletableFuture::join).toList();
+    }
+
+    /** Sends every request at once, without waiting: the answers to come, in the order given. */
+    public static List<CompletableFuture<HttpResponse<String>>> sendAsync(List<HttpRequest> requests) {
+        return requests.stream().map(request -> CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofString())).toList();
     }
 
     public static HttpRequest getRequest(String path) {
@@ -60,6 +62,12 @@ public final class Callers {
     public static HttpRequest postJsonRequest(String path, String body) {
         return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    /** The same, for a caller that authenticates with {@code authorization}. */
+    public static HttpRequest postJsonRequest(String path, String body, String authorization) {
+        return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .header("Authorization", authorization).POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     private static URI uri(String path) {
