@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -70,6 +69,9 @@ class LightcastCache {
     @Inject
     NormalizeBatcher batcher;
 
+    @Inject
+    SharedCache shared;
+
     private final boolean bulkEnabled;
     /** Single normalize calls a stream may have waiting for the budget at once, without bulk access. */
     private final int singlesAtOnce;
@@ -115,7 +117,22 @@ class LightcastCache {
             return null;
         }
         Object value = entry.getNow(null);
-        return value instanceof Fetched<?> fetched ? (Fetched<T>) fetched : null;
+        if (!(value instanceof Fetched<?> fetched)) {
+            return null;
+        }
+        if (outlived(cacheName, fetched)) {
+            cache(cacheName).invalidate(key).subscribe().with(unused -> { });
+            return null;
+        }
+        return (Fetched<T>) fetched;
+    }
+
+    /**
+     * Whether an entry read from the shared cache has outlived its cache's lifetime: Caffeine counts
+     * an entry's life from when it came into this replica, but another replica fetched it earlier.
+     */
+    private boolean outlived(String cacheName, Fetched<?> fetched) {
+        return !fetched.here() && fetched.olderThan(shared.lifetimeNanos(cacheName));
     }
 
     private CaffeineCache cache(String cacheName) {
@@ -129,38 +146,41 @@ class LightcastCache {
 
     @CacheResult(cacheName = META)
     Uni<Fetched<ServiceMeta>> meta() {
-        return upstream.meta().map(Fetched::now);
+        return shared.one(META, "", "", shared.typeOf(ServiceMeta.class), upstream::meta);
     }
 
     @CacheResult(cacheName = VERSIONS)
     Uni<Fetched<List<String>>> versions() {
-        return upstream.versions().map(Fetched::now);
+        return shared.one(VERSIONS, "", "", shared.listOf(String.class), upstream::versions);
     }
 
     @CacheResult(cacheName = VERSION)
     Uni<Fetched<VersionInfo>> version(String version) {
-        return upstream.version(version).map(Fetched::now);
+        return shared.one(VERSION, version, "", shared.typeOf(VersionInfo.class), () -> upstream.version(version));
     }
 
     @CacheResult(cacheName = CHANGES)
     Uni<Fetched<VersionChanges>> changes(String version) {
-        return upstream.changes(version).map(Fetched::now);
+        return shared.one(CHANGES, version, "", shared.typeOf(VersionChanges.class), () -> upstream.changes(version));
     }
 
     @CacheResult(cacheName = SEARCH)
     Uni<Fetched<List<Title>>> search(@CacheKey SearchKey key, List<String> widestFields) {
-        return upstream.search(key.version(), key.q(), key.limit(), key.page(), widestFields).map(Fetched::now);
+        return shared.one(SEARCH, key.version() + ":" + key.limit() + ":" + key.page(), key.q() == null ? "" : "q=" + key.q(),
+                shared.listOf(Title.class),
+                () -> upstream.search(key.version(), key.q(), key.limit(), key.page(), widestFields));
     }
 
     @CacheResult(cacheName = TITLE)
     Uni<Fetched<Title>> title(@CacheKey String version, @CacheKey String id) {
-        return upstream.title(version, id).map(Fetched::now);
+        return shared.one(TITLE, version, id, shared.typeOf(Title.class), () -> upstream.title(version, id));
     }
 
     @CacheResult(cacheName = INSPECT)
     Uni<Fetched<List<Normalization>>> inspect(@CacheKey String version, @CacheKey String termKey, String term,
             List<String> widestFields) {
-        return upstream.inspect(version, term, widestFields, INSPECT_CANDIDATES).map(Fetched::now);
+        return shared.one(INSPECT, version, termKey, shared.listOf(Normalization.class),
+                () -> upstream.inspect(version, term, widestFields, INSPECT_CANDIDATES));
     }
 
     /**
@@ -168,8 +188,8 @@ class LightcastCache {
      * as no match. With bulk access the miss waits briefly to share a bulk call with others.
      */
     Uni<Fetched<Normalization>> normalize(String version, String termKey, String term, List<String> widestFields) {
-        return normalizations.getAsync(new VersionedKey(version, termKey), key -> fetchOne(version, termKey, term, widestFields)
-                .map(Fetched::now));
+        return normalizations.getAsync(new VersionedKey(version, termKey), key -> shared.one(NORMALIZE, version, termKey,
+                shared.typeOf(Normalization.class), () -> fetchOne(version, termKey, term, widestFields)));
     }
 
     private Uni<Normalization> fetchOne(String version, String termKey, String term, List<String> widestFields) {
@@ -185,7 +205,7 @@ class LightcastCache {
      * (gathered with other misses when bulk access is on). Fails if any term fails.
      */
     Uni<Map<String, Fetched<Normalization>>> bulk(String version, Map<String, String> termsByKey, List<String> widestFields) {
-        return all(placeholders(normalizations, version, termsByKey.keySet(), (missing, pending) -> {
+        return all(placeholders(NORMALIZE, normalizations, Normalization.class, version, termsByKey.keySet(), (missing, pending) -> {
             if (bulkEnabled) {
                 fetchGathered(version, termsByKey, widestFields, missing, pending);
                 return;
@@ -213,7 +233,7 @@ class LightcastCache {
      */
     Map<String, CompletableFuture<Fetched<Normalization>>> each(String version, Map<String, String> termsByKey,
             List<String> widestFields, BooleanSupplier stillWanted) {
-        return placeholders(normalizations, version, termsByKey.keySet(), (missing, pending) -> {
+        return placeholders(NORMALIZE, normalizations, Normalization.class, version, termsByKey.keySet(), (missing, pending) -> {
             if (bulkEnabled) {
                 fetchGathered(version, termsByKey, widestFields, missing, pending);
                 return;
@@ -249,7 +269,7 @@ class LightcastCache {
      * Lightcast does not know is cached as absent.
      */
     Uni<Map<String, Fetched<Title>>> titlesById(String version, List<String> ids, List<String> widestFields) {
-        return all(placeholders(titles, version, new LinkedHashSet<>(ids), (missing, pending) -> upstream
+        return all(placeholders(TITLE_FIELDS, titles, Title.class, version, new LinkedHashSet<>(ids), (missing, pending) -> upstream
                 .titlesById(version, missing, widestFields).subscribe().with(
                         found -> {
                             Map<String, Title> byId = new LinkedHashMap<>();
@@ -264,15 +284,15 @@ class LightcastCache {
      * {@code fetchMissing} completes: concurrent callers wait on the same placeholder, and a failed
      * one leaves the cache, so failures are not kept.
      */
-    private <T> Map<String, CompletableFuture<Fetched<T>>> placeholders(Cache cache, String version, Collection<String> keys,
-            BiConsumer<List<String>, Map<String, CompletableFuture<Fetched<T>>>> fetchMissing) {
+    private <T> Map<String, CompletableFuture<Fetched<T>>> placeholders(String cacheName, Cache cache, Class<T> valueType,
+            String version, Collection<String> keys, SharedCache.Fetch<T> fetchMissing) {
         CaffeineCache entries = cache.as(CaffeineCache.class);
         Map<String, CompletableFuture<Fetched<T>>> all = new LinkedHashMap<>();
         Map<String, CompletableFuture<Fetched<T>>> pending = new LinkedHashMap<>();
         for (String key : keys) {
             VersionedKey cacheKey = new VersionedKey(version, key);
             CompletableFuture<Fetched<T>> entry = entries.getIfPresent(cacheKey);
-            if (entry == null) {
+            if (entry == null || entry.isDone() && !entry.isCompletedExceptionally() && outlived(cacheName, entry.join())) {
                 entry = new CompletableFuture<>();
                 entries.put(cacheKey, entry);
                 pending.put(key, entry);
@@ -280,7 +300,7 @@ class LightcastCache {
             all.put(key, entry);
         }
         if (!pending.isEmpty()) {
-            fetchMissing.accept(List.copyOf(pending.keySet()), pending);
+            shared.fill(cacheName, version, List.copyOf(pending.keySet()), pending, shared.typeOf(valueType), fetchMissing);
         }
         return all;
     }

@@ -11,7 +11,7 @@ import io.titlesgateway.config.LightcastConfig;
 
 /**
  * Reports the normalize quota Lightcast said is left, and flags it when it runs low, and how the
- * budget is kept (in process, shared on Redis, or degraded while Redis does not answer). Always UP:
+ * budget and the cache are kept (in process, shared on Redis, or degraded while Redis does not answer). Always UP:
  * a spent quota or a lost Redis slows normalize calls, not the gateway.
  */
 @Readiness
@@ -27,10 +27,14 @@ public class QuotaReadiness implements HealthCheck {
     @Inject
     SharedLedger ledger;
 
+    @Inject
+    SharedCache sharedCache;
+
     @Override
     public HealthCheckResponse call() {
         var response = HealthCheckResponse.named("lightcast-quota").up();
         response.withData("budget", ledger.mode());
+        response.withData("cache", sharedCache.mode());
         metrics.quotaRemaining().ifPresentOrElse(remaining -> {
             response.withData("normalizeQuotaRemaining", remaining);
             response.withData("quotaLow", remaining < config.quotaLowWatermark());

@@ -1,10 +1,15 @@
 package io.titlesgateway.lightcast;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -15,10 +20,7 @@ import io.titlesgateway.config.LightcastConfig;
 import io.titlesgateway.config.TitlesConfig;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 
 /**
  * The part of the upstream budget all replicas share, when {@code TITLES_REDIS_URL} is set: the
@@ -27,33 +29,69 @@ import io.vertx.redis.client.Response;
  * by atomic scripts on Redis's own clock, so replicas together never start more than {@code rate}
  * calls in any second. A permit held by a replica that died frees itself after the attempt timeout.
  *
- * <p>If Redis does not answer within {@code TITLES_REDIS_TIMEOUT}, no caller waits on it: for the
- * next few seconds this replica goes it alone at {@code rate / TITLES_MAX_REPLICAS} calls a second,
- * so that the replicas' sum stays within Lightcast's limit, then tries Redis again.
+ * <p>Callers get their fair shares across replicas too: callers asking for a permit are kept in
+ * Redis with their pass, and a free permit goes to the one furthest behind, each grant advancing its
+ * pass by 1 / weight (stride scheduling, as each replica does for its own queues). A caller that
+ * stops asking leaves after {@code WAITER_GONE_MS}.
+ *
+ * <p>If Redis does not answer within {@code TITLES_REDIS_TIMEOUT}, no caller waits on it: this
+ * replica goes it alone at {@code rate / TITLES_MAX_REPLICAS} calls a second, so that the replicas'
+ * sum stays within Lightcast's limit, and asks Redis again after a few seconds. Going alone, it
+ * starts nothing until a second after shared mode ended; coming back, it keeps to its alone share
+ * as well until every other replica must be back too, so neither switch lets a second hold more.
  */
 @ApplicationScoped
 class SharedLedger {
 
     private static final Logger LOG = Logger.getLogger(SharedLedger.class);
-    /** How long a replica goes it alone after Redis failed it, before it asks Redis again. */
-    private static final long ALONE_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long SPAN_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The longest a replica waits between two asks; a waiting caller not seen for much longer has left. */
+    private static final long LOOK_AGAIN_MAX_MS = 100;
+    private static final long WAITER_GONE_MS = 400;
 
-    /** Takes a permit if one is free: -1; else the milliseconds until the first frees (or the pause ends). */
+    /**
+     * KEYS: permits, pause, waiting callers by pass, callers by last ask, passes, virtual time.
+     * ARGV: rate, hold ms, permit id, caller, weight, 1 if the caller has more requests asking.
+     * Takes a permit for the caller if one is free and no caller further behind waits for it: {0};
+     * else {1, ms} to look again (when the first permit frees, or briefly), or {2, ms} while paused.
+     */
     private static final String TAKE = """
             local t = redis.call('TIME')
             local now = t[1] * 1000 + math.floor(t[2] / 1000)
-            local paused = redis.call('PTTL', KEYS[2])
-            if paused > 0 then return paused end
-            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-            if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
-              redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
-              redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) + 2000)
-              return -1
+            local gone = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now - %d)
+            for _, left in ipairs(gone) do redis.call('ZREM', KEYS[3], left) end
+            redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - %d)
+            local caller = ARGV[4]
+            local pass = tonumber(redis.call('ZSCORE', KEYS[3], caller))
+            if not pass then
+              local caught_up = tonumber(redis.call('GET', KEYS[6]) or '0')
+              pass = math.max(tonumber(redis.call('HGET', KEYS[5], caller) or '0'), caught_up)
+              redis.call('ZADD', KEYS[3], pass, caller)
             end
-            local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-            return math.max(1, tonumber(first[2]) - now)
-            """;
+            redis.call('ZADD', KEYS[4], now, caller)
+            for i = 3, 6 do redis.call('PEXPIRE', KEYS[i], 60000) end
+            local paused = redis.call('PTTL', KEYS[2])
+            if paused > 0 then return {2, paused} end
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+            if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then
+              local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+              return {1, math.max(1, tonumber(first[2]) - now)}
+            end
+            local head = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
+            if tonumber(head[2]) < pass then return {1, 5} end
+            redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
+            redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) + 2000)
+            redis.call('SET', KEYS[6], pass, 'PX', 60000)
+            local next_pass = pass + 1 / tonumber(ARGV[5])
+            redis.call('HSET', KEYS[5], caller, next_pass)
+            if ARGV[6] == '1' then
+              redis.call('ZADD', KEYS[3], next_pass, caller)
+            else
+              redis.call('ZREM', KEYS[3], caller)
+              redis.call('ZREM', KEYS[4], caller)
+            end
+            return {0}
+            """.formatted(WAITER_GONE_MS, WAITER_GONE_MS);
     /** Gives a permit back: usable again one second from now, by Redis's clock. */
     private static final String GIVE_BACK = """
             local t = redis.call('TIME')
@@ -70,145 +108,143 @@ class SharedLedger {
     private static final Ticket NOTHING_TO_GIVE_BACK = () -> {
     };
 
-    private final Redis redis;
-    private final String permitsKey;
+    private final RedisLink redis;
+    private final List<String> keys;
     private final String pauseKey;
     private final int rate;
     private final long holdMillis;
-    private final long timeoutMillis;
     private final int aloneRate;
     private final Vertx vertx;
-    /** Until when this replica goes it alone (System.nanoTime()); 0: it asks Redis. */
-    private volatile long aloneUntil;
-    /** Whether Redis answered the last time it was asked. */
-    private volatile boolean redisAnswered = true;
     /** Alone, per permit: when it may be used again, as in {@link UpstreamBudget}; guarded by itself. */
     private final long[] aloneFreeAt;
     private static final long IN_FLIGHT = Long.MAX_VALUE;
+    /** Requests asking the ledger now, per caller: whether a caller still waits once one is granted. */
+    private final Map<String, AtomicInteger> asking = new ConcurrentHashMap<>();
 
     @Inject
-    SharedLedger(TitlesConfig titles, LightcastConfig lightcast, Vertx vertx) {
-        this(titles.redisUrl().filter(url -> !url.isBlank()).map(url -> client(vertx, url)).orElse(null), vertx,
-                lightcast.clientId().orElse("anonymous"), lightcast.rateLimit(), lightcast.attemptTimeout().toMillis() + 1_000,
-                titles.redisTimeout().toMillis(), lightcast.rateLimit() / Math.max(1, titles.maxReplicas()));
+    SharedLedger(RedisLink redis, TitlesConfig titles, LightcastConfig lightcast, Vertx vertx) {
+        this(redis, vertx, lightcast.clientId().orElse("anonymous"), lightcast.rateLimit(), lightcast.attemptTimeout().toMillis() + 1_000,
+                lightcast.rateLimit() / Math.max(1, titles.maxReplicas()));
     }
 
-    /** A ledger on {@code redis} (null: none) for one Lightcast client; what a replica is made of, tests included. */
-    SharedLedger(Redis redis, Vertx vertx, String client, int rate, long holdMillis, long timeoutMillis, int aloneRate) {
+    /** A ledger on {@code redis} for one Lightcast client; what a replica is made of, tests included. */
+    SharedLedger(RedisLink redis, Vertx vertx, String client, int rate, long holdMillis, int aloneRate) {
         this.redis = redis;
         this.vertx = vertx;
         this.rate = Math.max(1, rate);
         this.aloneRate = Math.max(1, aloneRate);
         this.holdMillis = holdMillis;
-        this.timeoutMillis = timeoutMillis;
-        this.permitsKey = "titles-gateway:budget:{" + client + "}:permits";
-        this.pauseKey = "titles-gateway:budget:{" + client + "}:paused";
+        String prefix = "titles-gateway:budget:{" + client + "}:";
+        this.pauseKey = prefix + "paused";
+        this.keys = List.of(prefix + "permits", pauseKey, prefix + "waiting", prefix + "seen", prefix + "passes", prefix + "caught-up");
         this.aloneFreeAt = new long[this.aloneRate];
-        java.util.Arrays.fill(aloneFreeAt, Long.MIN_VALUE);
-    }
-
-    static Redis client(Vertx vertx, String url) {
-        return Redis.createClient(vertx, new RedisOptions().setConnectionString(url).setMaxPoolSize(8).setMaxPoolWaiting(1024));
-    }
-
-    @PreDestroy
-    void close() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
-    boolean shared() {
-        return redis != null;
+        Arrays.fill(aloneFreeAt, Long.MIN_VALUE);
     }
 
     /** What readiness says of the shared budget. */
     String mode() {
-        if (redis == null) {
+        if (!redis.configured()) {
             return "in process (TITLES_REDIS_URL unset)";
         }
-        return redisAnswered ? "shared on Redis" : "degraded: Redis did not answer; this replica alone at " + aloneRate + "/s";
+        return redis.answering() ? "shared on Redis" : "degraded: Redis did not answer; this replica alone at " + aloneRate + "/s";
     }
 
-    private boolean alone() {
-        return aloneUntil != 0 && System.nanoTime() < aloneUntil;
-    }
-
-    /** A permit of the shared budget, waiting for one up to {@code deadline} (System.nanoTime()). */
-    Uni<Ticket> take(long deadline) {
-        if (redis == null) {
+    /** A permit of the shared budget for {@code caller}'s request, waiting for one up to {@code deadline} (System.nanoTime()). */
+    Uni<Ticket> take(long deadline, String caller, int weight) {
+        if (!redis.configured()) {
             return Uni.createFrom().item(NOTHING_TO_GIVE_BACK);
         }
-        if (alone()) {
+        if (redis.alone()) {
             return takeAlone(deadline);
         }
-        String member = UUID.randomUUID().toString();
-        Request take = Request.cmd(Command.EVAL).arg(TAKE).arg(2).arg(permitsKey).arg(pauseKey)
-                .arg(rate).arg(holdMillis).arg(member);
-        return send(take).onItem().transformToUni(answer -> {
-            long waitMillis = answer.toLong();
-            if (waitMillis < 0) {
-                return Uni.createFrom().item((Ticket) () -> giveBack(member));
+        if (redis.recovering()) {
+            // back from going alone while others may still be: this replica's alone share, and a shared permit too
+            return takeAlone(deadline).chain(alone -> takeShared(deadline, caller, weight, () -> Uni.createFrom().item(alone))
+                    .map(shared -> (Ticket) () -> {
+                        shared.giveBack();
+                        alone.giveBack();
+                    })
+                    .onFailure().invoke(alone::giveBack));
+        }
+        return takeShared(deadline, caller, weight, () -> takeAlone(deadline));
+    }
+
+    private Uni<Ticket> takeShared(long deadline, String caller, int weight, Supplier<Uni<Ticket>> withoutRedis) {
+        AtomicInteger requests = asking.computeIfAbsent(caller, name -> new AtomicInteger());
+        requests.incrementAndGet();
+        return askShared(deadline, caller, weight, requests, withoutRedis).onTermination().invoke(() -> {
+            if (requests.decrementAndGet() == 0) {
+                asking.remove(caller, requests);
             }
-            return later(waitMillis, deadline).chain(() -> take(deadline));
-        }).onFailure(failure -> !(failure instanceof BudgetSpent)).recoverWithUni(failure -> {
-            goAlone(failure);
-            return takeAlone(deadline);
         });
+    }
+
+    private Uni<Ticket> askShared(long deadline, String caller, int weight, AtomicInteger requests, Supplier<Uni<Ticket>> withoutRedis) {
+        if (redis.alone()) {
+            return withoutRedis.get();
+        }
+        String permit = UUID.randomUUID().toString();
+        Request take = Request.cmd(Command.EVAL).arg(TAKE).arg(keys.size());
+        keys.forEach(take::arg);
+        take.arg(rate).arg(holdMillis).arg(permit).arg(caller).arg(Math.max(1, weight)).arg(requests.get() > 1 ? "1" : "0");
+        return redis.send(take).onItem().transformToUni(answer -> {
+            if (answer.get(0).toInteger() == 0) {
+                return Uni.createFrom().item((Ticket) () -> giveBack(permit));
+            }
+            long waitMillis = answer.get(1).toLong();
+            if (answer.get(0).toInteger() == 2 && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis) > deadline) {
+                return Uni.createFrom().<Ticket>failure(new BudgetSpent(Math.max(1, (waitMillis + 999) / 1000)));
+            }
+            // a permit in flight frees at the latest after its hold, usually far sooner: look again often, and
+            // often enough that this caller never counts as gone
+            return later(Math.min(waitMillis, LOOK_AGAIN_MAX_MS), deadline).chain(() -> askShared(deadline, caller, weight, requests,
+                    withoutRedis));
+        }).onFailure(failure -> !(failure instanceof BudgetSpent)).recoverWithUni(failure -> withoutRedis.get());
     }
 
     /** Stops every replica handing out permits for {@code duration}, after Lightcast said 429. */
     void pause(Duration duration) {
-        if (redis != null && !alone()) {
-            send(Request.cmd(Command.SET).arg(pauseKey).arg("1").arg("PX").arg(Math.max(1, duration.toMillis())))
-                    .subscribe().with(unused -> { }, this::goAlone);
+        if (redis.configured() && !redis.alone()) {
+            redis.send(Request.cmd(Command.SET).arg(pauseKey).arg("1").arg("PX").arg(Math.max(1, duration.toMillis())))
+                    .subscribe().with(unused -> { }, failure -> LOG.debugf("The shared pause could not be set: %s", failure));
         }
     }
 
-    private void giveBack(String member) {
-        send(Request.cmd(Command.EVAL).arg(GIVE_BACK).arg(1).arg(permitsKey).arg(member))
+    private void giveBack(String permit) {
+        redis.send(Request.cmd(Command.EVAL).arg(GIVE_BACK).arg(1).arg(keys.get(0)).arg(permit))
                 .subscribe().with(unused -> { }, failure -> LOG.debugf("A shared permit could not be given back: %s", failure));
     }
 
     /**
      * Alone: {@code rate / max-replicas} permits, each usable again one second after its request
-     * completed, the same rule as the shared one, so this replica alone never starts more in a second.
+     * completed, the same rule as the shared one, so this replica alone never starts more in a second;
+     * and none until a second after shared mode ended, when the last shared permits were handed out.
      */
     private Uni<Ticket> takeAlone(long deadline) {
         long waitNanos = TimeUnit.MILLISECONDS.toNanos(50); // all in flight: look again shortly
         synchronized (aloneFreeAt) {
             long now = System.nanoTime();
-            for (int permit = 0; permit < aloneFreeAt.length; permit++) {
-                if (aloneFreeAt[permit] <= now) {
-                    aloneFreeAt[permit] = IN_FLIGHT;
-                    int taken = permit;
-                    return Uni.createFrom().item((Ticket) () -> {
-                        synchronized (aloneFreeAt) {
-                            aloneFreeAt[taken] = System.nanoTime() + SPAN_NANOS;
-                        }
-                    });
-                }
-                if (aloneFreeAt[permit] != IN_FLIGHT) {
-                    waitNanos = Math.min(waitNanos, aloneFreeAt[permit] - now);
+            long quietUntil = redis.sharedEndedAt() + SPAN_NANOS;
+            if (redis.sharedEndedAt() != 0 && now - quietUntil < 0) {
+                waitNanos = quietUntil - now;
+            } else {
+                for (int permit = 0; permit < aloneFreeAt.length; permit++) {
+                    if (aloneFreeAt[permit] <= now) {
+                        aloneFreeAt[permit] = IN_FLIGHT;
+                        int taken = permit;
+                        return Uni.createFrom().item((Ticket) () -> {
+                            synchronized (aloneFreeAt) {
+                                aloneFreeAt[taken] = System.nanoTime() + SPAN_NANOS;
+                            }
+                        });
+                    }
+                    if (aloneFreeAt[permit] != IN_FLIGHT) {
+                        waitNanos = Math.min(waitNanos, aloneFreeAt[permit] - now);
+                    }
                 }
             }
         }
         return later(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)), deadline).chain(() -> takeAlone(deadline));
-    }
-
-    private void goAlone(Throwable failure) {
-        if (!alone()) {
-            LOG.warnf("Redis did not answer (%s): this replica paces itself alone at %d/s for %d s",
-                    failure.getClass().getSimpleName(), aloneRate, TimeUnit.NANOSECONDS.toSeconds(ALONE_NANOS));
-        }
-        aloneUntil = System.nanoTime() + ALONE_NANOS;
-        redisAnswered = false;
-    }
-
-    private Uni<Response> send(Request request) {
-        return Uni.createFrom().completionStage(() -> redis.send(request).toCompletionStage())
-                .ifNoItem().after(Duration.ofMillis(timeoutMillis)).fail()
-                .invoke(answered -> redisAnswered = true);
     }
 
     /** Completes after {@code millis}, or fails with 429 if that is past the deadline. */

@@ -140,7 +140,7 @@ public class UpstreamBudget {
         return acquire(deadline).onItem().transformToUni(granted -> {
             granted.taken = true;
             // with replicas sharing Redis, the shared ledger must grant a permit too, by the same deadline
-            Uni<T> sent = ledger.take(deadline).onItem().transformToUni(ticket -> Uni.createFrom().deferred(request::get)
+            Uni<T> sent = ledger.take(deadline, granted.queue.caller, callers.weightOf(granted.queue.caller)).onItem().transformToUni(ticket -> Uni.createFrom().deferred(request::get)
                     .onTermination().invoke(ticket::giveBack));
             return sent.onTermination().invoke(() -> release(granted.permit));
         });

@@ -9,6 +9,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
@@ -36,7 +38,7 @@ import io.vertx.redis.client.Request;
 /**
  * With {@code TITLES_REDIS_URL} set, the budget is shared: this gateway and another replica (a
  * second ledger on the same Redis, for the same Lightcast client) together never start more than 5
- * calls in any second.
+ * calls in any second, and a caller flooding one replica does not starve a caller of another.
  */
 @QuarkusTest
 @TestProfile(SharedBudgetTest.SharedOnRedis.class)
@@ -60,9 +62,10 @@ class SharedBudgetTest extends EmulatedUpstreamTest {
     @BeforeEach
     void emptyLedgerAndAFullSecond() throws InterruptedException {
         RedisAvailable.orSkip();
-        redis = SharedLedger.client(vertx, RedisAvailable.URL);
-        redis.send(Request.cmd(Command.DEL).arg("titles-gateway:budget:{gateway-test}:permits")
-                .arg("titles-gateway:budget:{gateway-test}:paused")).toCompletionStage().toCompletableFuture().join();
+        redis = RedisLink.client(vertx, RedisAvailable.URL);
+        // what earlier runs left for this Lightcast client: the budget's keys and shared cache entries
+        redis.send(Request.cmd(Command.EVAL).arg("for _, key in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', key) end")
+                .arg(0).arg("titles-gateway:*{gateway-test}*")).toCompletionStage().toCompletableFuture().join();
         given().get("/titles/versions/5.47").then().statusCode(200);
         Thread.sleep(1_200);
         emulator.reset();
@@ -78,26 +81,12 @@ class SharedBudgetTest extends EmulatedUpstreamTest {
 
     @Test
     void thisReplicaAndAnotherTogetherNeverStartMoreThanFiveCallsInASecond() {
-        SharedLedger otherReplica = new SharedLedger(redis, vertx, "gateway-test", 5, 9_000, 500, 1);
+        SharedLedger otherReplica = otherReplica();
         List<Long> otherReplicaUses = Collections.synchronizedList(new ArrayList<>());
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-        List<CompletableFuture<Void>> otherReplicaCallers = IntStream.range(0, 4).mapToObj(i -> CompletableFuture.runAsync(() -> {
-            while (System.nanoTime() < until) {
-                try {
-                    SharedLedger.Ticket ticket = otherReplica.take(System.nanoTime() + 3 * SECOND).await().atMost(Duration.ofSeconds(5));
-                    otherReplicaUses.add(System.nanoTime()); // a use lies between its grant and its giving back
-                    Thread.sleep(50);
-                    ticket.giveBack();
-                } catch (RuntimeException spent) {
-                    // waited past the deadline: asks again
-                } catch (InterruptedException stop) {
-                    return;
-                }
-            }
-        })).toList();
+        CompletableFuture<Void> otherReplicaCallers = flood(otherReplica, "other-caller", 4, 3 * SECOND, otherReplicaUses);
 
         Callers.postJson(30, "/titles/versions/5.47/normalize", i -> "{\"term\":\"" + Terms.distinct(30).get(i) + "\"}");
-        CompletableFuture.allOf(otherReplicaCallers.toArray(CompletableFuture[]::new)).join();
+        otherReplicaCallers.join();
 
         List<Long> uses = new ArrayList<>(otherReplicaUses);
         emulator.apiCalls("/normalize").stream().map(ReceivedRequest::atNanos).forEach(uses::add);
@@ -114,5 +103,48 @@ class SharedBudgetTest extends EmulatedUpstreamTest {
         assertThat(busiestSecond).as("calls started by both replicas in the busiest second").isLessThanOrEqualTo(5);
         given().get("/q/health/ready").then()
                 .body("checks.find { it.name == 'lightcast-quota' }.data.budget", org.hamcrest.Matchers.equalTo("shared on Redis"));
+    }
+
+    @Test
+    void aCallerFloodingAnotherReplicaDoesNotStarveACallerOfThisOne() throws InterruptedException {
+        SharedLedger otherReplica = otherReplica();
+        CompletableFuture<Void> flooder = flood(otherReplica, "flooder", 20, 5 * SECOND, Collections.synchronizedList(new ArrayList<>()));
+        Thread.sleep(1_000); // the flood holds every permit by now
+
+        long started = System.nanoTime();
+        List<Integer> statuses = Callers.postJson(3, "/titles/versions/5.47/normalize",
+                i -> "{\"term\":\"" + Terms.title(i) + " fair " + i + "\"}").stream().map(response -> response.statusCode()).toList();
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        flooder.join();
+
+        // with equal weights the two callers alternate: three permits come within about a second and a half,
+        // where first come, first served would give this caller 3 of every 23 and leave it 429s after 3 s
+        assertThat(statuses).as("this replica's caller, against 20 requests of a caller flooding the other (%d ms)", tookMillis)
+                .containsOnly(200);
+    }
+
+    private SharedLedger otherReplica() {
+        return new SharedLedger(new RedisLink(redis, 500), vertx, "gateway-test", 5, 9_000, 1);
+    }
+
+    /** {@code loops} requests of {@code caller} at once on {@code replica}, each holding its permit 50 ms, for {@code nanos}. */
+    private static CompletableFuture<Void> flood(SharedLedger replica, String caller, int loops, long nanos, List<Long> uses) {
+        long until = System.nanoTime() + nanos;
+        ExecutorService threads = Executors.newFixedThreadPool(loops);
+        CompletableFuture<Void> all = CompletableFuture.allOf(IntStream.range(0, loops).mapToObj(i -> CompletableFuture.runAsync(() -> {
+            while (System.nanoTime() < until) {
+                try {
+                    SharedLedger.Ticket ticket = replica.take(System.nanoTime() + 3 * SECOND, caller, 1).await().atMost(Duration.ofSeconds(5));
+                    uses.add(System.nanoTime()); // a use lies between its grant and its giving back
+                    Thread.sleep(50);
+                    ticket.giveBack();
+                } catch (RuntimeException spent) {
+                    // waited past the deadline: asks again
+                } catch (InterruptedException stop) {
+                    return;
+                }
+            }
+        }, threads)).toArray(CompletableFuture[]::new));
+        return all.whenComplete((done, failure) -> threads.shutdown());
     }
 }

@@ -1,0 +1,148 @@
+package io.titlesgateway.lightcast;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.titlesgateway.config.TitlesConfig;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+/**
+ * This replica's connection to the Redis the replicas share, when {@code TITLES_REDIS_URL} is set.
+ * No request waits on Redis longer than {@code TITLES_REDIS_TIMEOUT}; once Redis fails or is slow,
+ * the replica stops asking it for a few seconds ({@link #alone()}), so that callers do not each pay
+ * the timeout, then asks again: recovery needs nobody.
+ */
+@ApplicationScoped
+class RedisLink {
+
+    private static final Logger LOG = Logger.getLogger(RedisLink.class);
+    /** How long a replica goes it alone after Redis failed it, before it asks Redis again. */
+    static final long ALONE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final Redis redis;
+    private final long timeoutMillis;
+    /** Until when this replica goes it alone (System.nanoTime()); 0: it asks Redis. */
+    private volatile long aloneUntil;
+    /** Whether Redis answered the last time it was asked. */
+    private volatile boolean answered = true;
+    /** While the first connection opens, a slow answer fails its own request only. */
+    private volatile boolean connecting = true;
+    /** When Redis last stopped answering after it had answered (System.nanoTime()); 0: never. */
+    private volatile long sharedEndedAt;
+    /** When Redis last answered again after it had not (System.nanoTime()); 0: never. */
+    private volatile long sharedResumedAt;
+
+    @Inject
+    RedisLink(TitlesConfig titles, Vertx vertx) {
+        this(titles.redisUrl().filter(url -> !url.isBlank()).map(url -> client(vertx, url)).orElse(null),
+                titles.redisTimeout().toMillis());
+    }
+
+    /** A link over {@code redis} (null: none); what a replica is made of, tests included. */
+    RedisLink(Redis redis, long timeoutMillis) {
+        this.redis = redis;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    static Redis client(Vertx vertx, String url) {
+        return Redis.createClient(vertx, new RedisOptions().setConnectionString(url).setMaxPoolSize(8).setMaxPoolWaiting(1024));
+    }
+
+    @PreDestroy
+    void close() {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    /** Whether replicas share state through Redis at all. */
+    boolean configured() {
+        return redis != null;
+    }
+
+    /** Whether this replica has stopped asking Redis for now, after it failed. */
+    boolean alone() {
+        long until = aloneUntil;
+        return until != 0 && System.nanoTime() - until < 0;
+    }
+
+    /** Whether this replica shares through Redis now: Redis answered when last asked, and the replica is not alone. */
+    boolean answering() {
+        return answered && !alone();
+    }
+
+    /**
+     * Opens the first connection as the replica starts, with time to spare, so that the first
+     * callers do not pay for it or find the replica alone because a cold connection was slow.
+     */
+    void connect(@Observes StartupEvent started) {
+        if (redis == null) {
+            return;
+        }
+        Uni.createFrom().completionStage(() -> redis.send(Request.cmd(Command.PING)).toCompletionStage())
+                .ifNoItem().after(CONNECT_TIMEOUT).fail()
+                .onTermination().invoke(() -> connecting = false)
+                .subscribe().with(this::answered, this::goAlone);
+    }
+
+    /** When shared mode last ended, as System.nanoTime(); 0 if it never did. */
+    long sharedEndedAt() {
+        return sharedEndedAt;
+    }
+
+    /**
+     * Whether Redis answers again since so recently that another replica may still be alone: each
+     * goes alone for {@link #ALONE_NANOS} after its last failure, and that was no later than now.
+     */
+    boolean recovering() {
+        long resumed = sharedResumedAt;
+        return resumed != 0 && System.nanoTime() - resumed < ALONE_NANOS + TimeUnit.SECONDS.toNanos(1);
+    }
+
+    /** One command, failing after the timeout; a failure sends the replica alone for a while. */
+    Uni<Response> send(Request request) {
+        return Uni.createFrom().completionStage(() -> redis.send(request).toCompletionStage())
+                .ifNoItem().after(Duration.ofMillis(timeoutMillis)).fail()
+                .invoke(this::answered)
+                .onFailure().invoke(failure -> {
+                    if (!connecting) {
+                        goAlone(failure);
+                    }
+                });
+    }
+
+    private void answered(Response unused) {
+        if (!answered) {
+            sharedResumedAt = System.nanoTime();
+            LOG.info("Redis answers again: this replica shares the budget and the cache again");
+        }
+        answered = true;
+    }
+
+    private void goAlone(Throwable failure) {
+        if (answered) {
+            sharedEndedAt = System.nanoTime();
+        }
+        if (!alone()) {
+            LOG.warnf("Redis did not answer (%s): this replica goes alone for %d s, its budget its own share, its cache its own",
+                    failure.getClass().getSimpleName(), TimeUnit.NANOSECONDS.toSeconds(ALONE_NANOS));
+        }
+        aloneUntil = System.nanoTime() + ALONE_NANOS;
+        answered = false;
+    }
+}

@@ -1,0 +1,106 @@
+package io.titlesgateway.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gateway as it ships: the packaged jar ({@code target/quarkus-app/quarkus-run.jar}, which
+ * {@code mvn verify} builds before the integration tests) in a process of its own, on a free port,
+ * configured through the environment as a Kubernetes pod would be.
+ */
+public final class GatewayProcess implements AutoCloseable {
+
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final int port;
+    private final Process process;
+    private final File log;
+
+    private GatewayProcess(int port, Process process, File log) {
+        this.port = port;
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Starts one with {@code environment} on top of the inherited one; {@link #awaitReady()} before use. */
+    public static GatewayProcess start(String name, Map<String, String> environment) throws IOException {
+        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: the integration tests run after the package phase (mvn verify)");
+        }
+        int port = RedisServer.freePort();
+        File log = Path.of("target", "replicas", name + ".log").toFile();
+        Files.createDirectories(log.toPath().getParent());
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx192m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
+        builder.environment().putAll(environment);
+        builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        builder.environment().put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
+        return new GatewayProcess(port, builder.start(), log);
+    }
+
+    /** Waits until readiness answers 200, or fails with where the log is. */
+    public GatewayProcess awaitReady() {
+        long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < giveUpAt) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("The gateway exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                if (get("/q/health/ready").statusCode() == 200) {
+                    return this;
+                }
+            } catch (RuntimeException notYet) {
+                // not listening yet
+            }
+            RedisServer.sleep(100);
+        }
+        throw new IllegalStateException("The gateway was not ready within 90 s; see " + log);
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    public HttpResponse<String> get(String path) {
+        try {
+            return CLIENT.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException failed) {
+            throw new IllegalStateException(failed);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(interrupted);
+        }
+    }
+
+    public HttpRequest postJson(String path, String body) {
+        return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(25, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException interrupted) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
