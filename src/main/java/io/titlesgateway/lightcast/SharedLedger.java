@@ -125,6 +125,10 @@ class SharedLedger {
     SharedLedger(RedisLink redis, TitlesConfig titles, LightcastConfig lightcast, Vertx vertx) {
         this(redis, vertx, lightcast.clientId().orElse("anonymous"), lightcast.rateLimit(), lightcast.attemptTimeout().toMillis() + 1_000,
                 lightcast.rateLimit() / Math.max(1, titles.maxReplicas()));
+        if (redis.configured() && titles.maxReplicas() > lightcast.rateLimit()) {
+            LOG.warnf("TITLES_MAX_REPLICAS (%d) is above LIGHTCAST_RATE_LIMIT (%d): replicas Redis does not answer take 1 call/s "
+                    + "each, %d/s together", titles.maxReplicas(), lightcast.rateLimit(), titles.maxReplicas());
+        }
     }
 
     /** A ledger on {@code redis} for one Lightcast client; what a replica is made of, tests included. */

@@ -215,17 +215,98 @@ class ManifestsTest {
 
     @Test
     void replicasTimesTheirRateNeverExceedLightcastsLimit() throws IOException {
-        int rate = Integer.parseInt(read("base/configmap.yaml", ConfigMap.class).getData().get("LIGHTCAST_RATE_LIMIT"));
+        Map<String, String> settings = read("base/configmap.yaml", ConfigMap.class).getData();
+        int rate = Integer.parseInt(settings.get("LIGHTCAST_RATE_LIMIT"));
+        int maxReplicas = Integer.parseInt(settings.get("TITLES_MAX_REPLICAS"));
         Deployment deployment = read("deployment/deployment.yaml", Deployment.class);
         int replicas = deployment.getSpec().getReplicas();
         int surge = deployment.getSpec().getStrategy().getRollingUpdate().getMaxSurge().getIntVal();
-        int maxScale = Integer.parseInt(read("knative/service.yaml", Service.class).getSpec().getTemplate().getMetadata()
-                .getAnnotations().get("autoscaling.knative.dev/max-scale"));
+        int maxScale = Integer.parseInt(replaced("knative", KNATIVE_MAX_SCALE));
 
         assertThat((replicas + surge) * rate).as("Deployment: (replicas + max surge) x rate").isLessThanOrEqualTo(LIGHTCAST_LIMIT);
         assertThat(maxScale * rate).as("Knative: max-scale x rate").isLessThanOrEqualTo(LIGHTCAST_LIMIT);
-        int maxReplicas = Integer.parseInt(read("base/configmap.yaml", ConfigMap.class).getData().get("TITLES_MAX_REPLICAS"));
         assertThat(List.of(replicas + surge, maxScale)).as("TITLES_MAX_REPLICAS is the most pods either form runs")
                 .containsOnly(maxReplicas);
+
+        // sharing Redis: the whole limit is shared, and a pod Redis does not answer takes rate / TITLES_MAX_REPLICAS
+        int sharedRate = Integer.parseInt(read("redis/configmap-patch.yaml", ConfigMap.class).getData().get("LIGHTCAST_RATE_LIMIT"));
+        assertThat(sharedRate).as("shared rate").isLessThanOrEqualTo(LIGHTCAST_LIMIT);
+        assertThat(maxReplicas).as("pods, each alone at a whole share of at least 1/s").isLessThanOrEqualTo(sharedRate);
+        assertThat(maxReplicas * (sharedRate / maxReplicas)).as("pods alone, together").isLessThanOrEqualTo(LIGHTCAST_LIMIT);
+    }
+
+    @Test
+    void knativeMaxScaleIsTheConfigMapsMaxReplicas() throws IOException {
+        String written = read("knative/service.yaml", Service.class).getSpec().getTemplate().getMetadata().getAnnotations()
+                .get("autoscaling.knative.dev/max-scale");
+        assertThat(written).as("the value written in service.yaml, which kustomize replaces").isNotBlank();
+        assertThat(replaced("knative", KNATIVE_MAX_SCALE))
+                .isEqualTo(read("base/configmap.yaml", ConfigMap.class).getData().get("TITLES_MAX_REPLICAS"));
+    }
+
+    private static final String KNATIVE_MAX_SCALE = "spec.template.metadata.annotations.[autoscaling.knative.dev/max-scale]";
+
+    /**
+     * The value kustomize writes at {@code targetPath} when it builds {@code kustomizationDir}: the
+     * source of the replacement aimed there, read from the resource it names among those the
+     * kustomization lists; the target field must exist, as kustomize requires without create.
+     */
+    private static String replaced(String kustomizationDir, String targetPath) throws IOException {
+        Path dir = DIR.resolve(kustomizationDir);
+        JsonNode kustomization = YAML.readTree(dir.resolve("kustomization.yaml").toFile());
+        List<JsonNode> resources = resourcesOf(dir);
+        for (JsonNode replacement : kustomization.path("replacements")) {
+            for (JsonNode target : replacement.path("targets")) {
+                boolean aimsThere = false;
+                for (JsonNode path : target.path("fieldPaths")) {
+                    aimsThere |= path.asText().equals(targetPath);
+                }
+                if (!aimsThere) {
+                    continue;
+                }
+                JsonNode selected = selected(resources, target.path("select"));
+                assertThat(field(selected, targetPath)).as("%s in the selected %s", targetPath, target.path("select")).isNotNull();
+                JsonNode source = replacement.path("source");
+                JsonNode value = field(selected(resources, source), source.path("fieldPath").asText());
+                assertThat(value).as("the replacement's source %s", source).isNotNull();
+                return value.asText();
+            }
+        }
+        throw new AssertionError(kustomizationDir + "/kustomization.yaml has no replacement aimed at " + targetPath);
+    }
+
+    /** Every resource a kustomization builds from, following the directories it lists. */
+    private static List<JsonNode> resourcesOf(Path dir) throws IOException {
+        List<JsonNode> resources = new ArrayList<>();
+        for (JsonNode entry : YAML.readTree(dir.resolve("kustomization.yaml").toFile()).path("resources")) {
+            Path resource = dir.resolve(entry.asText()).normalize();
+            if (Files.isDirectory(resource)) {
+                resources.addAll(resourcesOf(resource));
+            } else {
+                resources.add(YAML.readTree(resource.toFile()));
+            }
+        }
+        return resources;
+    }
+
+    /** The one resource a kustomize selector (group, kind, name) picks. */
+    private static JsonNode selected(List<JsonNode> resources, JsonNode selector) {
+        List<JsonNode> picked = resources.stream()
+                .filter(resource -> !selector.has("kind") || resource.path("kind").asText().equals(selector.path("kind").asText()))
+                .filter(resource -> !selector.has("name") || resource.path("metadata").path("name").asText().equals(selector.path("name").asText()))
+                .filter(resource -> !selector.has("group") || resource.path("apiVersion").asText().startsWith(selector.path("group").asText() + "/"))
+                .toList();
+        assertThat(picked).as("resources %s selects", selector).hasSize(1);
+        return picked.get(0);
+    }
+
+    /** A field by a kustomize field path: dot-separated, a [bracketed] segment being one key that may hold dots. */
+    private static JsonNode field(JsonNode node, String path) {
+        java.util.regex.Matcher segments = java.util.regex.Pattern.compile("\\[([^\\]]+)\\]|([^.\\[]+)").matcher(path);
+        JsonNode current = node;
+        while (segments.find() && current != null) {
+            current = current.get(segments.group(1) != null ? segments.group(1) : segments.group(2));
+        }
+        return current;
     }
 }

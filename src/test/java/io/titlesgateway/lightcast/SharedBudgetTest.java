@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,13 +21,13 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.titlesgateway.emulator.LightcastEmulatorResource;
 import io.titlesgateway.emulator.ReceivedRequest;
 import io.titlesgateway.support.Callers;
 import io.titlesgateway.support.EmulatedUpstreamTest;
 import io.titlesgateway.support.RedisAvailable;
+import io.titlesgateway.support.SharedOnRedis;
 import io.titlesgateway.support.Terms;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -41,16 +40,9 @@ import io.vertx.redis.client.Request;
  * calls in any second, and a caller flooding one replica does not starve a caller of another.
  */
 @QuarkusTest
-@TestProfile(SharedBudgetTest.SharedOnRedis.class)
+@TestProfile(SharedOnRedis.class)
 @WithTestResource(LightcastEmulatorResource.class)
 class SharedBudgetTest extends EmulatedUpstreamTest {
-
-    public static class SharedOnRedis implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("titles.redis-url", RedisAvailable.URL, "lightcast.rate-limit", "5", "lightcast.budget-deadline", "3S");
-        }
-    }
 
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 

@@ -1,0 +1,162 @@
+package io.titlesgateway.lightcast;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.titlesgateway.emulator.LightcastEmulatorResource;
+import io.titlesgateway.support.Callers;
+import io.titlesgateway.support.EmulatedUpstreamTest;
+import io.titlesgateway.support.RedisAvailable;
+import io.titlesgateway.support.SharedOnRedis;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+/**
+ * The second cache level, seen from Redis: this gateway is one replica, and the test plays the
+ * others by reading and writing the keys they would. Answers are written with their cache's
+ * lifetime and the format version, failures never; an entry another replica wrote is served
+ * without a call, and no longer than its lifetime; an entry of another format is replaced; a
+ * lease another replica holds is waited for, and taken over when it lapses without a value.
+ */
+@QuarkusTest
+@TestProfile(SharedOnRedis.class)
+@WithTestResource(LightcastEmulatorResource.class)
+class SharedCacheTest extends EmulatedUpstreamTest {
+
+    private static final String NORMALIZE = "/titles/versions/5.47/normalize";
+    private static final String ENTRIES = "titles-gateway:cache:v" + SharedCache.FORMAT + ":{gateway-test}:lightcast-normalize:5.47:";
+    private static final String LEASES = "titles-gateway:lease:v" + SharedCache.FORMAT + ":{gateway-test}:lightcast-normalize:5.47:";
+    private static final long DAY_MILLIS = TimeUnit.DAYS.toMillis(1);
+
+    @Inject
+    Vertx vertx;
+
+    private Redis redis;
+
+    @BeforeEach
+    void nothingSharedYet() {
+        RedisAvailable.orSkip();
+        redis = RedisLink.client(vertx, RedisAvailable.URL);
+        send(Request.cmd(Command.EVAL).arg("for _, key in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', key) end")
+                .arg(0).arg("titles-gateway:*{gateway-test}*"));
+    }
+
+    @AfterEach
+    void close() {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Test
+    void anAnswerIsSharedWithItsCacheLifetimeAndTheFormatVersion() {
+        normalize("Registered Nurse").then().statusCode(200).header("X-Cache", "MISS");
+
+        String shared = send(Request.cmd(Command.GET).arg(ENTRIES + "registered nurse")).toString();
+        assertThat(shared).startsWith("{\"f\":" + SharedCache.FORMAT + ",").contains("\"name\":\"Registered Nurse\"");
+        long lifetime = send(Request.cmd(Command.PTTL).arg(ENTRIES + "registered nurse")).toLong();
+        assertThat(lifetime).as("ms left of the 24 h lifetime of normalizations").isBetween(DAY_MILLIS - 60_000, DAY_MILLIS);
+        assertThat(send(Request.cmd(Command.EXISTS).arg(LEASES + "registered nurse")).toInteger()).as("lease left").isZero();
+    }
+
+    @Test
+    void aFailureIsNeverSharedAndFreesTheLease() {
+        emulator.failNext(20, 500);
+
+        normalize("truck driver").then().statusCode(502);
+
+        assertThat(send(Request.cmd(Command.EXISTS).arg(ENTRIES + "truck driver").arg(LEASES + "truck driver")).toInteger())
+                .as("entries and leases left for the term").isZero();
+    }
+
+    @Test
+    void anEntryAnotherReplicaWroteIsServedWithoutACall() {
+        share("data scientist", "Written By Another Replica", DAY_MILLIS);
+
+        normalize("Data   SCIENTIST").then().statusCode(200).header("X-Cache", "HIT")
+                .body("data.title.name", equalTo("Written By Another Replica"));
+
+        assertThat(emulator.apiCalls("/normalize")).isEmpty();
+    }
+
+    @Test
+    void anEntryFromRedisLivesNoLongerThanItsLifetime() throws InterruptedException {
+        share("plumber", "Written By Another Replica", 1_000); // written a day less a second ago
+
+        normalize("plumber").then().statusCode(200).header("X-Cache", "HIT");
+        Thread.sleep(1_300);
+        normalize("plumber").then().statusCode(200).header("X-Cache", "MISS").body("data.title.name", equalTo("Plumber"));
+
+        assertThat(emulator.apiCalls("/normalize")).hasSize(1);
+    }
+
+    @Test
+    void anEntryOfAnotherFormatIsNotReadButReplaced() {
+        send(Request.cmd(Command.SET).arg(ENTRIES + "cashier").arg("{\"f\":0,\"v\":\"a layout of another release\"}"));
+
+        normalize("cashier").then().statusCode(200).header("X-Cache", "MISS").body("data.title.name", equalTo("Cashier"));
+
+        assertThat(emulator.apiCalls("/normalize")).hasSize(1);
+        assertThat(send(Request.cmd(Command.GET).arg(ENTRIES + "cashier")).toString()).startsWith("{\"f\":" + SharedCache.FORMAT + ",");
+    }
+
+    @Test
+    void aLeaseAnotherReplicaHoldsIsWaitedForItsValue() throws Exception {
+        send(Request.cmd(Command.SET).arg(LEASES + "line cook").arg("another-replica").arg("PX").arg(5_000));
+
+        CompletableFuture<HttpResponse<String>> answer = Callers.sendAsync(List.of(
+                Callers.postJsonRequest(NORMALIZE, "{\"term\":\"line cook\"}"))).get(0);
+        Thread.sleep(400);
+        assertThat(answer).as("waiting for the other replica").isNotDone();
+        share("line cook", "Fetched By The Lease Holder", DAY_MILLIS);
+
+        HttpResponse<String> response = answer.get(5, TimeUnit.SECONDS);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("Fetched By The Lease Holder");
+        assertThat(emulator.apiCalls("/normalize")).isEmpty();
+    }
+
+    @Test
+    void aLeaseThatLapsesWithoutAValueIsTakenOver() {
+        send(Request.cmd(Command.SET).arg(LEASES + "teacher").arg("a-replica-that-died").arg("PX").arg(600));
+        long started = System.nanoTime();
+
+        normalize("teacher").then().statusCode(200).body("data.title.name", equalTo("Teacher"));
+
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).as("waited for the lease, ms").isGreaterThanOrEqualTo(500);
+        assertThat(emulator.apiCalls("/normalize")).hasSize(1);
+    }
+
+    private static io.restassured.response.Response normalize(String term) {
+        return given().contentType("application/json").body("{\"term\":\"" + term + "\"}").post(NORMALIZE);
+    }
+
+    /** What another replica writes once it has fetched {@code termKey}, due to expire in {@code millisLeft}. */
+    private void share(String termKey, String titleName, long millisLeft) {
+        String entry = "{\"f\":" + SharedCache.FORMAT + ",\"v\":{\"confidence\":0.93,\"jobLevels\":[],"
+                + "\"title\":{\"id\":\"ET0123456789ABCDEF\",\"name\":\"" + titleName + "\"}}}";
+        send(Request.cmd(Command.SET).arg(ENTRIES + termKey).arg(entry).arg("PX").arg(millisLeft));
+    }
+
+    private Response send(Request request) {
+        return redis.send(request).toCompletionStage().toCompletableFuture().join();
+    }
+}
