@@ -25,16 +25,22 @@ class LightcastGuard {
     /**
      * Around each single request, inside its budget permit. The budget already spaces requests
      * more widely, so this limit only ever bites if that went wrong.
+     *
+     * <p>A rolling window of one never frees its only slot (it keeps the last attempt whatever its
+     * age, and counts it), so it would refuse every request after the first: at one request a
+     * second the ceiling is two a second with a second between any two, which is the same rule.
      */
     @Produces
     @Singleton
     @Identifier(RATE_CEILING)
     Guard rateCeiling(LightcastConfig config) {
+        boolean one = config.rateLimit() <= 1;
         return Guard.create()
                 .withDescription("Lightcast rate ceiling")
                 .withRateLimit()
-                    .limit(config.rateLimit())
+                    .limit(one ? 2 : config.rateLimit())
                     .window(1, ChronoUnit.SECONDS)
+                    .minSpacing(one ? 1 : 0, ChronoUnit.SECONDS)
                     .type(RateLimitType.ROLLING)
                     .done()
                 .build();
