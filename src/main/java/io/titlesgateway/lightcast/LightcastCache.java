@@ -37,6 +37,8 @@ import io.titlesgateway.titles.VersionInfo;
  * field the credentials allow and normalizations at threshold 0, so one entry serves every
  * caller's {@code fields} and threshold. Concurrent misses for one key make one upstream call;
  * failures are never cached. Sizes and lifetimes are set per cache in {@code application.properties}.
+ * A miss goes through {@link SharedCache} before it goes upstream: with replicas sharing Redis,
+ * what another replica fetched, or is fetching, is not fetched again.
  */
 @ApplicationScoped
 class LightcastCache {
@@ -281,8 +283,9 @@ class LightcastCache {
 
     /**
      * One entry per key, from the cache where it is (or is being loaded), else a placeholder that
-     * {@code fetchMissing} completes: concurrent callers wait on the same placeholder, and a failed
-     * one leaves the cache, so failures are not kept.
+     * the shared cache completes, or {@code fetchMissing} for the keys no other replica has or is
+     * fetching: concurrent callers wait on the same placeholder, and a failed one leaves the cache,
+     * so failures are not kept.
      */
     private <T> Map<String, CompletableFuture<Fetched<T>>> placeholders(String cacheName, Cache cache, Class<T> valueType,
             String version, Collection<String> keys, SharedCache.Fetch<T> fetchMissing) {

@@ -145,6 +145,23 @@ class SharedCacheTest extends EmulatedUpstreamTest {
         assertThat(emulator.apiCalls("/normalize")).hasSize(1);
     }
 
+    @Test
+    void aBulkCallAsksLightcastOnlyForTheTermsNoReplicaHasOrIsFetching() throws Exception {
+        share("chef", "Written By Another Replica", DAY_MILLIS);
+        send(Request.cmd(Command.SET).arg(LEASES + "welder").arg("another-replica").arg("PX").arg(5_000));
+
+        CompletableFuture<HttpResponse<String>> answer = Callers.sendAsync(List.of(Callers.postJsonRequest(
+                "/titles/versions/5.47/normalize/bulk", "{\"terms\":[\"chef\",\"welder\",\"cashier\"]}"))).get(0);
+        Thread.sleep(400);
+        share("welder", "Fetched By The Lease Holder", DAY_MILLIS);
+        HttpResponse<String> response = answer.get(5, TimeUnit.SECONDS);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("Written By Another Replica", "Fetched By The Lease Holder", "\"name\":\"Cashier\"");
+        assertThat(emulator.bulkTerms()).as("terms sent to Lightcast").containsExactly(List.of("cashier"));
+        assertThat(emulator.apiCalls("/normalize")).isEmpty();
+    }
+
     private static io.restassured.response.Response normalize(String term) {
         return given().contentType("application/json").body("{\"term\":\"" + term + "\"}").post(NORMALIZE);
     }
