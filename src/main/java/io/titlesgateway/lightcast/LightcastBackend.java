@@ -290,14 +290,15 @@ public class LightcastBackend implements TitlesBackend {
     }
 
     /**
-     * A cache entry on its way, as an answer: a miss if it was fetched since {@code asked} (and then
-     * remembered as the stale copy), a hit otherwise; the stale copy when Lightcast cannot answer.
+     * A cache entry on its way, as an answer: a miss if it was fetched since {@code asked}, a hit
+     * otherwise; remembered as the stale copy if it came in since (from Lightcast or from another
+     * replica through Redis); the stale copy when Lightcast cannot answer.
      */
     private <T> Uni<Answer<T>> settled(String cacheName, Object key, Uni<Fetched<T>> entry, long asked) {
         return entry
                 .map(found -> {
                     boolean miss = found.fetchedSince(asked);
-                    if (miss) {
+                    if (found.arrivedSince(asked)) {
                         stale.remember(cacheName, key, found);
                     }
                     return answer(cacheName, found.value(), miss ? CacheState.MISS : CacheState.HIT, Quota.NONE);
@@ -311,8 +312,8 @@ public class LightcastBackend implements TitlesBackend {
 
     /**
      * A lookup of many keys of one version, each its own cache entry: a miss if any entry was fetched
-     * for this call (and those are remembered as stale copies), a hit otherwise; when Lightcast cannot
-     * answer, the stale copies, if there is one for every key.
+     * for this call, a hit otherwise, the entries that came in for it remembered as stale copies;
+     * when Lightcast cannot answer, the stale copies, if there is one for every key.
      */
     private <T, R> Uni<Answer<R>> servedPerKey(String cacheName, String version, List<String> keys,
             Supplier<Uni<Map<String, Fetched<T>>>> lookup, Function<Map<String, Fetched<T>>, R> shape, Quota quota) {
@@ -322,9 +323,10 @@ public class LightcastBackend implements TitlesBackend {
                     .map(found -> {
                         boolean miss = false;
                         for (var entry : found.entrySet()) {
-                            if (entry.getValue().fetchedSince(asked)) {
-                                miss = true;
-                                stale.remember(cacheName, new LightcastCache.VersionedKey(version, entry.getKey()), entry.getValue());
+                            Fetched<T> found = entry.getValue();
+                            miss |= found.fetchedSince(asked);
+                            if (found.arrivedSince(asked)) {
+                                stale.remember(cacheName, new LightcastCache.VersionedKey(version, entry.getKey()), found);
                             }
                         }
                         return answer(cacheName, shape.apply(found), miss ? CacheState.MISS : CacheState.HIT, quota);

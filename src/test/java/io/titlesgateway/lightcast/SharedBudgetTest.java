@@ -115,6 +115,18 @@ class SharedBudgetTest extends EmulatedUpstreamTest {
                 .containsOnly(200);
     }
 
+    @Test
+    void aPauseAnotherReplicaSetsAfterAn429HoldsThisReplicaToo() {
+        otherReplica().pause(Duration.ofMillis(1_500)); // as the other replica does when Lightcast says 429
+        long asked = System.nanoTime();
+
+        given().contentType("application/json").body("{\"term\":\"cashier paused\"}").post("/titles/versions/5.47/normalize")
+                .then().statusCode(200);
+
+        assertThat(emulator.apiCalls("/normalize")).singleElement().satisfies(call -> assertThat(
+                TimeUnit.NANOSECONDS.toMillis(call.atNanos() - asked)).as("ms until the call went out").isGreaterThanOrEqualTo(1_300));
+    }
+
     private SharedLedger otherReplica() {
         return new SharedLedger(new RedisLink(redis, 500), vertx, "gateway-test", 5, 9_000, 1);
     }

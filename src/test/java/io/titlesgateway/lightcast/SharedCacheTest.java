@@ -98,6 +98,18 @@ class SharedCacheTest extends EmulatedUpstreamTest {
     }
 
     @Test
+    void anEntryReadFromRedisIsTheStaleCopyWhenLightcastCannotAnswer() {
+        share("electrician", "Written By Another Replica", DAY_MILLIS);
+        normalize("electrician").then().statusCode(200).header("X-Cache", "HIT");
+        caches.getCache(LightcastCache.NORMALIZE).orElseThrow().invalidateAll().await().indefinitely();
+        send(Request.cmd(Command.DEL).arg(ENTRIES + "electrician"));
+        emulator.resetNext(3);
+
+        normalize("electrician").then().statusCode(200).header("X-Cache", "STALE")
+                .body("data.title.name", equalTo("Written By Another Replica"));
+    }
+
+    @Test
     void anEntryFromRedisLivesNoLongerThanItsLifetime() throws InterruptedException {
         share("plumber", "Written By Another Replica", 1_000); // written a day less a second ago
 
