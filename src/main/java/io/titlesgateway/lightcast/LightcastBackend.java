@@ -323,10 +323,10 @@ public class LightcastBackend implements TitlesBackend {
                     .map(found -> {
                         boolean miss = false;
                         for (var entry : found.entrySet()) {
-                            Fetched<T> found = entry.getValue();
-                            miss |= found.fetchedSince(asked);
-                            if (found.arrivedSince(asked)) {
-                                stale.remember(cacheName, new LightcastCache.VersionedKey(version, entry.getKey()), found);
+                            Fetched<T> one = entry.getValue();
+                            miss |= one.fetchedSince(asked);
+                            if (one.arrivedSince(asked)) {
+                                stale.remember(cacheName, new LightcastCache.VersionedKey(version, entry.getKey()), one);
                             }
                         }
                         return answer(cacheName, shape.apply(found), miss ? CacheState.MISS : CacheState.HIT, quota);
