@@ -106,10 +106,14 @@ class RedisLink {
     }
 
     /**
-     * Whether Redis answers again since so recently that another replica may still be alone: each
-     * goes alone for {@link #ALONE_NANOS} after its last failure, and that was no later than now.
+     * Whether this replica is coming back from going alone: it asks Redis again and has had no
+     * answer yet, or Redis answers again since so recently that another replica may still be
+     * alone (each goes alone for {@link #ALONE_NANOS} after its last failure, no later than now).
      */
     boolean recovering() {
+        if (!answered) {
+            return true; // asking Redis again, and it has not answered yet
+        }
         long resumed = sharedResumedAt;
         return resumed != 0 && System.nanoTime() - resumed < ALONE_NANOS + TimeUnit.SECONDS.toNanos(1);
     }

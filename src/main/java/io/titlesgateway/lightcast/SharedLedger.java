@@ -28,6 +28,8 @@ import io.vertx.redis.client.Request;
  * after its request completed), kept in one Redis sorted set per Lightcast client and changed only
  * by atomic scripts on Redis's own clock, so replicas together never start more than {@code rate}
  * calls in any second. A permit held by a replica that died frees itself after the attempt timeout.
+ * The set of permits has no expiry, so that a Redis short of memory never evicts it (its members
+ * expire by score; it never holds more than {@code rate}).
  *
  * <p>Callers get their fair shares across replicas too: callers asking for a permit are kept in
  * Redis with their pass, and a free permit goes to the one furthest behind, each grant advancing its
@@ -37,7 +39,8 @@ import io.vertx.redis.client.Request;
  * <p>If Redis does not answer within {@code TITLES_REDIS_TIMEOUT}, no caller waits on it: this
  * replica goes it alone at {@code rate / TITLES_MAX_REPLICAS} calls a second, so that the replicas'
  * sum stays within Lightcast's limit, and asks Redis again after a few seconds. Going alone, it
- * starts nothing until a second after shared mode ended; coming back, it keeps to its alone share
+ * starts nothing until two seconds after shared mode ended and a second after its last shared
+ * request was over; coming back, it keeps to its alone share
  * as well until every other replica must be back too, so neither switch lets a second hold more.
  */
 @ApplicationScoped
@@ -45,6 +48,8 @@ class SharedLedger {
 
     private static final Logger LOG = Logger.getLogger(SharedLedger.class);
     private static final long SPAN_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** A second, and a second more for shared requests granted before Redis failed to reach Lightcast. */
+    private static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** The longest a replica waits between two asks; a waiting caller not seen for much longer has left. */
     private static final long LOOK_AGAIN_MAX_MS = 100;
     private static final long WAITER_GONE_MS = 400;
@@ -80,7 +85,6 @@ class SharedLedger {
             local head = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
             if tonumber(head[2]) < pass then return {1, 5} end
             redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
-            redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) + 2000)
             redis.call('SET', KEYS[6], pass, 'PX', 60000)
             local next_pass = pass + 1 / tonumber(ARGV[5])
             redis.call('HSET', KEYS[5], caller, next_pass)
@@ -118,6 +122,9 @@ class SharedLedger {
     /** Alone, per permit: when it may be used again, as in {@link UpstreamBudget}; guarded by itself. */
     private final long[] aloneFreeAt;
     private static final long IN_FLIGHT = Long.MAX_VALUE;
+    /** Shared permits this replica holds now, and when the last one was given back (System.nanoTime(); 0: never). */
+    private final AtomicInteger sharedInFlight = new AtomicInteger();
+    private volatile long lastSharedOver;
     /** Requests asking the ledger now, per caller: whether a caller still waits once one is granted. */
     private final Map<String, AtomicInteger> asking = new ConcurrentHashMap<>();
 
@@ -193,7 +200,12 @@ class SharedLedger {
         take.arg(rate).arg(holdMillis).arg(permit).arg(caller).arg(Math.max(1, weight)).arg(requests.get() > 1 ? "1" : "0");
         return redis.send(take).onItem().transformToUni(answer -> {
             if (answer.get(0).toInteger() == 0) {
-                return Uni.createFrom().item((Ticket) () -> giveBack(permit));
+                sharedInFlight.incrementAndGet();
+                return Uni.createFrom().item((Ticket) () -> {
+                    lastSharedOver = System.nanoTime();
+                    sharedInFlight.decrementAndGet();
+                    giveBack(permit);
+                });
             }
             long waitMillis = answer.get(1).toLong();
             if (answer.get(0).toInteger() == 2 && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis) > deadline) {
@@ -228,9 +240,9 @@ class SharedLedger {
         long waitNanos = TimeUnit.MILLISECONDS.toNanos(50); // all in flight: look again shortly
         synchronized (aloneFreeAt) {
             long now = System.nanoTime();
-            long quietUntil = redis.sharedEndedAt() + SPAN_NANOS;
-            if (redis.sharedEndedAt() != 0 && now - quietUntil < 0) {
-                waitNanos = quietUntil - now;
+            long quietUntil = redis.alone() ? quietUntil() : now; // recovering: its shared permits are counted already
+            if (now - quietUntil < 0) {
+                waitNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(100), quietUntil - now);
             } else {
                 for (int permit = 0; permit < aloneFreeAt.length; permit++) {
                     if (aloneFreeAt[permit] <= now) {
@@ -249,6 +261,22 @@ class SharedLedger {
             }
         }
         return later(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)), deadline).chain(() -> takeAlone(deadline));
+    }
+
+    /**
+     * Until when a replica that lost Redis starts nothing alone: a permit granted by the ledger
+     * just before may still be on its way to Lightcast, here or on another replica, so not before
+     * {@link #QUIET_NANOS} after shared mode ended, nor before a second after this replica's own
+     * shared requests are all over.
+     */
+    private long quietUntil() {
+        long now = System.nanoTime();
+        long until = redis.sharedEndedAt() == 0 ? now : redis.sharedEndedAt() + QUIET_NANOS;
+        if (sharedInFlight.get() > 0) {
+            return Math.max(until, now + 1);
+        }
+        long lastOver = lastSharedOver;
+        return lastOver == 0 ? until : Math.max(until, lastOver + SPAN_NANOS);
     }
 
     /** Completes after {@code millis}, or fails with 429 if that is past the deadline. */

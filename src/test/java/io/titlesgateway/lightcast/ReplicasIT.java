@@ -155,7 +155,8 @@ class ReplicasIT {
         assertThat(answers).filteredOn(answer -> answer.statusCode() == 429)
                 .allSatisfy(answer -> assertThat(answer.headers().firstValue("Retry-After")).isPresent());
         assertThat(answers).filteredOn(answer -> answer.statusCode() == 200).as("answered within the deadline").hasSizeGreaterThanOrEqualTo(5);
-        assertThat(emulator.peakCallsPerSecond()).as("most calls Lightcast received in one second").isLessThanOrEqualTo(5);
+        assertThat(emulator.peakCallsPerSecond()).as("most calls Lightcast received in one second: %s", busiestSecond())
+                .isLessThanOrEqualTo(5);
         assertThat(emulator.apiCalls()).as("calls Lightcast refused").noneMatch(call -> call.status() == 429);
     }
 
@@ -190,7 +191,8 @@ class ReplicasIT {
         assertThat(statuses).as("answers under load").containsOnly(200, 429).contains(200);
         assertThat(Collections.max(latenciesMillis)).as("longest wait of a caller, ms")
                 .isLessThanOrEqualTo(BUDGET_DEADLINE.toMillis() + 2 * REDIS_TIMEOUT.toMillis() + 1_000);
-        assertThat(emulator.peakCallsPerSecond()).as("most calls Lightcast received in one second").isLessThanOrEqualTo(5);
+        assertThat(emulator.peakCallsPerSecond()).as("most calls Lightcast received in one second: %s", busiestSecond())
+                .isLessThanOrEqualTo(5);
         assertThat(emulator.apiCalls()).as("calls Lightcast refused").noneMatch(call -> call.status() == 429);
 
         // shared mode comes back by itself: every replica says so, and shares its cache again
@@ -201,6 +203,26 @@ class ReplicasIT {
         assertThat(fetched.statusCode()).isEqualTo(200);
         assertThat(shared.headers().firstValue("X-Cache")).as("served from the shared cache again").hasValue("HIT");
         assertThat(normalizeCallsFor(term)).isEqualTo(1);
+    }
+
+    /** The calls of the busiest second, as ms from the first and path: what a failure needs to be read. */
+    private String busiestSecond() {
+        List<ReceivedRequest> calls = emulator.apiCalls().stream().sorted(java.util.Comparator.comparingLong(ReceivedRequest::atNanos))
+                .toList();
+        int bestFirst = 0;
+        int bestCount = 0;
+        for (int first = 0, last = 0; last < calls.size(); last++) {
+            while (calls.get(last).atNanos() - calls.get(first).atNanos() >= TimeUnit.SECONDS.toNanos(1)) {
+                first++;
+            }
+            if (last - first + 1 > bestCount) {
+                bestCount = last - first + 1;
+                bestFirst = first;
+            }
+        }
+        long start = calls.isEmpty() ? 0 : calls.get(bestFirst).atNanos();
+        return calls.subList(bestFirst, bestFirst + bestCount).stream()
+                .map(call -> TimeUnit.NANOSECONDS.toMillis(call.atNanos() - start) + " ms " + call.path()).toList().toString();
     }
 
     private long normalizeCallsFor(String term) {
