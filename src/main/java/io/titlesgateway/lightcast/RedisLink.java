@@ -1,6 +1,7 @@
 package io.titlesgateway.lightcast;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
@@ -8,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
@@ -49,7 +51,8 @@ class RedisLink {
 
     @Inject
     RedisLink(TitlesConfig titles, Vertx vertx) {
-        this(titles.redisUrl().filter(url -> !url.isBlank()).map(url -> client(vertx, url)).orElse(null),
+        this(titles.redisUrl().filter(url -> !url.isBlank()).map(url -> client(vertx, url, ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.redis.password", String.class))).orElse(null),
                 titles.redisTimeout().toMillis());
     }
 
@@ -60,7 +63,14 @@ class RedisLink {
     }
 
     static Redis client(Vertx vertx, String url) {
-        return Redis.createClient(vertx, new RedisOptions().setConnectionString(url).setMaxPoolSize(8).setMaxPoolWaiting(1024));
+        return client(vertx, url, Optional.empty());
+    }
+
+    /** A client of {@code url}, with {@code password} (Quarkus's own {@code quarkus.redis.password}) unless the URL holds one. */
+    static Redis client(Vertx vertx, String url, Optional<String> password) {
+        RedisOptions options = new RedisOptions().setConnectionString(url).setMaxPoolSize(8).setMaxPoolWaiting(1024);
+        password.filter(secret -> !secret.isEmpty() && options.getPassword() == null).ifPresent(options::setPassword);
+        return Redis.createClient(vertx, options);
     }
 
     @PreDestroy

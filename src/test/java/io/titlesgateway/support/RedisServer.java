@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assertions;
@@ -19,15 +21,22 @@ public final class RedisServer implements AutoCloseable {
 
     private final int port;
     private final File log;
+    private final List<String> options;
     private Process process;
 
-    private RedisServer(int port, File log) {
+    private RedisServer(int port, File log, List<String> options) {
         this.port = port;
         this.log = log;
+        this.options = options;
     }
 
     /** Starts one, or skips the test (fails it under CI=true) when redis-server is not installed. */
     public static RedisServer startOrSkip(File log) {
+        return startOrSkip(log, List.of());
+    }
+
+    /** The same, with more {@code redis-server} options (such as {@code --requirepass}). */
+    public static RedisServer startOrSkip(File log, List<String> options) {
         if (!installed()) {
             String message = "redis-server is not installed: install it (apt-get install redis-server) to run the tests "
                     + "of several replicas";
@@ -37,7 +46,7 @@ public final class RedisServer implements AutoCloseable {
             Assumptions.abort(message);
         }
         log.getParentFile().mkdirs();
-        RedisServer server = new RedisServer(freePort(), log);
+        RedisServer server = new RedisServer(freePort(), log, options);
         try {
             server.start();
         } catch (IOException failed) {
@@ -63,8 +72,10 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts the server again on the same port, empty, as a Redis that keeps nothing on disk comes back. */
     public void start() throws IOException {
-        process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
-                "--appendonly", "no").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
+        List<String> command = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no"));
+        command.addAll(options);
+        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
         long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!answers()) {
             if (!process.isAlive() || System.nanoTime() > giveUpAt) {
