@@ -9,4 +9,9 @@ class BudgetSpent extends TitlesException {
         super(429, "Too Many Requests",
                 "The gateway's Lightcast budget is spent for now; try again after the indicated wait.", retryAfterSeconds);
     }
+
+    /** Spent until a permit frees in {@code millis}: Retry-After in whole seconds, rounded up. */
+    static BudgetSpent forMillis(long millis) {
+        return new BudgetSpent(Math.max(1, (millis + 999) / 1000));
+    }
 }

@@ -37,7 +37,7 @@ class RedisLink {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private final Redis redis;
-    private final long timeoutMillis;
+    private final Duration timeout;
     /** Until when this replica goes it alone (System.nanoTime()); 0: it asks Redis. */
     private volatile long aloneUntil;
     /** Whether Redis answered the last time it was asked. */
@@ -59,11 +59,7 @@ class RedisLink {
     /** A link over {@code redis} (null: none); what a replica is made of, tests included. */
     RedisLink(Redis redis, long timeoutMillis) {
         this.redis = redis;
-        this.timeoutMillis = timeoutMillis;
-    }
-
-    static Redis client(Vertx vertx, String url) {
-        return client(vertx, url, Optional.empty());
+        this.timeout = Duration.ofMillis(timeoutMillis);
     }
 
     /** A client of {@code url}, with {@code password} (Quarkus's own {@code quarkus.redis.password}) unless the URL holds one. */
@@ -92,8 +88,16 @@ class RedisLink {
     }
 
     /** Whether this replica shares through Redis now: Redis answered when last asked, and the replica is not alone. */
-    boolean answering() {
+    private boolean answering() {
         return answered && !alone();
+    }
+
+    /** What readiness says of a part kept on Redis: {@code shared} while it is, {@code degraded} while this replica is alone. */
+    String mode(String shared, String degraded) {
+        if (!configured()) {
+            return "in process (TITLES_REDIS_URL unset)";
+        }
+        return answering() ? shared : "degraded: Redis did not answer; " + degraded;
     }
 
     /**
@@ -104,8 +108,7 @@ class RedisLink {
         if (redis == null) {
             return;
         }
-        Uni.createFrom().completionStage(() -> redis.send(Request.cmd(Command.PING)).toCompletionStage())
-                .ifNoItem().after(CONNECT_TIMEOUT).fail()
+        ask(Request.cmd(Command.PING), CONNECT_TIMEOUT)
                 .onTermination().invoke(() -> connecting = false)
                 .subscribe().with(this::answered, this::goAlone);
     }
@@ -130,14 +133,17 @@ class RedisLink {
 
     /** One command, failing after the timeout; a failure sends the replica alone for a while. */
     Uni<Response> send(Request request) {
-        return Uni.createFrom().completionStage(() -> redis.send(request).toCompletionStage())
-                .ifNoItem().after(Duration.ofMillis(timeoutMillis)).fail()
+        return ask(request, timeout)
                 .invoke(this::answered)
                 .onFailure().invoke(failure -> {
                     if (!connecting) {
                         goAlone(failure);
                     }
                 });
+    }
+
+    private Uni<Response> ask(Request request, Duration timeout) {
+        return Uni.createFrom().completionStage(() -> redis.send(request).toCompletionStage()).ifNoItem().after(timeout).fail();
     }
 
     private void answered(Response unused) {

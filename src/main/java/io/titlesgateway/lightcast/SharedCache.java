@@ -23,7 +23,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.titlesgateway.config.LightcastConfig;
 import io.vertx.core.Context;
@@ -96,7 +95,7 @@ class SharedCache {
     private final RedisLink redis;
     private final Vertx vertx;
     private final ObjectMapper json;
-    private final MeterRegistry registry;
+    private final LightcastMetrics metrics;
     private final String valuePrefix;
     private final String leasePrefix;
     private final String owner = UUID.randomUUID().toString();
@@ -105,11 +104,11 @@ class SharedCache {
     private final Map<String, Long> lifetimes = new ConcurrentHashMap<>();
 
     @Inject
-    SharedCache(RedisLink redis, Vertx vertx, ObjectMapper json, MeterRegistry registry, LightcastConfig lightcast) {
+    SharedCache(RedisLink redis, Vertx vertx, ObjectMapper json, LightcastMetrics metrics, LightcastConfig lightcast) {
         this.redis = redis;
         this.vertx = vertx;
         this.json = json;
-        this.registry = registry;
+        this.metrics = metrics;
         // the credentials decide what an answer holds (its fields), so each Lightcast client has its own entries;
         // the braces keep one client's keys in one Redis cluster slot, as the scripts need
         String client = "{" + lightcast.clientId().orElse("anonymous") + "}";
@@ -121,10 +120,7 @@ class SharedCache {
 
     /** What readiness says of the second level. */
     String mode() {
-        if (!redis.configured()) {
-            return "in process (TITLES_REDIS_URL unset)";
-        }
-        return redis.answering() ? "in process, then shared on Redis" : "degraded: Redis did not answer; in process only";
+        return redis.mode("in process, then shared on Redis", "in process only");
     }
 
     JavaType typeOf(Class<?> type) {
@@ -178,7 +174,7 @@ class SharedCache {
         redis.send(request).subscribe().with(
                 reply -> onContext(lookup.context(), () -> settle(lookup, ids, reply)),
                 failure -> onContext(lookup.context(), () -> {
-                    count(lookup.cacheName(), "error", ids.size());
+                    metrics.sharedLookups(lookup.cacheName(), "error", ids.size());
                     lookup.fetch().accept(ids, subset(lookup.pending(), ids));
                 }));
     }
@@ -199,8 +195,8 @@ class SharedCache {
                 owned.add(ids.get(i));
             }
         }
-        count(lookup.cacheName(), "hit", ids.size() - owned.size() - waiting.size());
-        count(lookup.cacheName(), "miss", owned.size());
+        metrics.sharedLookups(lookup.cacheName(), "hit", ids.size() - owned.size() - waiting.size());
+        metrics.sharedLookups(lookup.cacheName(), "miss", owned.size());
         if (!owned.isEmpty()) {
             fetchAndShare(lookup, owned);
         }
@@ -235,7 +231,7 @@ class SharedCache {
 
     /** Keys another replica is fetching: looked up again shortly, until the holder's attempt could no longer succeed. */
     private <T> void lookAgain(Lookup<T> lookup, List<String> waiting) {
-        count(lookup.cacheName(), "wait", waiting.size());
+        metrics.sharedLookups(lookup.cacheName(), "wait", waiting.size());
         if (System.nanoTime() - lookup.giveUpAt() > 0) {
             waiting.forEach(id -> lookup.pending().get(id).completeExceptionally(new BudgetSpent(1)));
             return;
@@ -271,12 +267,6 @@ class SharedCache {
 
     private String leaseKey(Lookup<?> lookup, String id) {
         return leasePrefix + lookup.cacheName() + ":" + lookup.scope() + ":" + id;
-    }
-
-    private void count(String cacheName, String outcome, int times) {
-        if (times > 0) {
-            registry.counter("titles.cache.shared", "cache", cacheName, "outcome", outcome).increment(times);
-        }
     }
 
     /** Runs where the caller ran, so that the budget still knows whose call it is. */

@@ -1,7 +1,6 @@
 package io.titlesgateway.lightcast;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -47,7 +46,6 @@ import io.vertx.redis.client.Request;
 class SharedLedger {
 
     private static final Logger LOG = Logger.getLogger(SharedLedger.class);
-    private static final long SPAN_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** A second, and a second more for shared requests granted before Redis failed to reach Lightcast. */
     private static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** The longest a replica waits between two asks; a waiting caller not seen for much longer has left. */
@@ -119,9 +117,8 @@ class SharedLedger {
     private final long holdMillis;
     private final int aloneRate;
     private final Vertx vertx;
-    /** Alone, per permit: when it may be used again, as in {@link UpstreamBudget}; guarded by itself. */
-    private final long[] aloneFreeAt;
-    private static final long IN_FLIGHT = Long.MAX_VALUE;
+    /** Alone: this replica's share of the permits, under the same rule; guarded by itself. */
+    private final Permits alonePermits;
     /** Shared permits this replica holds now, and when the last one was given back (System.nanoTime(); 0: never). */
     private final AtomicInteger sharedInFlight = new AtomicInteger();
     private volatile long lastSharedOver;
@@ -148,16 +145,12 @@ class SharedLedger {
         String prefix = "titles-gateway:budget:{" + client + "}:";
         this.pauseKey = prefix + "paused";
         this.keys = List.of(prefix + "permits", pauseKey, prefix + "waiting", prefix + "seen", prefix + "passes", prefix + "caught-up");
-        this.aloneFreeAt = new long[this.aloneRate];
-        Arrays.fill(aloneFreeAt, Long.MIN_VALUE);
+        this.alonePermits = new Permits(this.aloneRate);
     }
 
     /** What readiness says of the shared budget. */
     String mode() {
-        if (!redis.configured()) {
-            return "in process (TITLES_REDIS_URL unset)";
-        }
-        return redis.answering() ? "shared on Redis" : "degraded: Redis did not answer; this replica alone at " + aloneRate + "/s";
+        return redis.mode("shared on Redis", "this replica alone at " + aloneRate + "/s");
     }
 
     /** A permit of the shared budget for {@code caller}'s request, waiting for one up to {@code deadline} (System.nanoTime()). */
@@ -209,7 +202,7 @@ class SharedLedger {
             }
             long waitMillis = answer.get(1).toLong();
             if (answer.get(0).toInteger() == 2 && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis) > deadline) {
-                return Uni.createFrom().<Ticket>failure(new BudgetSpent(Math.max(1, (waitMillis + 999) / 1000)));
+                return Uni.createFrom().<Ticket>failure(BudgetSpent.forMillis(waitMillis));
             }
             // a permit in flight frees at the latest after its hold, usually far sooner: look again often, and
             // often enough that this caller never counts as gone
@@ -238,26 +231,21 @@ class SharedLedger {
      */
     private Uni<Ticket> takeAlone(long deadline) {
         long waitNanos = TimeUnit.MILLISECONDS.toNanos(50); // all in flight: look again shortly
-        synchronized (aloneFreeAt) {
+        synchronized (alonePermits) {
             long now = System.nanoTime();
             long quietUntil = redis.alone() ? quietUntil() : now; // recovering: its shared permits are counted already
+            int permit = alonePermits.earliest();
             if (now - quietUntil < 0) {
                 waitNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(100), quietUntil - now);
-            } else {
-                for (int permit = 0; permit < aloneFreeAt.length; permit++) {
-                    if (aloneFreeAt[permit] <= now) {
-                        aloneFreeAt[permit] = IN_FLIGHT;
-                        int taken = permit;
-                        return Uni.createFrom().item((Ticket) () -> {
-                            synchronized (aloneFreeAt) {
-                                aloneFreeAt[taken] = System.nanoTime() + SPAN_NANOS;
-                            }
-                        });
+            } else if (!alonePermits.inFlight(permit) && alonePermits.freeAt(permit) <= now) {
+                alonePermits.take(permit);
+                return Uni.createFrom().item((Ticket) () -> {
+                    synchronized (alonePermits) {
+                        alonePermits.giveBack(permit);
                     }
-                    if (aloneFreeAt[permit] != IN_FLIGHT) {
-                        waitNanos = Math.min(waitNanos, aloneFreeAt[permit] - now);
-                    }
-                }
+                });
+            } else if (!alonePermits.inFlight(permit)) {
+                waitNanos = Math.min(waitNanos, alonePermits.freeAt(permit) - now);
             }
         }
         return later(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)), deadline).chain(() -> takeAlone(deadline));
@@ -276,13 +264,13 @@ class SharedLedger {
             return Math.max(until, now + 1);
         }
         long lastOver = lastSharedOver;
-        return lastOver == 0 ? until : Math.max(until, lastOver + SPAN_NANOS);
+        return lastOver == 0 ? until : Math.max(until, lastOver + Permits.SPAN_NANOS);
     }
 
     /** Completes after {@code millis}, or fails with 429 if that is past the deadline. */
     private Uni<Void> later(long millis, long deadline) {
         if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis) > deadline) {
-            return Uni.createFrom().failure(new BudgetSpent(Math.max(1, (millis + 999) / 1000)));
+            return Uni.createFrom().failure(BudgetSpent.forMillis(millis));
         }
         return Uni.createFrom().emitter(emitter -> vertx.setTimer(millis, unused -> emitter.complete(null)));
     }

@@ -2,7 +2,6 @@ package io.titlesgateway.lightcast;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,9 +40,6 @@ import io.titlesgateway.config.LightcastConfig;
 @ApplicationScoped
 public class UpstreamBudget {
 
-    private static final long SPAN_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final long IN_FLIGHT = Long.MAX_VALUE;
-
     private final int rate;
     private final long deadlineNanos;
     private final long maxPauseNanos;
@@ -55,8 +51,7 @@ public class UpstreamBudget {
         return thread;
     });
 
-    /** Per permit: when it may be used again, or {@link #IN_FLIGHT} while its request is out. */
-    private final long[] freeAt;
+    private final Permits permits;
     /** Waiting requests by caller; a caller with none waiting has no entry, so this stays as small as the callers. */
     private final Map<String, CallerQueue> queues = new HashMap<>();
     private int waiting;
@@ -77,11 +72,13 @@ public class UpstreamBudget {
     private static final class CallerQueue {
         final String caller;
         final Deque<Waiter> waiters = new ArrayDeque<>();
+        final int weight;
         final double stride;
         double pass;
 
         CallerQueue(String caller, int weight, double pass) {
             this.caller = caller;
+            this.weight = weight;
             this.stride = 1.0 / weight;
             this.pass = pass;
         }
@@ -111,8 +108,7 @@ public class UpstreamBudget {
         this.deadlineNanos = config.budgetDeadline().toNanos();
         this.maxPauseNanos = config.maxPause().toNanos();
         this.maxQueued = rate * (int) Math.max(1, config.budgetDeadline().toSeconds() + 1);
-        this.freeAt = new long[rate];
-        Arrays.fill(freeAt, Long.MIN_VALUE);
+        this.permits = new Permits(rate);
         this.queued = registry.counter("titles.budget.waits", "outcome", "queued");
         this.refused = registry.counter("titles.budget.waits", "outcome", "refused");
         this.pauses = registry.counter("titles.budget.pauses");
@@ -140,8 +136,8 @@ public class UpstreamBudget {
         return acquire(deadline).onItem().transformToUni(granted -> {
             granted.taken = true;
             // with replicas sharing Redis, the shared ledger must grant a permit too, by the same deadline
-            Uni<T> sent = ledger.take(deadline, granted.queue.caller, callers.weightOf(granted.queue.caller)).onItem().transformToUni(ticket -> Uni.createFrom().deferred(request::get)
-                    .onTermination().invoke(ticket::giveBack));
+            Uni<T> sent = ledger.take(deadline, granted.queue.caller, granted.queue.weight)
+                    .onItem().transformToUni(ticket -> Uni.createFrom().deferred(request::get).onTermination().invoke(ticket::giveBack));
             return sent.onTermination().invoke(() -> release(granted.permit));
         });
     }
@@ -194,7 +190,7 @@ public class UpstreamBudget {
 
     private void release(int permit) {
         synchronized (this) {
-            freeAt[permit] = System.nanoTime() + SPAN_NANOS;
+            permits.giveBack(permit);
         }
         dispatch();
     }
@@ -209,18 +205,18 @@ public class UpstreamBudget {
                 if (waiting == 0) {
                     return;
                 }
-                permit = earliestPermit();
-                long usableAt = Math.max(freeAt[permit], pausedUntil);
-                long now = System.nanoTime();
-                if (freeAt[permit] == IN_FLIGHT) {
+                permit = permits.earliest();
+                if (permits.inFlight(permit)) {
                     return; // every permit is out; a release will call us again
                 }
+                long usableAt = Math.max(permits.freeAt(permit), pausedUntil);
+                long now = System.nanoTime();
                 if (usableAt > now) {
                     wakeUpAt(usableAt, now);
                     return;
                 }
                 granted = nextInFairOrder();
-                freeAt[permit] = IN_FLIGHT;
+                permits.take(permit);
                 granted.permit = permit;
                 granted.expiry.cancel(false);
             }
@@ -295,18 +291,9 @@ public class UpstreamBudget {
     /** Seconds until a newcomer would likely get a permit: the queue ahead served at the rate, after any pause. */
     private long estimatedWaitSeconds(long now) {
         long pause = Math.max(0, pausedUntil - now);
-        return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(pause + SPAN_NANOS - 1) + 1 + waiting / rate);
+        return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(pause + Permits.SPAN_NANOS - 1) + 1 + waiting / rate);
     }
 
-    private int earliestPermit() {
-        int earliest = 0;
-        for (int i = 1; i < freeAt.length; i++) {
-            if (freeAt[i] < freeAt[earliest]) {
-                earliest = i;
-            }
-        }
-        return earliest;
-    }
 
     /** Called under the lock: makes sure a dispatch runs at {@code at}; one timer at a time, the earliest wanted. */
     private void wakeUpAt(long at, long now) {

@@ -326,16 +326,25 @@ public final class LightcastEmulator implements AutoCloseable {
 
     /** The most API calls that arrived within any one-second span. */
     public int peakCallsPerSecond() {
-        List<Long> times = apiCalls().stream().map(ReceivedRequest::atNanos).sorted().toList();
+        return busiestSecond().size();
+    }
+
+    /** The API calls of the one-second span that received the most, in arrival order. */
+    public List<ReceivedRequest> busiestSecond() {
+        List<ReceivedRequest> calls = apiCalls().stream().sorted(java.util.Comparator.comparingLong(ReceivedRequest::atNanos)).toList();
+        int bestStart = 0;
         int peak = 0;
         int start = 0;
-        for (int end = 0; end < times.size(); end++) {
-            while (times.get(end) - times.get(start) >= 1_000_000_000L) {
+        for (int end = 0; end < calls.size(); end++) {
+            while (calls.get(end).atNanos() - calls.get(start).atNanos() >= 1_000_000_000L) {
                 start++;
             }
-            peak = Math.max(peak, end - start + 1);
+            if (end - start + 1 > peak) {
+                peak = end - start + 1;
+                bestStart = start;
+            }
         }
-        return peak;
+        return calls.subList(bestStart, bestStart + peak);
     }
 
     /** What the standalone emulator tells a benchmark: calls received, token requests, the peak rate. */

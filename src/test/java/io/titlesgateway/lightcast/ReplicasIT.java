@@ -207,22 +207,10 @@ class ReplicasIT {
 
     /** The calls of the busiest second, as ms from the first and path: what a failure needs to be read. */
     private String busiestSecond() {
-        List<ReceivedRequest> calls = emulator.apiCalls().stream().sorted(java.util.Comparator.comparingLong(ReceivedRequest::atNanos))
-                .toList();
-        int bestFirst = 0;
-        int bestCount = 0;
-        for (int first = 0, last = 0; last < calls.size(); last++) {
-            while (calls.get(last).atNanos() - calls.get(first).atNanos() >= TimeUnit.SECONDS.toNanos(1)) {
-                first++;
-            }
-            if (last - first + 1 > bestCount) {
-                bestCount = last - first + 1;
-                bestFirst = first;
-            }
-        }
-        long start = calls.isEmpty() ? 0 : calls.get(bestFirst).atNanos();
-        return calls.subList(bestFirst, bestFirst + bestCount).stream()
-                .map(call -> TimeUnit.NANOSECONDS.toMillis(call.atNanos() - start) + " ms " + call.path()).toList().toString();
+        List<ReceivedRequest> calls = emulator.busiestSecond();
+        long start = calls.isEmpty() ? 0 : calls.get(0).atNanos();
+        return calls.stream().map(call -> TimeUnit.NANOSECONDS.toMillis(call.atNanos() - start) + " ms " + call.path()).toList()
+                .toString();
     }
 
     private long normalizeCallsFor(String term) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,9 +31,7 @@ import io.titlesgateway.support.RedisAvailable;
 import io.titlesgateway.support.SharedOnRedis;
 import io.titlesgateway.support.Terms;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
 
 /**
  * With {@code TITLES_REDIS_URL} set, the budget is shared: this gateway and another replica (a
@@ -54,10 +53,8 @@ class SharedBudgetTest extends EmulatedUpstreamTest {
     @BeforeEach
     void emptyLedgerAndAFullSecond() throws InterruptedException {
         RedisAvailable.orSkip();
-        redis = RedisLink.client(vertx, RedisAvailable.URL);
-        // what earlier runs left for this Lightcast client: the budget's keys and shared cache entries
-        redis.send(Request.cmd(Command.EVAL).arg("for _, key in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', key) end")
-                .arg(0).arg("titles-gateway:*{gateway-test}*")).toCompletionStage().toCompletableFuture().join();
+        redis = RedisLink.client(vertx, RedisAvailable.URL, Optional.empty());
+        RedisAvailable.forgetTheTestClient(redis);
         given().get("/titles/versions/5.47").then().statusCode(200);
         Thread.sleep(1_200);
         emulator.reset();

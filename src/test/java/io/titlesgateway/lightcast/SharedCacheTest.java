@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -54,9 +55,8 @@ class SharedCacheTest extends EmulatedUpstreamTest {
     @BeforeEach
     void nothingSharedYet() {
         RedisAvailable.orSkip();
-        redis = RedisLink.client(vertx, RedisAvailable.URL);
-        send(Request.cmd(Command.EVAL).arg("for _, key in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', key) end")
-                .arg(0).arg("titles-gateway:*{gateway-test}*"));
+        redis = RedisLink.client(vertx, RedisAvailable.URL, Optional.empty());
+        RedisAvailable.forgetTheTestClient(redis);
     }
 
     @AfterEach

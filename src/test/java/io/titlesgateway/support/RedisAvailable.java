@@ -7,6 +7,10 @@ import java.net.Socket;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+
 /**
  * The Redis the shared-mode tests talk to, at 127.0.0.1:6379. Missing, those tests are skipped
  * with a message saying what to install; under {@code CI=true} a missing Redis fails them instead.
@@ -29,5 +33,11 @@ public final class RedisAvailable {
             }
             Assumptions.abort(message);
         }
+    }
+
+    /** Deletes what earlier runs left in {@code redis} for the emulator's Lightcast client: budget keys, cache entries, leases. */
+    public static void forgetTheTestClient(Redis redis) {
+        redis.send(Request.cmd(Command.EVAL).arg("for _, key in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', key) end")
+                .arg(0).arg("titles-gateway:*{gateway-test}*")).toCompletionStage().toCompletableFuture().join();
     }
 }
