@@ -14,6 +14,8 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -80,7 +82,9 @@ public class NormalizeStream {
     /** Streams open now, bounded by {@code titles.stream-max-concurrent}. */
     private final AtomicInteger open = new AtomicInteger();
 
-    void install(@Observes Router router) {
+    void install(@Observes Router router, MeterRegistry registry) {
+        Gauge.builder("titles.streams.open", open, AtomicInteger::get).description("Normalize streams being answered now")
+                .register(registry);
         router.post(PATH).order(BodyLimit.BEFORE_EVERYTHING + 1).handler(this::handle);
     }
 

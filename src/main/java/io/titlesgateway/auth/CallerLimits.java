@@ -57,8 +57,10 @@ final class CallerLimits {
                 }
                 if (state.normalizedToday >= caller.dailyNormalize()) {
                     long untilMidnight = today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond() - clock.instant().getEpochSecond();
+                    // a caller told to come back in an hour asks again then; one told "tomorrow" may never come back
                     return TitlesException.tooManyRequests("This caller's " + caller.dailyNormalize()
-                            + " normalize requests for the day (UTC) are spent", Math.max(1, untilMidnight));
+                            + " normalize requests for the day (UTC) are spent; they come back at midnight UTC, in "
+                            + untilMidnight + " s", untilMidnight);
                 }
                 state.normalizedToday++;
             }

@@ -13,6 +13,7 @@ import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.titlesgateway.titles.Answer;
+import io.titlesgateway.titles.BackendReadiness;
 import io.titlesgateway.titles.BulkNormalization;
 import io.titlesgateway.titles.BulkQuery;
 import io.titlesgateway.titles.NormalizeQuery;
@@ -53,6 +54,17 @@ public class CatalogBackend implements TitlesBackend {
     @Inject
     CatalogBackend(Catalog catalog) {
         this.catalog = catalog;
+    }
+
+    @Override
+    public void activate() {
+        catalog.loadInBackground();
+    }
+
+    @Override
+    public BackendReadiness readiness() {
+        return catalog.isLoaded() ? BackendReadiness.up("the catalog " + Catalog.VERSION + " is loaded")
+                : BackendReadiness.down("the catalog is loading");
     }
 
     @Override

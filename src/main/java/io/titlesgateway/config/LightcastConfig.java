@@ -32,8 +32,8 @@ public interface LightcastConfig {
     @WithDefault("5")
     int rateLimit();
 
-    /** How long a call may wait for a permit of the budget before the caller gets 429. */
-    @WithDefault("2S")
+    /** How long a call may wait for a permit of the budget before the caller gets 429 ({@code LIGHTCAST_BUDGET_DEADLINE}). */
+    @WithDefault("3S")
     Duration budgetDeadline();
 
     /** Longest pause of the budget after an upstream 429, whatever Retry-After says. */

@@ -3,6 +3,7 @@ package io.titlesgateway.lightcast;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,22 +42,29 @@ class GuardedLightcast {
     private final Guard rateCeiling;
     private final UpstreamBudget budget;
     private final LightcastMetrics metrics;
+    private final LightcastHealth health;
     private final long breakerDelaySeconds;
 
     @Inject
     GuardedLightcast(@RestClient LightcastApi api, @Identifier(LightcastGuard.NAME) Guard guard,
             @Identifier(LightcastGuard.RATE_CEILING) Guard rateCeiling, UpstreamBudget budget, LightcastMetrics metrics,
-            LightcastConfig config) {
+            LightcastHealth health, LightcastConfig config) {
         this.api = api;
         this.guard = guard;
         this.rateCeiling = rateCeiling;
         this.budget = budget;
         this.metrics = metrics;
+        this.health = health;
         this.breakerDelaySeconds = Math.max(1, config.breaker().delay().toSeconds());
     }
 
     Uni<ServiceStatus> status() {
-        return call("/status", api::status).map(LightcastEnvelope::data);
+        return call("/status", api::status).map(LightcastEnvelope::data).invoke(health::statusSaid);
+    }
+
+    /** {@code /status} for readiness: only with a permit no caller is waiting for, so a probe never delays one. */
+    Uni<ServiceStatus> statusIfIdle() {
+        return call("/status", api::status, UpstreamBudget.Claim.forProbe()).map(LightcastEnvelope::data).invoke(health::statusSaid);
     }
 
     Uni<ServiceMeta> meta() {
@@ -89,9 +97,10 @@ class GuardedLightcast {
         return call("/titles/{id}", () -> api.title(version, id)).map(LightcastEnvelope::data);
     }
 
-    Uni<Normalization> normalize(String version, String term, List<String> fields) {
+    /** One normalize at threshold 0; neither started nor retried once {@code wanted} says nobody waits for it. */
+    Uni<Normalization> normalize(String version, String term, List<String> fields, BooleanSupplier wanted) {
         var body = new LightcastCalls.Normalize(term, fields, 0.0);
-        return call("/normalize", () -> api.normalize(version, body)).map(this::quotaNoted);
+        return call("/normalize", () -> api.normalize(version, body), budget.claim(wanted)).map(this::quotaNoted);
     }
 
     Uni<List<Normalization>> inspect(String version, String term, List<String> fields, int limit) {
@@ -99,9 +108,10 @@ class GuardedLightcast {
         return call("/normalize/inspect", () -> api.inspect(version, body)).map(this::quotaNoted);
     }
 
-    Uni<List<BulkNormalization>> bulk(String version, List<String> terms, List<String> fields) {
+    /** One bulk normalize at threshold 0; neither started nor retried once {@code wanted} says nobody waits for it. */
+    Uni<List<BulkNormalization>> bulk(String version, List<String> terms, List<String> fields, BooleanSupplier wanted) {
         var body = new LightcastCalls.Bulk(terms, fields, 0.0);
-        return call("/normalize/bulk", () -> api.bulk(version, body)).map(this::quotaNoted);
+        return call("/normalize/bulk", () -> api.bulk(version, body), budget.claim(wanted)).map(this::quotaNoted);
     }
 
     private <T> T quotaNoted(RestResponse<LightcastEnvelope<T>> response) {
@@ -120,18 +130,18 @@ class GuardedLightcast {
      * permit, passes the rate ceiling and goes out; a 401 costs one more request with a new token.
      */
     private <T> Uni<T> call(String endpoint, Supplier<Uni<T>> request) {
-        return call(endpoint, request, budget.deadlineFromNow());
+        return call(endpoint, request, budget.claim(UpstreamBudget.Claim.ALWAYS_WANTED));
     }
 
-    private <T> Uni<T> call(String endpoint, Supplier<Uni<T>> request, long deadline) {
+    private <T> Uni<T> call(String endpoint, Supplier<Uni<T>> request, UpstreamBudget.Claim claim) {
         AtomicReference<Throwable> lastFailure = new AtomicReference<>();
-        Supplier<Uni<T>> remembered = () -> attempt(endpoint, request, deadline)
+        Supplier<Uni<T>> remembered = () -> attempt(endpoint, request, claim)
                 .onFailure(LightcastUnavailable.class).invoke(lastFailure::set);
         return guarded(remembered)
                 // a retry that found the budget spent: the caller hears why the call failed, not that the retry waited
                 .onFailure(BudgetSpent.class).transform(spent -> lastFailure.get() != null ? lastFailure.get() : spent)
                 .onFailure(LightcastRateLimited.class).recoverWithUni(failure -> afterUpstream429(
-                        (LightcastRateLimited) failure, endpoint, request, deadline))
+                        (LightcastRateLimited) failure, endpoint, request, claim))
                 .onFailure(CircuitBreakerOpenException.class).transform(open -> LightcastUnavailable.breakerOpen(breakerDelaySeconds))
                 .onFailure(TimeoutException.class).transform(slow -> LightcastUnavailable.tooSlow(
                         "Lightcast did not answer " + endpoint + " in time."));
@@ -139,16 +149,16 @@ class GuardedLightcast {
 
     /** Lightcast's own rate limit: pause the whole budget, and try again if the pause ends in time. */
     private <T> Uni<T> afterUpstream429(LightcastRateLimited failure, String endpoint, Supplier<Uni<T>> request,
-            long deadline) {
+            UpstreamBudget.Claim claim) {
         if (failure.quotaExhausted()) {
             return Uni.createFrom().failure(failure);
         }
         Duration pause = Duration.ofSeconds(failure.retryAfterSeconds());
         budget.pause(pause);
-        if (System.nanoTime() + pause.toNanos() > deadline) {
+        if (System.nanoTime() + pause.toNanos() > claim.deadline()) {
             return Uni.createFrom().failure(failure);
         }
-        return call(endpoint, request, deadline);
+        return call(endpoint, request, claim);
     }
 
     @SuppressWarnings({ "unchecked", "rawtypes" })
@@ -161,19 +171,19 @@ class GuardedLightcast {
      * One attempt. A 401 means Lightcast no longer accepts the token we hold (revoked, or expired
      * early): the OIDC filter has marked it stale, so the single retry goes out with a new one.
      */
-    private <T> Uni<T> attempt(String endpoint, Supplier<Uni<T>> request, long deadline) {
-        Uni<T> first = permitted(endpoint, request, deadline);
+    private <T> Uni<T> attempt(String endpoint, Supplier<Uni<T>> request, UpstreamBudget.Claim claim) {
+        Uni<T> first = permitted(endpoint, request, claim);
         return first
-                .onFailure(LightcastErrors::isUnauthorized).recoverWithUni(() -> permitted(endpoint, request, deadline))
-                .onFailure(RateLimitException.class).transform(ceiling -> new BudgetSpent(
-                        Math.max(1, ((RateLimitException) ceiling).getRetryAfterMillis() / 1000)))
+                .onFailure(LightcastErrors::isUnauthorized).recoverWithUni(() -> permitted(endpoint, request, claim))
+                .onFailure(RateLimitException.class).transform(ceiling -> BudgetSpent.forMillis(
+                        ((RateLimitException) ceiling).getRetryAfterMillis()))
                 .onFailure().transform(failure -> LightcastErrors.translate(unwrap(failure), endpoint));
     }
 
     /** One HTTP request: a budget permit, the rate ceiling, then the request itself, counted. */
     @SuppressWarnings({ "unchecked", "rawtypes" })
-    private <T> Uni<T> permitted(String endpoint, Supplier<Uni<T>> request, long deadline) {
-        return budget.spend(deadline, () -> {
+    private <T> Uni<T> permitted(String endpoint, Supplier<Uni<T>> request, UpstreamBudget.Claim claim) {
+        return budget.spend(claim, () -> {
             Supplier<Uni> counted = () -> counted(endpoint, request);
             return (Uni<T>) rateCeiling.get(counted, Uni.class);
         });
@@ -182,8 +192,15 @@ class GuardedLightcast {
     private <T> Uni<T> counted(String endpoint, Supplier<Uni<T>> request) {
         Uni<T> call = Uni.createFrom().deferred(request::get);
         return call
-                .onItem().invoke(() -> metrics.upstreamCall(endpoint, "200"))
-                .onFailure().invoke(failure -> metrics.upstreamCall(endpoint, LightcastErrors.outcome(failure)));
+                .onItem().invoke(() -> {
+                    metrics.upstreamCall(endpoint, "200");
+                    health.observed(endpoint, "200");
+                })
+                .onFailure().invoke(failure -> {
+                    String outcome = LightcastErrors.outcome(failure);
+                    metrics.upstreamCall(endpoint, outcome);
+                    health.observed(endpoint, outcome);
+                });
     }
 
     private static Throwable unwrap(Throwable failure) {

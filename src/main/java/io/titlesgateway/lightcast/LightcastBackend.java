@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -17,9 +18,14 @@ import java.util.regex.Pattern;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.health.Readiness;
+
 import io.smallrye.common.annotation.Identifier;
+import io.smallrye.health.api.HealthRegistry;
 import io.smallrye.mutiny.Uni;
+import io.titlesgateway.config.LightcastConfig;
 import io.titlesgateway.titles.Answer;
+import io.titlesgateway.titles.BackendReadiness;
 import io.titlesgateway.titles.BulkNormalization;
 import io.titlesgateway.titles.BulkQuery;
 import io.titlesgateway.titles.CacheState;
@@ -56,14 +62,47 @@ public class LightcastBackend implements TitlesBackend {
     private final LightcastCache cache;
     private final StaleCopies stale;
     private final LightcastMetrics metrics;
+    private final LightcastHealth health;
     /** Versions Lightcast has listed; a version, once published, stays, so this only grows (and stays small). */
     private final Set<String> knownVersions = ConcurrentHashMap.newKeySet();
 
     @Inject
-    LightcastBackend(LightcastCache cache, StaleCopies stale, LightcastMetrics metrics) {
+    @Readiness
+    HealthRegistry readinessChecks;
+
+    @Inject
+    LightcastConfig config;
+
+    @Inject
+    RedisLink redis;
+
+    @Inject
+    SharedLedger ledger;
+
+    @Inject
+    SharedCache sharedCache;
+
+    @Inject
+    LightcastBackend(LightcastCache cache, StaleCopies stale, LightcastMetrics metrics, LightcastHealth health) {
         this.cache = cache;
         this.stale = stale;
         this.metrics = metrics;
+        this.health = health;
+    }
+
+    /** Asks Lightcast (a token, then {@code /status}) before callers do; the checks of this mode join readiness. */
+    @Override
+    public void activate() {
+        health.probe();
+        readinessChecks.register(QuotaReadiness.NAME, new QuotaReadiness(metrics, config.quotaLowWatermark()));
+        if (redis.configured()) {
+            readinessChecks.register(RedisReadiness.NAME, new RedisReadiness(redis, ledger, sharedCache));
+        }
+    }
+
+    @Override
+    public BackendReadiness readiness() {
+        return health.readiness();
     }
 
     @Override
@@ -168,9 +207,14 @@ public class LightcastBackend implements TitlesBackend {
             AtomicBoolean abandoned = new AtomicBoolean();
             List<String> keys = new ArrayList<>();
             List<Uni<Resolved>> waits = new ArrayList<>();
-            cache.each(v, termsByKey, widest, () -> !abandoned.get()).forEach((termKey, entry) -> {
+            BooleanSupplier stillWanted = () -> !abandoned.get();
+            cache.each(v, termsByKey, widest, stillWanted).forEach((termKey, entry) -> {
                 keys.add(termKey);
-                waits.add(resolved(new LightcastCache.VersionedKey(v, termKey), entry, asked));
+                LightcastCache.VersionedKey key = new LightcastCache.VersionedKey(v, termKey);
+                waits.add(resolved(key, entry, asked).chain(result -> result.failure() instanceof CallAbandoned && stillWanted.getAsBoolean()
+                        // joined a call whose own callers left before it went out: ask again, once
+                        ? resolved(key, cache.each(v, Map.of(termKey, termsByKey.get(termKey)), widest, stillWanted).get(termKey), asked)
+                        : Uni.createFrom().item(result)));
             });
             return Uni.join().all(waits).andFailFast().map(results -> {
                 Map<String, Resolved> byKey = new HashMap<>();
@@ -286,7 +330,7 @@ public class LightcastBackend implements TitlesBackend {
                 return Uni.createFrom().item(answer(cacheName, hit.value(), CacheState.HIT, Quota.NONE));
             }
             return settled(cacheName, key, lookup.get(), System.nanoTime());
-        });
+        }).onFailure(CallAbandoned.class).retry().atMost(1); // joined a call whose callers left before it went out: ask again
     }
 
     /**
@@ -342,7 +386,7 @@ public class LightcastBackend implements TitlesBackend {
                         }
                         return Uni.createFrom().item(answer(cacheName, shape.apply(copies), CacheState.STALE, Quota.NONE));
                     });
-        });
+        }).onFailure(CallAbandoned.class).retry().atMost(1); // joined a call whose callers left before it went out: ask again
     }
 
     private <T> Answer<T> answer(String cacheName, T data, CacheState state, Quota quota) {

@@ -191,14 +191,15 @@ class LightcastCache {
      */
     Uni<Fetched<Normalization>> normalize(String version, String termKey, String term, List<String> widestFields) {
         return normalizations.getAsync(new VersionedKey(version, termKey), key -> shared.one(NORMALIZE, version, termKey,
-                shared.typeOf(Normalization.class), () -> fetchOne(version, termKey, term, widestFields)));
+                shared.typeOf(Normalization.class), () -> fetchOne(version, termKey, term, widestFields, UpstreamBudget.Claim.ALWAYS_WANTED)));
     }
 
-    private Uni<Normalization> fetchOne(String version, String termKey, String term, List<String> widestFields) {
+    private Uni<Normalization> fetchOne(String version, String termKey, String term, List<String> widestFields, BooleanSupplier wanted) {
         if (bulkEnabled) {
-            return Uni.createFrom().completionStage(() -> batcher.normalize(version, widestFields, Map.of(termKey, term)).get(termKey));
+            return Uni.createFrom().completionStage(() -> batcher.normalize(version, widestFields, Map.of(termKey, term), wanted)
+                    .get(termKey));
         }
-        return upstream.normalize(version, term, widestFields).onFailure(LightcastCache::isNoMatch).recoverWithNull();
+        return upstream.normalize(version, term, widestFields, wanted).onFailure(LightcastCache::isNoMatch).recoverWithNull();
     }
 
     /**
@@ -209,12 +210,13 @@ class LightcastCache {
     Uni<Map<String, Fetched<Normalization>>> bulk(String version, Map<String, String> termsByKey, List<String> widestFields) {
         return all(placeholders(NORMALIZE, normalizations, Normalization.class, version, termsByKey.keySet(), (missing, pending) -> {
             if (bulkEnabled) {
-                fetchGathered(version, termsByKey, widestFields, missing, pending);
+                fetchGathered(version, termsByKey, widestFields, missing, pending, UpstreamBudget.Claim.ALWAYS_WANTED);
                 return;
             }
             for (int from = 0; from < missing.size(); from += BulkQuery.MAX_TERMS) {
                 List<String> chunk = missing.subList(from, Math.min(missing.size(), from + BulkQuery.MAX_TERMS));
-                upstream.bulk(version, chunk.stream().map(termsByKey::get).toList(), widestFields).subscribe().with(
+                upstream.bulk(version, chunk.stream().map(termsByKey::get).toList(), widestFields, UpstreamBudget.Claim.ALWAYS_WANTED)
+                        .subscribe().with(
                         items -> {
                             for (int i = 0; i < chunk.size(); i++) {
                                 BulkNormalization item = i < items.size() ? items.get(i) : null;
@@ -230,20 +232,21 @@ class LightcastCache {
     /**
      * The same entries for a stream: one future per term, each failing on its own. Misses go out
      * in gathered bulk calls with bulk access; without it, one normalize call per term, no more
-     * at once than the budget grants in a second, so that none waits past the budget's deadline,
-     * and none at all once the stream is gone ({@code stillWanted}): those entries fail and leave.
+     * at once than the budget grants in a second, so that none waits past the budget's deadline.
+     * Once the stream is gone ({@code stillWanted}), no call for it starts or is retried: those
+     * entries fail with {@link CallAbandoned} and leave the cache.
      */
     Map<String, CompletableFuture<Fetched<Normalization>>> each(String version, Map<String, String> termsByKey,
             List<String> widestFields, BooleanSupplier stillWanted) {
         return placeholders(NORMALIZE, normalizations, Normalization.class, version, termsByKey.keySet(), (missing, pending) -> {
             if (bulkEnabled) {
-                fetchGathered(version, termsByKey, widestFields, missing, pending);
+                fetchGathered(version, termsByKey, widestFields, missing, pending, stillWanted);
                 return;
             }
             Multi.createFrom().iterable(missing)
                     .onItem().transformToUni(termKey -> (stillWanted.getAsBoolean()
-                            ? fetchOne(version, termKey, termsByKey.get(termKey), widestFields)
-                            : Uni.createFrom().<Normalization>failure(new StreamAbandoned()))
+                            ? fetchOne(version, termKey, termsByKey.get(termKey), widestFields, stillWanted)
+                            : Uni.createFrom().<Normalization>failure(new CallAbandoned()))
                             .map(Fetched::now)
                             .invoke(found -> pending.get(termKey).complete(found))
                             .onFailure().invoke(failure -> pending.get(termKey).completeExceptionally(failure))
@@ -254,10 +257,10 @@ class LightcastCache {
     }
 
     private void fetchGathered(String version, Map<String, String> termsByKey, List<String> widestFields, List<String> missing,
-            Map<String, CompletableFuture<Fetched<Normalization>>> pending) {
+            Map<String, CompletableFuture<Fetched<Normalization>>> pending, BooleanSupplier stillWanted) {
         Map<String, String> wanted = new LinkedHashMap<>();
         missing.forEach(termKey -> wanted.put(termKey, termsByKey.get(termKey)));
-        batcher.normalize(version, widestFields, wanted).forEach((termKey, result) -> result.whenComplete((best, failure) -> {
+        batcher.normalize(version, widestFields, wanted, stillWanted).forEach((termKey, result) -> result.whenComplete((best, failure) -> {
             if (failure != null) {
                 pending.get(termKey).completeExceptionally(failure);
             } else {
@@ -295,7 +298,8 @@ class LightcastCache {
         for (String key : keys) {
             VersionedKey cacheKey = new VersionedKey(version, key);
             CompletableFuture<Fetched<T>> entry = entries.getIfPresent(cacheKey);
-            if (entry == null || entry.isDone() && !entry.isCompletedExceptionally() && outlived(cacheName, entry.join())) {
+            // a failed entry is on its way out of the cache: asking again makes a new one
+            if (entry == null || entry.isCompletedExceptionally() || entry.isDone() && outlived(cacheName, entry.join())) {
                 entry = new CompletableFuture<>();
                 entries.put(cacheKey, entry);
                 pending.put(key, entry);
@@ -321,13 +325,6 @@ class LightcastCache {
             }
             return byKey;
         });
-    }
-
-    /** A term's call was never made: the stream that wanted it went away first. */
-    static final class StreamAbandoned extends RuntimeException {
-        StreamAbandoned() {
-            super("The stream that asked for this term was closed", null, false, false);
-        }
     }
 
     private static boolean isNoMatch(Throwable failure) {

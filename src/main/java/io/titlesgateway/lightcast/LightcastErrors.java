@@ -25,7 +25,6 @@ final class LightcastErrors {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_DETAIL = 500;
     private static final long DEFAULT_RETRY_AFTER_SECONDS = 1;
-    private static final long MAX_RETRY_AFTER_SECONDS = 3600;
 
     private LightcastErrors() {
     }
@@ -134,7 +133,7 @@ final class LightcastErrors {
             if (value != null) {
                 try {
                     long seconds = Long.parseLong(value.strip());
-                    return Math.max(1, Math.min(seconds, MAX_RETRY_AFTER_SECONDS));
+                    return TitlesException.retryAfterBounded(seconds);
                 } catch (NumberFormatException notSeconds) {
                     // an HTTP date or an epoch we cannot trust; try the next header
                 }

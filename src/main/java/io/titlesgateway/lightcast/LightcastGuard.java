@@ -6,6 +6,8 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import io.smallrye.common.annotation.Identifier;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.faulttolerance.api.RateLimitType;
 import io.titlesgateway.config.LightcastConfig;
@@ -44,6 +46,15 @@ class LightcastGuard {
                     .type(RateLimitType.ROLLING)
                     .done()
                 .build();
+    }
+
+    /** The breaker's state now; closed until the guard is first used (it is built then). */
+    static CircuitBreakerState breakerState() {
+        try {
+            return CircuitBreakerMaintenance.get().currentState(NAME);
+        } catch (IllegalArgumentException notCreatedYet) {
+            return CircuitBreakerState.CLOSED;
+        }
     }
 
     @Produces

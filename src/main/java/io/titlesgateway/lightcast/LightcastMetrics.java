@@ -12,8 +12,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
-import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.titlesgateway.titles.CacheState;
 import io.titlesgateway.titles.Quota;
 
@@ -108,13 +106,7 @@ public class LightcastMetrics {
     }
 
     private double breakerOpenness() {
-        CircuitBreakerState state;
-        try {
-            state = CircuitBreakerMaintenance.get().currentState(LightcastGuard.NAME);
-        } catch (IllegalArgumentException notCreatedYet) {
-            return 0; // the guard is built on the first upstream call
-        }
-        return switch (state) {
+        return switch (LightcastGuard.breakerState()) {
             case CLOSED -> 0;
             case HALF_OPEN -> 0.5;
             case OPEN -> 1;

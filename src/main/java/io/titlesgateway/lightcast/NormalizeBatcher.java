@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -34,10 +35,31 @@ class NormalizeBatcher {
         final BatchKey key;
         final Map<String, String> terms = new LinkedHashMap<>();
         final Map<String, CompletableFuture<Normalization>> results = new HashMap<>();
+        /** Whether each contributor still waits; the call is wanted while any does. Guarded by the batcher. */
+        final List<BooleanSupplier> contributors = new ArrayList<>();
         long timer = -1;
 
         Batch(BatchKey key) {
             this.key = key;
+        }
+
+        boolean wanted() {
+            synchronized (contributors) {
+                for (BooleanSupplier contributor : contributors) {
+                    if (contributor.getAsBoolean()) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+        }
+
+        void contributedBy(BooleanSupplier wanted) {
+            synchronized (contributors) {
+                if (!contributors.contains(wanted)) {
+                    contributors.add(wanted);
+                }
+            }
         }
     }
 
@@ -58,15 +80,18 @@ class NormalizeBatcher {
 
     /**
      * The best match at threshold 0 for each term (keyed by its folded form), completed when the
-     * bulk call carrying it answers: {@code null} where Lightcast matched nothing.
+     * bulk call carrying it answers: {@code null} where Lightcast matched nothing. {@code wanted}
+     * says whether the contributor still waits; the call is made while any contributor does.
      */
-    Map<String, CompletableFuture<Normalization>> normalize(String version, List<String> fields, Map<String, String> termsByKey) {
+    Map<String, CompletableFuture<Normalization>> normalize(String version, List<String> fields, Map<String, String> termsByKey,
+            BooleanSupplier wanted) {
         BatchKey key = new BatchKey(version, List.copyOf(fields));
         Map<String, CompletableFuture<Normalization>> futures = new LinkedHashMap<>();
         List<Batch> full = new ArrayList<>();
         synchronized (this) {
             for (var term : termsByKey.entrySet()) {
                 Batch batch = open.computeIfAbsent(key, this::opened);
+                batch.contributedBy(wanted);
                 futures.put(term.getKey(), batch.results.computeIfAbsent(term.getKey(), unused -> {
                     batch.terms.put(term.getKey(), term.getValue());
                     return new CompletableFuture<>();
@@ -98,9 +123,14 @@ class NormalizeBatcher {
     }
 
     private void send(Batch batch) {
+        if (!batch.wanted()) {
+            CallAbandoned abandoned = new CallAbandoned();
+            batch.results.values().forEach(result -> result.completeExceptionally(abandoned));
+            return;
+        }
         List<String> keys = List.copyOf(batch.terms.keySet());
         metrics.batch(keys.size());
-        upstream.bulk(batch.key.version(), keys.stream().map(batch.terms::get).toList(), batch.key.fields())
+        upstream.bulk(batch.key.version(), keys.stream().map(batch.terms::get).toList(), batch.key.fields(), batch::wanted)
                 .subscribe().with(items -> {
                     for (int i = 0; i < keys.size(); i++) {
                         BulkNormalization item = i < items.size() ? items.get(i) : null;

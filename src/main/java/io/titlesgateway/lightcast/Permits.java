@@ -45,6 +45,11 @@ final class Permits {
         freeAt[permit] = IN_FLIGHT;
     }
 
+    /** It was taken but no request went out on it: usable again when it would have been, {@code freeAt}. */
+    void putBack(int permit, long freeAt) {
+        this.freeAt[permit] = freeAt;
+    }
+
     /** Its request is over: usable again a second from now. */
     void giveBack(int permit) {
         freeAt[permit] = System.nanoTime() + SPAN_NANOS;

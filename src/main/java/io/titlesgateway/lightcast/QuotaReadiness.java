@@ -1,43 +1,31 @@
 package io.titlesgateway.lightcast;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Readiness;
-
-import io.titlesgateway.config.LightcastConfig;
 
 /**
- * Reports the normalize quota Lightcast said is left, and flags it when it runs low, and how the
- * budget and the cache are kept (in process, shared on Redis, or degraded while Redis does not answer). Always UP:
- * a spent quota or a lost Redis slows normalize calls, not the gateway.
+ * {@code lightcast-quota}, present while Lightcast serves: the normalize quota Lightcast said is
+ * left, flagged once it runs low. Always UP: a spent quota makes normalize calls wait or fail, and
+ * everything else still works, so it is no reason to take the replica out of service.
  */
-@Readiness
-@ApplicationScoped
-public class QuotaReadiness implements HealthCheck {
+final class QuotaReadiness implements HealthCheck {
 
-    @Inject
-    LightcastMetrics metrics;
+    static final String NAME = "lightcast-quota";
 
-    @Inject
-    LightcastConfig config;
+    private final LightcastMetrics metrics;
+    private final long lowWatermark;
 
-    @Inject
-    SharedLedger ledger;
-
-    @Inject
-    SharedCache sharedCache;
+    QuotaReadiness(LightcastMetrics metrics, long lowWatermark) {
+        this.metrics = metrics;
+        this.lowWatermark = lowWatermark;
+    }
 
     @Override
     public HealthCheckResponse call() {
-        var response = HealthCheckResponse.named("lightcast-quota").up();
-        response.withData("budget", ledger.mode());
-        response.withData("cache", sharedCache.mode());
+        var response = HealthCheckResponse.named(NAME).up();
         metrics.quotaRemaining().ifPresentOrElse(remaining -> {
             response.withData("normalizeQuotaRemaining", remaining);
-            response.withData("quotaLow", remaining < config.quotaLowWatermark());
+            response.withData("quotaLow", remaining < lowWatermark);
         }, () -> response.withData("normalizeQuotaRemaining", "unknown until the first normalize call"));
         return response.build();
     }

@@ -131,6 +131,11 @@ class RedisLink {
         return resumed != 0 && System.nanoTime() - resumed < ALONE_NANOS + TimeUnit.SECONDS.toNanos(1);
     }
 
+    /** A PING, as any command: for readiness, which reports whether Redis answers. */
+    Uni<Response> ping() {
+        return send(Request.cmd(Command.PING));
+    }
+
     /** One command, failing after the timeout; a failure sends the replica alone for a while. */
     Uni<Response> send(Request request) {
         return ask(request, timeout)
@@ -148,8 +153,17 @@ class RedisLink {
 
     private void answered(Response unused) {
         if (!answered) {
-            sharedResumedAt = System.nanoTime();
-            LOG.info("Redis answers again: this replica shares the budget and the cache again");
+            long now = System.nanoTime();
+            long until = aloneUntil;
+            if (until != 0 && until - now > 0) {
+                // a late reply, or a readiness ping, while this replica is alone: it shares again once that period ends
+                sharedResumedAt = until;
+                LOG.infof("Redis answers again; this replica stays alone %d ms more, then shares the budget and the cache again",
+                        TimeUnit.NANOSECONDS.toMillis(until - now));
+            } else {
+                sharedResumedAt = now;
+                LOG.info("Redis answers again: this replica shares the budget and the cache again");
+            }
         }
         answered = true;
     }

@@ -94,6 +94,19 @@ class SharedLedger {
             end
             return {0}
             """.formatted(WAITER_GONE_MS, WAITER_GONE_MS);
+    /**
+     * KEYS: as {@link #TAKE}. ARGV: rate, hold ms, permit id. Takes a permit only if one is free and
+     * no caller of any replica waits for one, without joining the waiting callers: {0}; else {1}.
+     */
+    private static final String TAKE_IF_IDLE = """
+            local t = redis.call('TIME')
+            local now = t[1] * 1000 + math.floor(t[2] / 1000)
+            if redis.call('ZCOUNT', KEYS[4], now - %d, '+inf') > 0 or redis.call('PTTL', KEYS[2]) > 0 then return {1} end
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+            if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return {1} end
+            redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
+            return {0}
+            """.formatted(WAITER_GONE_MS);
     /** Gives a permit back: usable again one second from now, by Redis's clock. */
     private static final String GIVE_BACK = """
             local t = redis.call('TIME')
@@ -173,6 +186,38 @@ class SharedLedger {
         return takeShared(deadline, caller, weight, () -> takeAlone(deadline));
     }
 
+    /**
+     * A permit of the shared budget only if one is free now and no caller of any replica waits for
+     * one; else {@link BudgetSpent} at once. For probes, which never make a caller wait.
+     */
+    Uni<Ticket> takeIfIdle() {
+        if (!redis.configured()) {
+            return Uni.createFrom().item(NOTHING_TO_GIVE_BACK);
+        }
+        if (redis.alone()) {
+            return takeAlone(System.nanoTime());
+        }
+        if (redis.recovering()) {
+            return Uni.createFrom().failure(new BudgetSpent(1)); // its alone share and a shared permit: not worth a probe
+        }
+        String permit = UUID.randomUUID().toString();
+        Request take = Request.cmd(Command.EVAL).arg(TAKE_IF_IDLE).arg(keys.size());
+        keys.forEach(take::arg);
+        take.arg(rate).arg(holdMillis).arg(permit);
+        return redis.send(take).onItem().transformToUni(answer -> answer.get(0).toInteger() == 0
+                ? Uni.createFrom().item(sharedTicket(permit))
+                : Uni.createFrom().<Ticket>failure(new BudgetSpent(1)));
+    }
+
+    private Ticket sharedTicket(String permit) {
+        sharedInFlight.incrementAndGet();
+        return () -> {
+            lastSharedOver = System.nanoTime();
+            sharedInFlight.decrementAndGet();
+            giveBack(permit);
+        };
+    }
+
     private Uni<Ticket> takeShared(long deadline, String caller, int weight, Supplier<Uni<Ticket>> withoutRedis) {
         AtomicInteger requests = asking.computeIfAbsent(caller, name -> new AtomicInteger());
         requests.incrementAndGet();
@@ -193,12 +238,7 @@ class SharedLedger {
         take.arg(rate).arg(holdMillis).arg(permit).arg(caller).arg(Math.max(1, weight)).arg(requests.get() > 1 ? "1" : "0");
         return redis.send(take).onItem().transformToUni(answer -> {
             if (answer.get(0).toInteger() == 0) {
-                sharedInFlight.incrementAndGet();
-                return Uni.createFrom().item((Ticket) () -> {
-                    lastSharedOver = System.nanoTime();
-                    sharedInFlight.decrementAndGet();
-                    giveBack(permit);
-                });
+                return Uni.createFrom().item(sharedTicket(permit));
             }
             long waitMillis = answer.get(1).toLong();
             if (answer.get(0).toInteger() == 2 && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis) > deadline) {

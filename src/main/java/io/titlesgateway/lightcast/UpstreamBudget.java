@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import jakarta.annotation.PreDestroy;
@@ -44,6 +45,7 @@ public class UpstreamBudget {
     private final long deadlineNanos;
     private final long maxPauseNanos;
     private final int maxQueued;
+    private final long maxRetryAfterSeconds;
     /** Wakes waiters when a permit frees or a deadline passes; its tasks are short and never block. */
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "titles-budget");
@@ -59,7 +61,9 @@ public class UpstreamBudget {
     private double virtualTime;
     private final CallerAuth callers;
     private final SharedLedger ledger;
-    private long pausedUntil = Long.MIN_VALUE;
+    /** Whether an upstream 429 paused the budget, and until when (System.nanoTime(), meaningful only while paused). */
+    private boolean paused;
+    private long pausedUntil;
     private ScheduledFuture<?> wakeUp;
     private long wakeUpAt = Long.MAX_VALUE;
 
@@ -84,19 +88,37 @@ public class UpstreamBudget {
         }
     }
 
+    /**
+     * What one call may claim of the budget: a permit until {@code deadline} (System.nanoTime()),
+     * or only one that is free now with nobody waiting ({@code idleOnly}, for probes); and whether
+     * anyone still waits for its answer: a call nobody wants gets no permit, however long it queued.
+     */
+    record Claim(long deadline, boolean idleOnly, BooleanSupplier wanted) {
+
+        static final BooleanSupplier ALWAYS_WANTED = () -> true;
+
+        static Claim forProbe() {
+            return new Claim(System.nanoTime(), true, ALWAYS_WANTED);
+        }
+    }
+
     /** A request waiting for a permit; once granted, it carries the permit it must give back. */
     private static final class Waiter {
         final UniEmitter<? super Waiter> emitter;
         final long askedAt;
+        final BooleanSupplier wanted;
         CallerQueue queue;
         ScheduledFuture<?> expiry;
         int permit = -1;
+        /** When the permit would have been usable had it not been granted: where an unused permit goes back to. */
+        long permitFreeAt;
         /** Set when the request has taken its permit; a permit granted to a caller that left goes back at once. */
         volatile boolean taken;
 
-        Waiter(UniEmitter<? super Waiter> emitter, long askedAt) {
+        Waiter(UniEmitter<? super Waiter> emitter, long askedAt, BooleanSupplier wanted) {
             this.emitter = emitter;
             this.askedAt = askedAt;
+            this.wanted = wanted;
         }
     }
 
@@ -108,6 +130,7 @@ public class UpstreamBudget {
         this.deadlineNanos = config.budgetDeadline().toNanos();
         this.maxPauseNanos = config.maxPause().toNanos();
         this.maxQueued = rate * (int) Math.max(1, config.budgetDeadline().toSeconds() + 1);
+        this.maxRetryAfterSeconds = config.maxPause().toSeconds() + config.budgetDeadline().toSeconds() + 1;
         this.permits = new Permits(rate);
         this.queued = registry.counter("titles.budget.waits", "outcome", "queued");
         this.refused = registry.counter("titles.budget.waits", "outcome", "refused");
@@ -123,23 +146,64 @@ public class UpstreamBudget {
         timers.shutdownNow();
     }
 
-    /** The time by which a call asked for now must have been given a permit. */
-    long deadlineFromNow() {
-        return System.nanoTime() + deadlineNanos;
+    /** The claim of a call asked for now: a permit within the budget's deadline, while {@code wanted} says so. */
+    Claim claim(BooleanSupplier wanted) {
+        return new Claim(System.nanoTime() + deadlineNanos, false, wanted);
     }
 
     /**
-     * Runs {@code request} under a permit: waits for one (until {@code deadline}), subscribes, and
-     * gives the permit back when the request is over, however it ends.
+     * Runs {@code request} under a permit: waits for one (until the claim's deadline), subscribes,
+     * and gives the permit back when the request is over, however it ends. A call nobody wants any
+     * more by the time it has its permits is not sent, and the permit goes back unused.
      */
-    <T> Uni<T> spend(long deadline, Supplier<Uni<T>> request) {
-        return acquire(deadline).onItem().transformToUni(granted -> {
+    <T> Uni<T> spend(Claim claim, Supplier<Uni<T>> request) {
+        if (claim.idleOnly()) {
+            return spendIfIdle(request);
+        }
+        return acquire(claim).onItem().transformToUni(granted -> {
             granted.taken = true;
             // with replicas sharing Redis, the shared ledger must grant a permit too, by the same deadline
-            Uni<T> sent = ledger.take(deadline, granted.queue.caller, granted.queue.weight)
-                    .onItem().transformToUni(ticket -> Uni.createFrom().deferred(request::get).onTermination().invoke(ticket::giveBack));
-            return sent.onTermination().invoke(() -> release(granted.permit));
+            return ledger.take(claim.deadline(), granted.queue.caller, granted.queue.weight)
+                    .onFailure().invoke(() -> returnUnused(granted))
+                    .onCancellation().invoke(() -> returnUnused(granted))
+                    .onItem().transformToUni(ticket -> {
+                        if (!claim.wanted().getAsBoolean()) {
+                            ticket.giveBack();
+                            returnUnused(granted);
+                            return Uni.createFrom().<T>failure(new CallAbandoned());
+                        }
+                        return Uni.createFrom().deferred(request::get).onTermination().invoke(() -> {
+                            ticket.giveBack();
+                            release(granted);
+                        });
+                    });
         });
+    }
+
+    /**
+     * Runs {@code request} only if a permit is free now and nobody waits for one, here and (shared)
+     * on Redis; otherwise fails at once with {@link BudgetSpent}. For probes, which must never make a
+     * caller wait.
+     */
+    private <T> Uni<T> spendIfIdle(Supplier<Uni<T>> request) {
+        Waiter probe = new Waiter(null, System.nanoTime(), Claim.ALWAYS_WANTED);
+        synchronized (this) {
+            int permit = permits.earliest();
+            long now = System.nanoTime();
+            if (waiting > 0 || permits.inFlight(permit) || permits.freeAt(permit) > now || paused && pausedUntil - now > 0) {
+                return Uni.createFrom().failure(new BudgetSpent(1));
+            }
+            probe.permitFreeAt = permits.freeAt(permit);
+            permits.take(permit);
+            probe.permit = permit;
+        }
+        return ledger.takeIfIdle()
+                .onFailure().invoke(() -> returnUnused(probe))
+                .onCancellation().invoke(() -> returnUnused(probe))
+                .onItem().transformToUni(ticket -> Uni.createFrom().deferred(request::get).onTermination().invoke(() -> {
+                    ticket.giveBack();
+                    release(probe);
+                }));
     }
 
     /** Stops handing out permits for {@code duration} (bounded), after Lightcast said 429; every replica, when shared. */
@@ -147,7 +211,9 @@ public class UpstreamBudget {
         ledger.pause(Duration.ofNanos(Math.min(duration.toNanos(), maxPauseNanos)));
         synchronized (this) {
             pauses.increment();
-            pausedUntil = Math.max(pausedUntil, System.nanoTime() + Math.min(duration.toNanos(), maxPauseNanos));
+            long until = System.nanoTime() + Math.min(duration.toNanos(), maxPauseNanos);
+            pausedUntil = paused && pausedUntil - until > 0 ? pausedUntil : until;
+            paused = true;
         }
         dispatch();
     }
@@ -155,17 +221,21 @@ public class UpstreamBudget {
     /** Lifts a pause at once, as if Lightcast's reset had come. */
     public void resume() {
         synchronized (this) {
-            pausedUntil = Long.MIN_VALUE;
+            paused = false;
         }
         dispatch();
     }
 
-    private Uni<Waiter> acquire(long deadline) {
+    private Uni<Waiter> acquire(Claim claim) {
+        if (!claim.wanted().getAsBoolean()) {
+            return Uni.createFrom().failure(new CallAbandoned());
+        }
+        long deadline = claim.deadline();
         String caller = CallerAuth.currentCaller();
         int weight = callers.weightOf(caller);
         return Uni.createFrom().emitter(emitter -> {
             long now = System.nanoTime();
-            Waiter waiter = new Waiter(emitter, now);
+            Waiter waiter = new Waiter(emitter, now, claim.wanted());
             long retryAfter;
             synchronized (this) {
                 CallerQueue queue = queues.computeIfAbsent(caller, name -> new CallerQueue(name, weight, virtualTime));
@@ -188,9 +258,26 @@ public class UpstreamBudget {
         });
     }
 
-    private void release(int permit) {
+    /** The request on {@code granted}'s permit is over: the permit is usable again a second from now. */
+    private void release(Waiter granted) {
         synchronized (this) {
-            permits.giveBack(permit);
+            if (granted.permit < 0) {
+                return;
+            }
+            permits.giveBack(granted.permit);
+            granted.permit = -1;
+        }
+        dispatch();
+    }
+
+    /** A permit granted but never used for a request: usable again when it would have been. */
+    private void returnUnused(Waiter granted) {
+        synchronized (this) {
+            if (granted.permit < 0) {
+                return;
+            }
+            permits.putBack(granted.permit, granted.permitFreeAt);
+            granted.permit = -1;
         }
         dispatch();
     }
@@ -200,6 +287,7 @@ public class UpstreamBudget {
         while (true) {
             Waiter granted;
             int permit;
+            boolean wanted;
             // one permit at a time: grant under the lock, deliver outside it
             synchronized (this) {
                 if (waiting == 0) {
@@ -209,16 +297,27 @@ public class UpstreamBudget {
                 if (permits.inFlight(permit)) {
                     return; // every permit is out; a release will call us again
                 }
-                long usableAt = Math.max(permits.freeAt(permit), pausedUntil);
                 long now = System.nanoTime();
+                long usableAt = Math.max(permits.freeAt(permit), now);
+                if (paused && pausedUntil - usableAt > 0) {
+                    usableAt = pausedUntil;
+                }
                 if (usableAt > now) {
                     wakeUpAt(usableAt, now);
                     return;
                 }
                 granted = nextInFairOrder();
-                permits.take(permit);
-                granted.permit = permit;
                 granted.expiry.cancel(false);
+                wanted = granted.wanted.getAsBoolean();
+                if (wanted) {
+                    granted.permitFreeAt = permits.freeAt(permit);
+                    permits.take(permit);
+                    granted.permit = permit;
+                }
+            }
+            if (!wanted) {
+                granted.emitter.fail(new CallAbandoned()); // nobody waits for it any more: the permit goes to the next
+                continue;
             }
             long waited = System.nanoTime() - granted.askedAt;
             if (waited > TimeUnit.MILLISECONDS.toNanos(1)) {
@@ -227,7 +326,7 @@ public class UpstreamBudget {
             }
             granted.emitter.complete(granted); // delivered synchronously: the request takes it here, or not at all
             if (!granted.taken) {
-                release(permit); // the caller left as the permit came
+                returnUnused(granted); // the caller left as the permit came
             }
         }
     }
@@ -288,10 +387,14 @@ public class UpstreamBudget {
         emitter.fail(new BudgetSpent(retryAfterSeconds));
     }
 
-    /** Seconds until a newcomer would likely get a permit: the queue ahead served at the rate, after any pause. */
+    /**
+     * Called under the lock: seconds until a newcomer would likely get a permit, the queue ahead
+     * served at the rate after any pause; at least 1, at most the longest pause and a deadline more.
+     */
     private long estimatedWaitSeconds(long now) {
-        long pause = Math.max(0, pausedUntil - now);
-        return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(pause + Permits.SPAN_NANOS - 1) + 1 + waiting / rate);
+        long pause = paused ? Math.max(0, pausedUntil - now) : 0;
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(pause + Permits.SPAN_NANOS - 1) + 1 + waiting / rate;
+        return Math.max(1, Math.min(seconds, maxRetryAfterSeconds));
     }
 
 

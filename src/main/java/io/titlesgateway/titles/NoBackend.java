@@ -15,6 +15,11 @@ final class NoBackend implements TitlesBackend {
     }
 
     @Override
+    public BackendReadiness readiness() {
+        return BackendReadiness.down(DETAIL);
+    }
+
+    @Override
     public Uni<Answer<ServiceStatus>> status() {
         return refuse();
     }

@@ -11,6 +11,16 @@ import io.smallrye.mutiny.Uni;
  */
 public interface TitlesBackend {
 
+    /**
+     * Called once at start-up when this backend serves, or stands by as the fallback: starts what
+     * it must have ready before callers come, and registers the health checks of its own mode.
+     */
+    default void activate() {
+    }
+
+    /** Whether this backend can serve callers now, and why not; cheap, and never waits. */
+    BackendReadiness readiness();
+
     Uni<Answer<ServiceStatus>> status();
 
     Uni<Answer<ServiceMeta>> meta();

@@ -6,6 +6,9 @@ package io.titlesgateway.titles;
  */
 public class TitlesException extends RuntimeException {
 
+    /** The longest wait any answer asks for: past an hour a caller should look again, not sleep. */
+    public static final long MAX_RETRY_AFTER_SECONDS = 3600;
+
     private final int status;
     private final String title;
     private final Long retryAfterSeconds;
@@ -14,7 +17,12 @@ public class TitlesException extends RuntimeException {
         super(detail, null, false, false);
         this.status = status;
         this.title = title;
-        this.retryAfterSeconds = retryAfterSeconds;
+        this.retryAfterSeconds = retryAfterSeconds == null ? null : retryAfterBounded(retryAfterSeconds);
+    }
+
+    /** A wait as {@code Retry-After} may say it: whole seconds, at least 1, at most {@link #MAX_RETRY_AFTER_SECONDS}. */
+    public static long retryAfterBounded(long seconds) {
+        return Math.max(1, Math.min(seconds, MAX_RETRY_AFTER_SECONDS));
     }
 
     public TitlesException(int status, String title, String detail) {
@@ -57,7 +65,7 @@ public class TitlesException extends RuntimeException {
         return getMessage();
     }
 
-    /** Seconds a caller should wait before trying again, or {@code null} when waiting would not help. */
+    /** Seconds a caller should wait before trying again (1 to 3,600), or {@code null} when waiting would not help. */
     public Long retryAfterSeconds() {
         return retryAfterSeconds;
     }

@@ -10,8 +10,9 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready only when the selected backend can serve. A probe never waits on, nor calls, the upstream
- * itself: Lightcast's health comes from a {@code /status} check made at most once per readiness interval.
+ * Ready only when the selected backend can serve: the catalog is loaded; or Lightcast's latest
+ * evidence says it answers (see {@code LightcastHealth}), or failing that the fallback catalog is
+ * loaded. A probe never waits on, nor calls, the upstream itself.
  */
 @Readiness
 @ApplicationScoped
@@ -24,9 +25,7 @@ public class TitlesReadiness implements HealthCheck {
     public HealthCheckResponse call() {
         var response = HealthCheckResponse.named("titles-backend");
         String backend = titles.serving().name().toLowerCase(Locale.ROOT);
-        if (titles.isReady()) {
-            return response.up().withData("backend", backend).build();
-        }
-        return response.down().withData("backend", backend).withData("reason", titles.notReadyReason()).build();
+        BackendReadiness readiness = titles.readiness();
+        return response.status(readiness.ready()).withData("backend", backend).withData("reason", readiness.reason()).build();
     }
 }

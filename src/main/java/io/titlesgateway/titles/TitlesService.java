@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,7 +16,6 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
-import io.titlesgateway.catalog.Catalog;
 import io.titlesgateway.config.LightcastConfig;
 import io.titlesgateway.config.TitlesConfig;
 
@@ -41,19 +39,9 @@ public class TitlesService implements TitlesBackend {
     private final Serving serving;
     private final TitlesBackend backend;
     private final TitlesBackend fallback;
-    private final Catalog catalog;
-    private final long readinessIntervalNanos;
-    /** Lightcast's health as its {@code /status} last said it; null until it has answered once. */
-    private volatile Boolean lightcastHealthy;
-    private volatile String lightcastReason = "Lightcast /status has not answered yet";
-    private volatile long lastHealthCheck;
-    private final AtomicBoolean checkingHealth = new AtomicBoolean();
-
     @Inject
     TitlesService(TitlesConfig config, LightcastConfig lightcast, @Identifier("lightcast") Instance<TitlesBackend> lightcastBackend,
-            @Identifier("catalog") Instance<TitlesBackend> catalogBackend, Catalog catalog) {
-        this.catalog = catalog;
-        this.readinessIntervalNanos = config.readinessInterval().toNanos();
+            @Identifier("catalog") Instance<TitlesBackend> catalogBackend) {
         this.serving = switch (config.backend()) {
             case AUTO -> lightcast.credentialsConfigured() ? Serving.LIGHTCAST : Serving.CATALOG;
             case LIGHTCAST -> lightcast.credentialsConfigured() ? Serving.LIGHTCAST : Serving.NOTHING;
@@ -73,11 +61,9 @@ public class TitlesService implements TitlesBackend {
             LOG.warn(NoBackend.DETAIL + " Until then every /titles request answers 503.");
             return;
         }
-        if (serving == Serving.CATALOG || fallback != null) {
-            catalog.loadInBackground();
-        }
-        if (serving == Serving.LIGHTCAST) {
-            checkLightcastHealth();
+        backend.activate();
+        if (fallback != null) {
+            fallback.activate();
         }
         LOG.infof("Titles backend: %s%s", serving.name().toLowerCase(Locale.ROOT),
                 fallback == null ? "" : ", normalize falls back to the catalog");
@@ -88,54 +74,16 @@ public class TitlesService implements TitlesBackend {
     }
 
     /**
-     * Whether the selected backend can serve now: the catalog is loaded; or Lightcast gave a token and
-     * said it is healthy at its last check (or, failing that, the fallback catalog is loaded).
+     * Whether this replica can serve callers now: the selected backend says so; with Lightcast
+     * serving and the catalog as fallback, also while Lightcast cannot, once the catalog is loaded.
      */
-    public boolean isReady() {
-        return switch (serving) {
-            case LIGHTCAST -> lightcastHealthy() || fallback != null && catalog.isLoaded();
-            case CATALOG -> catalog.isLoaded();
-            case NOTHING -> false;
-        };
-    }
-
-    /** Why the backend is not ready, for readiness; null when it is. */
-    public String notReadyReason() {
-        return switch (serving) {
-            case LIGHTCAST -> isReady() ? null : lightcastReason;
-            case CATALOG -> isReady() ? null : "the catalog is loading";
-            case NOTHING -> NoBackend.DETAIL;
-        };
-    }
-
-    /**
-     * Lightcast's health at the last check, checking again in the background when that is older than
-     * the readiness interval: however often probes come, {@code /status} is asked at most once per interval.
-     */
-    private boolean lightcastHealthy() {
-        if (System.nanoTime() - lastHealthCheck > readinessIntervalNanos) {
-            checkLightcastHealth();
+    public BackendReadiness readiness() {
+        BackendReadiness primary = backend.readiness();
+        if (primary.ready() || fallback == null) {
+            return primary;
         }
-        return Boolean.TRUE.equals(lightcastHealthy);
-    }
-
-    private void checkLightcastHealth() {
-        if (!checkingHealth.compareAndSet(false, true)) {
-            return;
-        }
-        lastHealthCheck = System.nanoTime();
-        backend.status().subscribe().with(answer -> {
-            boolean fresh = answer.cache() != CacheState.STALE;
-            lightcastHealthy = fresh && answer.data().healthy();
-            lightcastReason = !fresh ? "Lightcast /status could not be reached; the last answer is stale"
-                    : "Lightcast /status says: " + answer.data().message();
-            checkingHealth.set(false);
-        }, failure -> {
-            lightcastHealthy = false;
-            lightcastReason = "Lightcast /status failed: " + (failure instanceof TitlesException answer ? answer.detail()
-                    : "no answer");
-            checkingHealth.set(false);
-        });
+        BackendReadiness standby = fallback.readiness();
+        return standby.ready() ? BackendReadiness.up(primary.reason() + "; the catalog answers normalize meanwhile") : primary;
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,6 +29,7 @@ import io.restassured.RestAssured;
 import io.titlesgateway.emulator.LightcastEmulatorResource;
 import io.titlesgateway.emulator.ReceivedRequest;
 import io.titlesgateway.support.EmulatedUpstreamTest;
+import io.titlesgateway.support.Metrics;
 import io.titlesgateway.support.StreamCall;
 import io.titlesgateway.support.Terms;
 import io.vertx.core.Vertx;
@@ -45,7 +47,9 @@ class StreamTest extends EmulatedUpstreamTest {
     public static class WithBulkAccess implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("lightcast.bulk.enabled", "true", "titles.stream-max-concurrent", "4");
+            // answers the tests hold back must not time out while held: that would be a failure of its own
+            return Map.of("lightcast.bulk.enabled", "true", "titles.stream-max-concurrent", "4",
+                    "quarkus.rest-client.lightcast.read-timeout", "30000");
         }
     }
 
@@ -220,27 +224,59 @@ class StreamTest extends EmulatedUpstreamTest {
     /** A caller that goes away stops the work it caused: the rest of its body is never read nor sent upstream. */
     @Test
     void aCallerThatLeavesStopsItsUpstreamWork() throws Exception {
-        emulator.latency(Duration.ofMillis(400));
-        List<String> body = Terms.distinct(5_000);
-        try (Socket socket = new Socket("localhost", RestAssured.port)) {
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST " + PATH + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            byte[] chunk = (String.join("\n", body) + "\n").getBytes(StandardCharsets.UTF_8);
-            out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(chunk);
-            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            byte[] head = new byte[1];
-            assertThat(in.read(head)).as("the answer has begun").isEqualTo(1);
+        emulator.hold("/normalize/bulk");
+        try (Socket socket = openStream(Terms.distinct(5_000))) {
+            awaitBulkCalls(1);
         }
-        Thread.sleep(2_500);
-        int callsSoonAfter = emulator.apiCalls("/normalize/bulk").size();
-        Thread.sleep(2_000);
+        awaitNoOpenStream();
+        emulator.release();
 
-        assertThat(callsSoonAfter).as("ten bulk calls would answer the whole body").isLessThanOrEqualTo(3);
-        assertThat(emulator.apiCalls("/normalize/bulk")).as("nothing more once it left").hasSize(callsSoonAfter);
+        // what must not happen has no event to wait for: give it ample time to happen
+        Thread.sleep(1_500);
+        assertThat(emulator.apiCalls("/normalize/bulk")).as("only the call under way when it left; ten would answer the body")
+                .hasSize(1);
+    }
+
+    /** A call in flight when its caller left is not retried when it fails: nobody waits for its answer. */
+    @Test
+    void aCallWhoseCallerLeftIsNotRetried() throws Exception {
+        RestAssured.given().get("/titles/versions/5.47").then().statusCode(200); // the version is known: the next call is the bulk one
+        emulator.failNext(1, 503);
+        emulator.hold("/normalize/bulk");
+        try (Socket socket = openStream(Terms.distinct(400))) {
+            awaitBulkCalls(1);
+        }
+        awaitNoOpenStream();
+        emulator.release();
+
+        Thread.sleep(1_500); // the retry would come 50 ms after the 503
+        assertThat(emulator.apiCalls("/normalize/bulk")).as("the failed call, and no retry").hasSize(1);
+        assertThat(emulator.apiCalls("/normalize/bulk").get(0).status()).isEqualTo(503);
+    }
+
+    /** A chunked stream of {@code lines}, sent whole, its answer begun; the caller leaves when the socket closes. */
+    private static Socket openStream(List<String> lines) throws Exception {
+        Socket socket = new Socket("localhost", RestAssured.port);
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST " + PATH + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        byte[] chunk = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
+        out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(chunk);
+        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = socket.getInputStream();
+        assertThat(in.read(new byte[1])).as("the answer has begun").isEqualTo(1);
+        return socket;
+    }
+
+    private void awaitBulkCalls(int count) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> emulator.apiCalls("/normalize/bulk").size() >= count);
+    }
+
+    /** The gateway has seen every stream's caller leave, and cancelled what they caused. */
+    private static void awaitNoOpenStream() {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Metrics.value("titles_streams_open") == 0);
     }
 
     @Test

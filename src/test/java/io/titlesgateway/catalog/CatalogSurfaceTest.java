@@ -119,9 +119,12 @@ class CatalogSurfaceTest {
     }
 
     @Test
-    void readinessSaysTheCatalogServes() {
+    void readinessSaysTheCatalogServesAndChecksNothingOfLightcast() {
         given().get("/q/health/ready").then().statusCode(200)
-                .body("checks.find { it.name == 'titles-backend' }.data.backend", equalTo("catalog"));
+                .body("checks.find { it.name == 'titles-backend' }.data.backend", equalTo("catalog"))
+                .body("checks.name", org.hamcrest.Matchers.contains("titles-backend"));
+        assertThat(io.titlesgateway.support.Metrics.anyNamed("titles_upstream_")).as("no Lightcast metrics in catalog mode").isFalse();
+        assertThat(io.titlesgateway.support.Metrics.anyNamed("titles_budget_")).isFalse();
     }
 
     @Test

@@ -19,8 +19,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -78,6 +80,9 @@ public final class LightcastEmulator implements AutoCloseable {
     private final AtomicInteger failuresToInject = new AtomicInteger();
     private volatile int injectedStatus = 503;
     private final AtomicInteger resetsToInject = new AtomicInteger();
+    /** While set, answers to the held path wait here until it is released: a call the test knows is in flight. */
+    private volatile CountDownLatch held;
+    private volatile String heldPath = "";
 
     private LightcastEmulator(int port, String clientId, String clientSecret) throws IOException {
         this.clientId = clientId;
@@ -241,6 +246,22 @@ public final class LightcastEmulator implements AutoCloseable {
         tokenEndpointDown = false;
         failuresToInject.set(0);
         resetsToInject.set(0);
+        release();
+    }
+
+    /** From now on every answer to an API path ending with {@code pathSuffix} waits, decided but unsent, until {@link #release()}. */
+    public void hold(String pathSuffix) {
+        heldPath = pathSuffix;
+        held = new CountDownLatch(1);
+    }
+
+    /** Sends every held answer, and holds no more. */
+    public void release() {
+        var gate = held;
+        held = null;
+        if (gate != null) {
+            gate.countDown();
+        }
     }
 
     /** From now on only {@code newSecret} is accepted, as after a rotation the gateway missed. */
@@ -410,7 +431,11 @@ public final class LightcastEmulator implements AutoCloseable {
             reply = Reply.error(500, "Internal Server Error", "Emulator failure: " + bug);
         }
         record(exchange, path, bearer, body, arrived, drop ? 0 : reply.status());
+        var gate = path.startsWith("/titles") && path.endsWith(heldPath) ? held : null;
         try {
+            if (gate != null) {
+                gate.await(60, TimeUnit.SECONDS);
+            }
             if (!delay.isZero()) {
                 Thread.sleep(delay.toMillis());
             }

@@ -15,23 +15,28 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
 import io.titlesgateway.emulator.LightcastEmulatorResource;
 import io.titlesgateway.support.EmulatedUpstreamTest;
+import io.titlesgateway.support.Load;
+import io.titlesgateway.support.Metrics;
 
 /**
- * Readiness follows Lightcast's own {@code /status}, asked at most once per interval however often
- * probes come; liveness never depends on Lightcast.
+ * Readiness says whether this replica can serve: Lightcast is judged on the outcomes of the calls
+ * the gateway makes, a busy budget is not a failure, and the {@code /status} probe never takes a
+ * permit a caller waits for. Liveness never depends on Lightcast.
  */
 @QuarkusTest
-@TestProfile(ReadinessTest.CheckedEverySecond.class)
+@TestProfile(ReadinessTest.CheckedEverySecondAtFiveASecond.class)
 @WithTestResource(LightcastEmulatorResource.class)
 class ReadinessTest extends EmulatedUpstreamTest {
 
-    public static class CheckedEverySecond implements QuarkusTestProfile {
+    public static class CheckedEverySecondAtFiveASecond implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("titles.readiness-interval", "1S",
-                    "quarkus.cache.caffeine.\"lightcast-status\".expire-after-write", "500MS");
+                    "quarkus.cache.caffeine.\"lightcast-status\".expire-after-write", "500MS",
+                    "lightcast.rate-limit", "5");
         }
     }
 
@@ -39,8 +44,12 @@ class ReadinessTest extends EmulatedUpstreamTest {
         return given().get("/q/health/ready").statusCode();
     }
 
+    private static JsonPath readinessBody() {
+        return given().get("/q/health/ready").then().extract().jsonPath();
+    }
+
     @Test
-    void probesAskLightcastAtMostOncePerInterval() throws InterruptedException {
+    void probesAskLightcastAtMostOncePerIntervalWhenNothingElseDoes() throws InterruptedException {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> readiness() == 200);
         emulator.reset();
         emulator.ratePerSecond(1000);
@@ -58,17 +67,54 @@ class ReadinessTest extends EmulatedUpstreamTest {
     }
 
     @Test
-    void notReadyWhileLightcastFailsReadyAgainOnceItRecovers() {
+    void aBudgetKeptFullByCallersIsNoReasonToBeUnready() throws InterruptedException {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> readiness() == 200);
+        given().get("/titles/versions/5.47").then().statusCode(200);
+        emulator.reset();
+        emulator.ratePerSecond(5);
+        double queuedBefore = Metrics.value("titles_budget_waits_total", "outcome=\"queued\"");
+
+        int probes = 0;
+        try (Load load = Load.ofNewTitles(60, "5.47")) {
+            long until = System.nanoTime() + Duration.ofMillis(3_500).toNanos(); // more than three readiness intervals
+            while (System.nanoTime() < until) {
+                JsonPath ready = readinessBody();
+                assertThat(ready.getString("status")).as("readiness while callers keep the budget full: %s", ready.prettify())
+                        .isEqualTo("UP");
+                probes++;
+                Thread.sleep(100);
+            }
+            assertThat(load.answered(200) + load.answered(404) + load.answered(429)).as("callers answered").isPositive();
+        }
+
+        assertThat(probes).isGreaterThan(10);
+        assertThat(Metrics.value("titles_budget_waits_total", "outcome=\"queued\"")).as("callers waited for permits: the budget was full")
+                .isGreaterThan(queuedBefore);
+        assertThat(emulator.peakCallsPerSecond()).as("Lightcast's limit held").isLessThanOrEqualTo(5);
+        assertThat(emulator.apiCalls()).noneSatisfy(call -> assertThat(call.status()).isEqualTo(429));
+    }
+
+    @Test
+    void unreadyOnceLightcastFailsWithinAnIntervalReadyAgainOnceItRecovers() {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> readiness() == 200);
 
         emulator.failNext(1_000, 503);
+        // idle: the probe asks within an interval (1 s here), and its failures are the evidence
         Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> readiness() == 503);
         given().get("/q/health/ready").then()
-                .body("checks.find { it.name == 'titles-backend' }.data.reason", containsString("Lightcast /status"));
+                .body("checks.find { it.name == 'titles-backend' }.data.reason", containsString("Lightcast"));
         given().get("/q/health/live").then().statusCode(200);
 
         emulator.failNext(0, 503);
         io.smallrye.faulttolerance.api.CircuitBreakerMaintenance.get().resetAll();
         Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> readiness() == 200);
+    }
+
+    @Test
+    void theChecksPresentAreThoseOfTheMode() {
+        JsonPath ready = readinessBody();
+        assertThat(ready.getList("checks.name", String.class)).as("Lightcast serves, no Redis")
+                .containsExactlyInAnyOrder("titles-backend", "lightcast-quota");
+        assertThat(Metrics.anyNamed("titles_upstream_quota_remaining")).isTrue();
     }
 }

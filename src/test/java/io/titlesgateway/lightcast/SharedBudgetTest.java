@@ -91,7 +91,8 @@ class SharedBudgetTest extends EmulatedUpstreamTest {
         assertThat(emulator.apiCalls("/normalize")).as("this gateway got permits").hasSizeGreaterThanOrEqualTo(3);
         assertThat(busiestSecond).as("calls started by both replicas in the busiest second").isLessThanOrEqualTo(5);
         given().get("/q/health/ready").then()
-                .body("checks.find { it.name == 'lightcast-quota' }.data.budget", org.hamcrest.Matchers.equalTo("shared on Redis"));
+                .body("checks.find { it.name == 'redis' }.data.budget", org.hamcrest.Matchers.equalTo("shared on Redis"))
+                .body("checks.find { it.name == 'redis' }.data.ping", org.hamcrest.Matchers.startsWith("answered in"));
     }
 
     @Test

@@ -70,6 +70,11 @@ public final class Callers {
                 .header("Authorization", authorization).POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
+    public static HttpRequest postFormRequest(String path, String form) {
+        return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+    }
+
     private static URI uri(String path) {
         return URI.create(RestAssured.baseURI + ":" + RestAssured.port + path);
     }

@@ -49,10 +49,18 @@ public final class StreamCall implements AutoCloseable {
 
     /** Opens the call; with {@code startPaused} nothing of the answer is read until {@link #resumeReading()}. */
     public static StreamCall open(Vertx vertx, String path, String contentType, boolean startPaused) {
+        return open(vertx, path, contentType, startPaused, null);
+    }
+
+    /** The same, for a caller that authenticates with {@code authorization} (null: none). */
+    public static StreamCall open(Vertx vertx, String path, String contentType, boolean startPaused, String authorization) {
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("localhost")
                 .setDefaultPort(RestAssured.port).setIdleTimeout(120));
         HttpClientRequest request = client.request(HttpMethod.POST, path).toCompletionStage().toCompletableFuture().join();
         request.setChunked(true).putHeader("Content-Type", contentType);
+        if (authorization != null) {
+            request.putHeader("Authorization", authorization);
+        }
         request.sendHead();
         return new StreamCall(client, request, startPaused);
     }
