@@ -15,6 +15,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -65,6 +66,8 @@ public class LightcastBackend implements TitlesBackend {
     private final LightcastHealth health;
     /** Versions Lightcast has listed; a version, once published, stays, so this only grows (and stays small). */
     private final Set<String> knownVersions = ConcurrentHashMap.newKeySet();
+    /** The readiness checks this backend added, to take out again when it stops. */
+    private final List<String> registeredChecks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Inject
     @Readiness
@@ -95,14 +98,23 @@ public class LightcastBackend implements TitlesBackend {
     public void activate() {
         health.probe();
         readinessChecks.register(QuotaReadiness.NAME, new QuotaReadiness(metrics, config.quotaLowWatermark()));
+        registeredChecks.add(QuotaReadiness.NAME);
         if (redis.configured()) {
             readinessChecks.register(RedisReadiness.NAME, new RedisReadiness(redis, ledger, sharedCache));
+            registeredChecks.add(RedisReadiness.NAME);
         }
     }
 
     @Override
     public BackendReadiness readiness() {
         return health.readiness();
+    }
+
+    /** The checks of this mode leave with it (in tests, one JVM runs gateways of several modes one after another). */
+    @PreDestroy
+    void deactivate() {
+        registeredChecks.forEach(readinessChecks::remove);
+        registeredChecks.clear();
     }
 
     @Override

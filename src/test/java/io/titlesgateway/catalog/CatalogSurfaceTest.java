@@ -123,8 +123,7 @@ class CatalogSurfaceTest {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'titles-backend' }.data.backend", equalTo("catalog"))
                 .body("checks.name", org.hamcrest.Matchers.contains("titles-backend"));
-        assertThat(io.titlesgateway.support.Metrics.anyNamed("titles_upstream_")).as("no Lightcast metrics in catalog mode").isFalse();
-        assertThat(io.titlesgateway.support.Metrics.anyNamed("titles_budget_")).isFalse();
+        // that no Lightcast metric shows is checked in a process of its own (ModesIT): tests share one JVM's meters
     }
 
     @Test

@@ -35,11 +35,11 @@ class BreakerTest extends EmulatedUpstreamTest {
         emulator.reset();
         emulator.ratePerSecond(1000);
         given().get("/titles/meta").then().statusCode(503)
-                .header("Retry-After", "1")
+                .header("Retry-After", "3")
                 .body("errors[0].detail", containsString("stopped calling it"));
         assertThat(emulator.apiCalls()).as("an open breaker spares Lightcast").isEmpty();
 
-        Thread.sleep(1_100);
+        Thread.sleep(3_100); // the test profile's breaker stays open 3 s: long enough to look at it on a busy machine
         given().get("/titles/meta").then().statusCode(200);
         assertThat(breaker()).as("one trial call succeeded; two are needed").isEqualTo(CircuitBreakerState.HALF_OPEN);
         given().get("/titles/versions/5.46/changes").then().statusCode(200);

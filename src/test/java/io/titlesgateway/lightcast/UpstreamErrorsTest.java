@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -15,14 +16,25 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.titlesgateway.emulator.LightcastEmulatorResource;
 import io.titlesgateway.emulator.ReceivedRequest;
 import io.titlesgateway.support.EmulatedUpstreamTest;
 
 /** What a caller gets when Lightcast says no, fails, stalls or drops the connection; what is retried and what is not. */
 @QuarkusTest
+@TestProfile(UpstreamErrorsTest.ShortReadTimeout.class)
 @WithTestResource(LightcastEmulatorResource.class)
 class UpstreamErrorsTest extends EmulatedUpstreamTest {
+
+    /** A read timeout of 1 s, five times shorter than the slow emulator's latency, so that it always bites. */
+    public static class ShortReadTimeout implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.rest-client.lightcast.read-timeout", "1000");
+        }
+    }
 
     @ParameterizedTest
     @ValueSource(ints = { 400, 404, 413, 415 })
@@ -113,7 +125,7 @@ class UpstreamErrorsTest extends EmulatedUpstreamTest {
 
     @Test
     void slowUpstreamIsAGatewayTimeout() {
-        emulator.latency(Duration.ofMillis(1_500));
+        emulator.latency(Duration.ofSeconds(5));
 
         given().get("/titles/meta").then().statusCode(504)
                 .body("errors[0].status", equalTo(504))

@@ -59,6 +59,11 @@ public final class Callers {
         return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build();
     }
 
+    /** The same, for a caller that authenticates with {@code authorization}. */
+    public static HttpRequest getRequest(String path, String authorization) {
+        return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).header("Authorization", authorization).GET().build();
+    }
+
     public static HttpRequest postJsonRequest(String path, String body) {
         return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();

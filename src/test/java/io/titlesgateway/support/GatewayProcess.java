@@ -70,6 +70,15 @@ public final class GatewayProcess implements AutoCloseable {
         throw new IllegalStateException("The gateway was not ready within 90 s; see " + log);
     }
 
+    /** What the process has printed so far. */
+    public String log() {
+        try {
+            return Files.readString(log.toPath());
+        } catch (IOException unreadable) {
+            throw new IllegalStateException(unreadable);
+        }
+    }
+
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }

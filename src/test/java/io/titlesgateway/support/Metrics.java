@@ -31,7 +31,12 @@ public final class Metrics {
 
     /** Whether any metric of that name prefix is exposed at all. */
     public static boolean anyNamed(String prefix) {
+        return !named(prefix).isEmpty();
+    }
+
+    /** The samples whose metric name starts with {@code prefix}. */
+    public static java.util.List<String> named(String prefix) {
         return given().get("/q/metrics").then().statusCode(200).extract().asString().lines()
-                .anyMatch(line -> line.startsWith(prefix));
+                .filter(line -> line.startsWith(prefix)).toList();
     }
 }
