@@ -1,5 +1,6 @@
 package io.titlesgateway.api;
 
+import java.io.IOException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.StreamSupport;
@@ -76,6 +77,19 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public RestResponse<ErrorEnvelope> mismatchedJson(MismatchedInputException failure) {
         return badRequest(describe(failure));
+    }
+
+    /**
+     * The caller's body could not be read: larger than the HTTP layer allows (which may have answered
+     * 413 already), or cut off by the caller. The caller's doing, not the gateway's: a 4xx, one line at DEBUG.
+     */
+    @ServerExceptionMapper
+    public RestResponse<ErrorEnvelope> unreadableBody(IOException failure) {
+        LOG.debugf("The request body could not be read: %s", failure.getMessage());
+        if (String.valueOf(failure.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("too large")) {
+            return envelope(ErrorEnvelope.of(413, "Payload Too Large", "Request size too large: the body is over the limit"), 413);
+        }
+        return badRequest("The request body could not be read to its end");
     }
 
     @ServerExceptionMapper

@@ -5,13 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.titlesgateway.titles.TitlesException;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * Refuses a request from a Vert.x route, before any resource runs, as the exception mappers would
- * answer it: the error envelope, {@code Retry-After} when there is one, and the connection closed,
- * since the body is left unread.
+ * answer it: the error envelope, {@code Retry-After} when there is one, and the rest of the body
+ * declined, since it is left unread: on HTTP/1.1 the connection is closed; on HTTP/2, where a
+ * {@code Connection} header is a protocol error, the stream alone is reset with NO_ERROR after the
+ * answer, which tells the client to stop sending without failing its request (RFC 9113, 8.1).
  */
 final class Refusals {
 
@@ -31,9 +34,11 @@ final class Refusals {
         if (response.ended() || response.headWritten()) {
             return;
         }
-        response.setStatusCode(refusal.status())
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader(HttpHeaders.CONNECTION, "close");
+        boolean http2 = routing.request().version() == HttpVersion.HTTP_2;
+        response.setStatusCode(refusal.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        if (!http2) {
+            response.putHeader(HttpHeaders.CONNECTION, "close");
+        }
         if (refusal.retryAfterSeconds() != null) {
             response.putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(refusal.retryAfterSeconds()));
         }
@@ -41,6 +46,9 @@ final class Refusals {
             response.putHeader(header, value);
         }
         response.end(envelope(refusal));
+        if (http2 && !routing.request().isEnded()) {
+            response.reset(0);
+        }
     }
 
     private static String envelope(TitlesException refusal) {

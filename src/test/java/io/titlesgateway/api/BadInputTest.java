@@ -14,8 +14,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,6 +31,7 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.titlesgateway.emulator.LightcastEmulatorResource;
 import io.titlesgateway.support.EmulatedUpstreamTest;
+import io.titlesgateway.support.LogRecords;
 
 /** Bad input gets a clear 4xx in the error envelope, and the upstream never hears of it. */
 @QuarkusTest
@@ -170,5 +174,39 @@ class BadInputTest extends EmulatedUpstreamTest {
             return;
         }
         assertThat(response.statusCode()).as("the HTTP layer cuts a chunked body off at the limit").isEqualTo(413);
+    }
+
+    /**
+     * An oversized body of unknown length over HTTP/2 (the JDK client upgrades to h2c): refused, and
+     * neither logged as a fault nor leaving a thread waiting for the body the HTTP layer refused.
+     */
+    @Test
+    void oversizedBodiesOverHttp2HoldNoThreadAndLogNoFault() throws Exception {
+        byte[] twoMegabytes = ("{\"terms\":[\"" + "a".repeat(2 * 1024 * 1024) + "\"]}").getBytes(StandardCharsets.UTF_8);
+        try (LogRecords logged = LogRecords.capture()) {
+            for (int i = 0; i < 4; i++) {
+                HttpRequest request = HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port + V + "/normalize/bulk"))
+                        .header("Content-Type", JSON)
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(twoMegabytes)))
+                        .timeout(Duration.ofSeconds(10))
+                        .build();
+                try {
+                    HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()
+                            .send(request, HttpResponse.BodyHandlers.ofString());
+                    assertThat(response.statusCode()).isEqualTo(413);
+                } catch (IOException closedMidUpload) {
+                    // refused all the same
+                }
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(threadsReadingABody())
+                    .as("threads still waiting for a refused body").isEmpty());
+            assertThat(logged.lines()).as("what the gateway logged at WARN or above").isEmpty();
+        }
+    }
+
+    private static List<String> threadsReadingABody() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(thread -> Arrays.stream(thread.getValue()).anyMatch(frame -> frame.getClassName().contains("VertxInputStream")))
+                .map(thread -> thread.getKey().getName()).toList();
     }
 }
