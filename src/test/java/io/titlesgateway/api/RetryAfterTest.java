@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +60,8 @@ class RetryAfterTest extends EmulatedUpstreamTest {
                             + "{\"id\":\"daily\",\"secretHash\":\"" + hash + "\",\"dailyNormalize\":1}]"),
                     Map.entry("titles.token-signing-key", Base64.getEncoder().encodeToString("retry-after-test-signing-key-32-bytes".getBytes())),
                     Map.entry("titles.redis-url", RedisAvailable.URL),
+                    // a loaded machine must not send the replica alone, where another replica's pause does not reach it
+                    Map.entry("titles.redis-timeout", "2S"),
                     Map.entry("titles.stream-max-concurrent", "1"),
                     Map.entry("lightcast.rate-limit", "5"),
                     Map.entry("lightcast.budget-deadline", "1S"),
@@ -135,6 +139,8 @@ class RetryAfterTest extends EmulatedUpstreamTest {
 
     /** Another replica met Lightcast's 429 and paused every replica for 30 s, on Redis. */
     private void sharedPause() {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "shared on Redis".equals(given().get("/q/health/ready")
+                .then().extract().path("checks.find { it.name == 'redis' }.data.budget")));
         redis.send(Request.cmd(Command.SET).arg("titles-gateway:budget:{gateway-test}:paused").arg("1").arg("PX").arg(30_000))
                 .toCompletionStage().toCompletableFuture().join();
         try {
