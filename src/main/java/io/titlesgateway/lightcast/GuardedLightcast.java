@@ -114,6 +114,17 @@ class GuardedLightcast {
         return call("/normalize/bulk", () -> api.bulk(version, body), budget.claim(wanted)).map(this::quotaNoted);
     }
 
+    /**
+     * One bulk normalize whose terms are taken only when it has its permit ({@code termsAtPermit},
+     * asked once per attempt): it waits for a permit until {@code deadline} (System.nanoTime()), and
+     * is neither started nor retried once {@code wanted} says nobody waits for it.
+     */
+    Uni<List<BulkNormalization>> bulk(String version, Supplier<List<String>> termsAtPermit, List<String> fields, long deadline,
+            BooleanSupplier wanted) {
+        return call("/normalize/bulk", () -> api.bulk(version, new LightcastCalls.Bulk(termsAtPermit.get(), fields, 0.0)),
+                budget.claimUntil(deadline, wanted)).map(this::quotaNoted);
+    }
+
     private <T> T quotaNoted(RestResponse<LightcastEnvelope<T>> response) {
         metrics.quota(response.getHeaderString("RateLimit-Remaining"), response.getHeaderString("RateLimit-Reset"));
         return response.getEntity().data();

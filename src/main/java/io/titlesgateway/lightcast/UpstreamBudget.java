@@ -151,6 +151,11 @@ public class UpstreamBudget {
         return new Claim(System.nanoTime() + deadlineNanos, false, wanted);
     }
 
+    /** The claim of a call that must have its permit by {@code deadline} (System.nanoTime()), while {@code wanted} says so. */
+    Claim claimUntil(long deadline, BooleanSupplier wanted) {
+        return new Claim(deadline, false, wanted);
+    }
+
     /**
      * Runs {@code request} under a permit: waits for one (until the claim's deadline), subscribes,
      * and gives the permit back when the request is over, however it ends. A call nobody wants any
