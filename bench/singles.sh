@@ -3,7 +3,9 @@
 # a title never asked before, for DURATION (15 s), against the emulator at Lightcast's 5 requests/s
 # with bulk access. Prints answered/s (200 or 404), the share of the ceiling 5 calls/s x 500 terms =
 # 2,500/s, refusals (429), the median wait, terms per bulk call and upstream calls. Baseline in the
-# same run: the same load on a gateway without bulk access (one call per title). Loopback only.
+# same run: the same load on a gateway without bulk access (one call per title). Then three
+# replicas sharing a Redis (REDIS_URL, default the one at 127.0.0.1:6379), the connections spread
+# over them, against the one replica of the same run. Loopback only.
 # Usage: bench/singles.sh          (CONNECTIONS=600 DURATION=15s THREADS=2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +14,7 @@ DURATION=${DURATION:-15s}
 THREADS=${THREADS:-2}
 JAVA_OPTS=${JAVA_OPTS:--XX:+UseParallelGC}
 EMULATOR_PORT=18289 GATEWAY_PORT=18280
+REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 work=$(mktemp -d)
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
@@ -29,34 +32,56 @@ java -cp "target/test-classes:$(cat target/emulator.classpath)" io.titlesgateway
 pids+=($!)
 
 start_gateway() { # $@: extra environment
+  start_replica $GATEWAY_PORT "$@"
+  gateway=$replica
+}
+start_replica() { # port, then extra environment
+  local port=$1
+  shift
   env "$@" TITLES_AUTH=none LIGHTCAST_CLIENT_ID=gateway-test LIGHTCAST_CLIENT_SECRET=emulator-secret-7c1d9f \
     LIGHTCAST_API_URL=http://127.0.0.1:$EMULATOR_PORT/titles LIGHTCAST_AUTH_URL=http://127.0.0.1:$EMULATOR_PORT \
-    LIGHTCAST_RATE_LIMIT=5 QUARKUS_HTTP_PORT=$GATEWAY_PORT java $JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar \
-    > "$work/gateway.log" 2>&1 &
-  gateway=$!
-  pids+=($gateway)
-  for _ in $(seq 1 120); do curl -sf -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/q/health/ready" && break; sleep 0.5; done
-  curl -sf -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/titles/versions/5.47"
+    LIGHTCAST_RATE_LIMIT=5 QUARKUS_HTTP_PORT=$port java $JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar \
+    > "$work/gateway-$port.log" 2>&1 &
+  replica=$!
+  pids+=($replica)
+  for _ in $(seq 1 120); do curl -sf -o /dev/null "http://127.0.0.1:$port/q/health/ready" && break; sleep 0.5; done
+  curl -sf -o /dev/null "http://127.0.0.1:$port/titles/versions/5.47"
   sleep 1.2
 }
-stop_gateway() { kill "$gateway"; while kill -0 "$gateway" 2>/dev/null; do sleep 0.1; done; }
+stop() { kill "$@"; for pid in "$@"; do while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done; done; }
+stop_gateway() { stop "$gateway"; }
 upstream_calls() { curl -sf "http://127.0.0.1:$EMULATOR_PORT/emulator/stats" | sed -E 's/.*"apiCalls":([0-9]+).*/\1/'; }
-metric() { curl -sf "http://127.0.0.1:$GATEWAY_PORT/q/metrics" | awk -v m="$1" '$1 == m { print $2 }'; }
+metric() { # name, ports...: the sum over the replicas
+  local name=$1 total=0 value
+  shift
+  for port in "$@"; do
+    value=$(curl -sf "http://127.0.0.1:$port/q/metrics" | awk -v m="$name" '$1 == m { print $2 }')
+    total=$(awk -v a="$total" -v b="${value:-0}" 'BEGIN { print a + b }')
+  done
+  echo "$total"
+}
 
-run() { # label
-  local before after seconds out answered refused p50 terms calls
+run() { # label, ports...: the connections spread over the replicas on those ports
+  local label=$1 before after seconds out="" answered refused p50 terms calls
+  shift
   before=$(upstream_calls)
-  out=$(TITLES_FILE="$work/titles.txt" RUN="$RANDOM" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s \
-    -s bench/lua/new-titles.lua "http://127.0.0.1:$GATEWAY_PORT")
+  local loads=()
+  for port in "$@"; do
+    TITLES_FILE="$work/titles.txt" RUN="$RANDOM$port" wrk -t"$THREADS" -c$(( CONNECTIONS / $# )) -d"$DURATION" --timeout 10s \
+      -s bench/lua/new-titles.lua "http://127.0.0.1:$port" > "$work/wrk-$port.out" &
+    loads+=($!)
+  done
+  wait "${loads[@]}"
+  for port in "$@"; do out+=$(cat "$work/wrk-$port.out")$'\n'; done
   after=$(upstream_calls)
   seconds=${DURATION%s}
   answered=$(awk '$1 == "status" && ($2 == 200 || $2 == 404) { n += $3 } END { print n + 0 }' <<< "$out")
   refused=$(awk '$1 == "status" && $2 == 429 { n += $3 } END { print n + 0 }' <<< "$out")
-  p50=$(awk '$1 == "p50" { print $2 }' <<< "$out")
-  terms=$(awk -v s="$(metric titles_upstream_batch_terms_sum)" -v c="$(metric titles_upstream_batch_terms_count)" \
+  p50=$(awk '$1 == "p50" { print $2 }' <<< "$out" | sort -n | paste -sd '/' -)
+  terms=$(awk -v s="$(metric titles_upstream_batch_terms_sum "$@")" -v c="$(metric titles_upstream_batch_terms_count "$@")" \
     'BEGIN { if (c > 0) printf "%.0f", s / c; else print "-" }')
   calls=$(( after - before ))
-  awk -v l="$1" -v a="$answered" -v r="$refused" -v s="$seconds" -v p="$p50" -v t="$terms" -v c="$calls" \
+  awk -v l="$label" -v a="$answered" -v r="$refused" -v s="$seconds" -v p="$p50" -v t="$terms" -v c="$calls" \
     'BEGIN { printf "| %s | %.0f | %.0f %% | %.1f %% | %s ms | %s | %d |\n", l, a / s, 100 * a / s / 2500, 100 * r / (a + r), p, t, c }'
 }
 
@@ -65,8 +90,15 @@ echo
 echo "| gateway | answered/s | of 2,500/s | refused (429) | median wait | terms per bulk call | upstream calls |"
 echo "|---|---|---|---|---|---|---|"
 start_gateway LIGHTCAST_BULK_ENABLED=false
-run "one replica, no bulk access (baseline: one call per title)"
+run "one replica, no bulk access (baseline: one call per title)" $GATEWAY_PORT
 stop_gateway
 start_gateway LIGHTCAST_BULK_ENABLED=true
-run "one replica, bulk access, late binding"
+run "one replica, bulk access" $GATEWAY_PORT
 stop_gateway
+replicas=()
+for port in 18281 18282 18283; do
+  start_replica $port LIGHTCAST_BULK_ENABLED=true TITLES_REDIS_URL="$REDIS_URL" TITLES_MAX_REPLICAS=3
+  replicas+=($replica)
+done
+run "three replicas sharing Redis, bulk access" 18281 18282 18283
+stop "${replicas[@]}"
