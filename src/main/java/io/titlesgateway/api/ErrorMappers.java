@@ -3,6 +3,7 @@ package io.titlesgateway.api;
 import java.io.IOException;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.StreamSupport;
 
 import jakarta.validation.ConstraintViolation;
@@ -86,7 +87,7 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public RestResponse<ErrorEnvelope> unreadableBody(IOException failure) {
         LOG.debugf("The request body could not be read: %s", failure.getMessage());
-        if (String.valueOf(failure.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("too large")) {
+        if (String.valueOf(failure.getMessage()).toLowerCase(Locale.ROOT).contains("too large")) {
             return envelope(ErrorEnvelope.of(413, "Payload Too Large", "Request size too large: the body is over the limit"), 413);
         }
         return badRequest("The request body could not be read to its end");

@@ -108,10 +108,9 @@ class GuardedLightcast {
         return call("/normalize/inspect", () -> api.inspect(version, body)).map(this::quotaNoted);
     }
 
-    /** One bulk normalize at threshold 0; neither started nor retried once {@code wanted} says nobody waits for it. */
-    Uni<List<BulkNormalization>> bulk(String version, List<String> terms, List<String> fields, BooleanSupplier wanted) {
-        var body = new LightcastCalls.Bulk(terms, fields, 0.0);
-        return call("/normalize/bulk", () -> api.bulk(version, body), budget.claim(wanted)).map(this::quotaNoted);
+    /** One bulk normalize of {@code terms} at threshold 0. */
+    Uni<List<BulkNormalization>> bulk(String version, List<String> terms, List<String> fields) {
+        return bulk(version, () -> terms, fields, budget.claim(UpstreamBudget.Claim.ALWAYS_WANTED));
     }
 
     /**
@@ -121,8 +120,13 @@ class GuardedLightcast {
      */
     Uni<List<BulkNormalization>> bulk(String version, Supplier<List<String>> termsAtPermit, List<String> fields, long deadline,
             BooleanSupplier wanted) {
-        return call("/normalize/bulk", () -> api.bulk(version, new LightcastCalls.Bulk(termsAtPermit.get(), fields, 0.0)),
-                budget.claimUntil(deadline, wanted)).map(this::quotaNoted);
+        return bulk(version, termsAtPermit, fields, budget.claimUntil(deadline, wanted));
+    }
+
+    private Uni<List<BulkNormalization>> bulk(String version, Supplier<List<String>> terms, List<String> fields,
+            UpstreamBudget.Claim claim) {
+        return call("/normalize/bulk", () -> api.bulk(version, new LightcastCalls.Bulk(terms.get(), fields, 0.0)), claim)
+                .map(this::quotaNoted);
     }
 
     private <T> T quotaNoted(RestResponse<LightcastEnvelope<T>> response) {
@@ -203,15 +207,14 @@ class GuardedLightcast {
     private <T> Uni<T> counted(String endpoint, Supplier<Uni<T>> request) {
         Uni<T> call = Uni.createFrom().deferred(request::get);
         return call
-                .onItem().invoke(() -> {
-                    metrics.upstreamCall(endpoint, "200");
-                    health.observed(endpoint, "200");
-                })
-                .onFailure().invoke(failure -> {
-                    String outcome = LightcastErrors.outcome(failure);
-                    metrics.upstreamCall(endpoint, outcome);
-                    health.observed(endpoint, outcome);
-                });
+                .onItem().invoke(() -> observed(endpoint, "200"))
+                .onFailure().invoke(failure -> observed(endpoint, LightcastErrors.outcome(failure)));
+    }
+
+    /** One request's outcome, for the metrics and as evidence of Lightcast's health. */
+    private void observed(String endpoint, String outcome) {
+        metrics.upstreamCall(endpoint, outcome);
+        health.observed(endpoint, outcome);
     }
 
     private static Throwable unwrap(Throwable failure) {

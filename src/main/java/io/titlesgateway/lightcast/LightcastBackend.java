@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -67,7 +68,7 @@ public class LightcastBackend implements TitlesBackend {
     /** Versions Lightcast has listed; a version, once published, stays, so this only grows (and stays small). */
     private final Set<String> knownVersions = ConcurrentHashMap.newKeySet();
     /** The readiness checks this backend added, to take out again when it stops. */
-    private final List<String> registeredChecks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> registeredChecks = new CopyOnWriteArrayList<>();
 
     @Inject
     @Readiness

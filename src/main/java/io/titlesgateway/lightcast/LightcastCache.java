@@ -215,8 +215,7 @@ class LightcastCache {
             }
             for (int from = 0; from < missing.size(); from += BulkQuery.MAX_TERMS) {
                 List<String> chunk = missing.subList(from, Math.min(missing.size(), from + BulkQuery.MAX_TERMS));
-                upstream.bulk(version, chunk.stream().map(termsByKey::get).toList(), widestFields, UpstreamBudget.Claim.ALWAYS_WANTED)
-                        .subscribe().with(
+                upstream.bulk(version, chunk.stream().map(termsByKey::get).toList(), widestFields).subscribe().with(
                         items -> {
                             for (int i = 0; i < chunk.size(); i++) {
                                 BulkNormalization item = i < items.size() ? items.get(i) : null;

@@ -74,10 +74,8 @@ public class LightcastHealth {
             return;
         }
         lastProbeAt = System.nanoTime();
-        upstream.statusIfIdle().subscribe().with(
-                status -> probing.set(false),
-                // a probe that got no idle permit learnt nothing; one that reached Lightcast was heard by observed()
-                failure -> probing.set(false));
+        // a probe that got no idle permit learnt nothing; one that reached Lightcast was heard by observed()
+        upstream.statusIfIdle().onTermination().invoke(() -> probing.set(false)).subscribe().with(status -> { }, failure -> { });
     }
 
     private void probeIfQuiet() {
