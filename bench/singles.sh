@@ -5,8 +5,9 @@
 # 2,500/s, refusals (429), the median wait, terms per bulk call and upstream calls. Baseline in the
 # same run: the same load on a gateway without bulk access (one call per title). Then three
 # replicas sharing a Redis (REDIS_URL, default the one at 127.0.0.1:6379), the connections spread
-# over them, against the one replica of the same run. Loopback only.
-# Usage: bench/singles.sh          (CONNECTIONS=600 DURATION=15s THREADS=2)
+# over them, against the one replica of the same run, with the Redis commands each answer cost (all
+# clients of that Redis counted: run it on a Redis nothing else uses). Loopback only.
+# Usage: bench/singles.sh          (CONNECTIONS=600 DURATION=15s THREADS=2; SKIP_NO_BULK=1 leaves out the baseline)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CONNECTIONS=${CONNECTIONS:-600}
@@ -50,6 +51,11 @@ start_replica() { # port, then extra environment
 }
 stop() { kill "$@"; for pid in "$@"; do while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done; done; }
 stop_gateway() { stop "$gateway"; }
+redis_commands() { # round trips (commands the gateways sent: scripts and the rest), then every command Redis ran, scripts' own included
+  redis-cli -u "$REDIS_URL" info commandstats | tr -d '\r' | awk -F'[:=,]' '
+    $1 ~ /^cmdstat_/ { all += $3; if ($1 == "cmdstat_eval" || $1 == "cmdstat_evalsha" || $1 == "cmdstat_ping") sent += $3 }
+    END { print sent + 0, all + 0 }'
+}
 upstream_calls() { curl -sf "http://127.0.0.1:$EMULATOR_PORT/emulator/stats" | sed -E 's/.*"apiCalls":([0-9]+).*/\1/'; }
 metric() { # name, ports...: the sum over the replicas
   local name=$1 total=0 value
@@ -62,9 +68,10 @@ metric() { # name, ports...: the sum over the replicas
 }
 
 run() { # label, ports...: the connections spread over the replicas on those ports
-  local label=$1 before after seconds out="" answered refused p50 terms calls
+  local label=$1 before after seconds out="" answered refused p50 terms calls redis_before redis_after
   shift
   before=$(upstream_calls)
+  redis_before=$(redis_commands)
   local loads=()
   for port in "$@"; do
     TITLES_FILE="$work/titles.txt" RUN="$RANDOM$port" wrk -t"$THREADS" -c$(( CONNECTIONS / $# )) -d"$DURATION" --timeout 10s \
@@ -74,6 +81,7 @@ run() { # label, ports...: the connections spread over the replicas on those por
   wait "${loads[@]}"
   for port in "$@"; do out+=$(cat "$work/wrk-$port.out")$'\n'; done
   after=$(upstream_calls)
+  redis_after=$(redis_commands)
   seconds=${DURATION%s}
   answered=$(awk '$1 == "status" && ($2 == 200 || $2 == 404) { n += $3 } END { print n + 0 }' <<< "$out")
   refused=$(awk '$1 == "status" && $2 == 429 { n += $3 } END { print n + 0 }' <<< "$out")
@@ -81,17 +89,21 @@ run() { # label, ports...: the connections spread over the replicas on those por
   terms=$(awk -v s="$(metric titles_upstream_batch_terms_sum "$@")" -v c="$(metric titles_upstream_batch_terms_count "$@")" \
     'BEGIN { if (c > 0) printf "%.0f", s / c; else print "-" }')
   calls=$(( after - before ))
-  awk -v l="$label" -v a="$answered" -v r="$refused" -v s="$seconds" -v p="$p50" -v t="$terms" -v c="$calls" \
-    'BEGIN { printf "| %s | %.0f | %.0f %% | %.1f %% | %s ms | %s | %d |\n", l, a / s, 100 * a / s / 2500, 100 * r / (a + r), p, t, c }'
+  awk -v l="$label" -v a="$answered" -v r="$refused" -v s="$seconds" -v p="$p50" -v t="$terms" -v c="$calls" -v rb="$redis_before" -v ra="$redis_after" \
+    'BEGIN { split(rb, b, " "); split(ra, e, " ");
+      printf "| %s | %.0f | %.0f %% | %.1f %% | %s ms | %s | %d | %.2f / %.1f |\n", l, a / s, 100 * a / s / 2500, 100 * r / (a + r), p, t, c,
+        (e[1] - b[1]) / a, (e[2] - b[2]) / a }'
 }
 
 echo "# bench/singles.sh, $(date +%F), $CONNECTIONS connections, $DURATION, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| gateway | answered/s | of 2,500/s | refused (429) | median wait | terms per bulk call | upstream calls |"
-echo "|---|---|---|---|---|---|---|"
-start_gateway LIGHTCAST_BULK_ENABLED=false
-run "one replica, no bulk access (baseline: one call per title)" $GATEWAY_PORT
-stop_gateway
+echo "| gateway | answered/s | of 2,500/s | refused (429) | median wait | terms per bulk call | upstream calls | Redis round trips / commands run per answer |"
+echo "|---|---|---|---|---|---|---|---|"
+if [ -z "${SKIP_NO_BULK:-}" ]; then
+  start_gateway LIGHTCAST_BULK_ENABLED=false
+  run "one replica, no bulk access (baseline: one call per title)" $GATEWAY_PORT
+  stop_gateway
+fi
 start_gateway LIGHTCAST_BULK_ENABLED=true
 run "one replica, bulk access" $GATEWAY_PORT
 stop_gateway

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -110,22 +111,23 @@ class GuardedLightcast {
 
     /** One bulk normalize of {@code terms} at threshold 0. */
     Uni<List<BulkNormalization>> bulk(String version, List<String> terms, List<String> fields) {
-        return bulk(version, () -> terms, fields, budget.claim(UpstreamBudget.Claim.ALWAYS_WANTED));
+        return bulk(version, () -> Uni.createFrom().item(terms), fields, budget.claim(UpstreamBudget.Claim.ALWAYS_WANTED));
     }
 
     /**
      * One bulk normalize whose terms are taken only when it has its permit ({@code termsAtPermit},
-     * asked once per attempt): it waits for a permit until {@code deadline} (System.nanoTime()), and
-     * is neither started nor retried once {@code wanted} says nobody waits for it.
+     * asked once per attempt; {@link NothingToSend} if there are none left, and the permit goes back
+     * unused): it waits for a permit until {@code deadline} (System.nanoTime()), and is neither
+     * started nor retried once {@code wanted} says nobody waits for it.
      */
-    Uni<List<BulkNormalization>> bulk(String version, Supplier<List<String>> termsAtPermit, List<String> fields, long deadline,
+    Uni<List<BulkNormalization>> bulk(String version, Supplier<Uni<List<String>>> termsAtPermit, List<String> fields, long deadline,
             BooleanSupplier wanted) {
         return bulk(version, termsAtPermit, fields, budget.claimUntil(deadline, wanted));
     }
 
-    private Uni<List<BulkNormalization>> bulk(String version, Supplier<List<String>> terms, List<String> fields,
+    private Uni<List<BulkNormalization>> bulk(String version, Supplier<Uni<List<String>>> terms, List<String> fields,
             UpstreamBudget.Claim claim) {
-        return call("/normalize/bulk", () -> api.bulk(version, new LightcastCalls.Bulk(terms.get(), fields, 0.0)), claim)
+        return call("/normalize/bulk", terms, taken -> api.bulk(version, new LightcastCalls.Bulk(taken, fields, 0.0)), claim)
                 .map(this::quotaNoted);
     }
 
@@ -149,22 +151,27 @@ class GuardedLightcast {
     }
 
     private <T> Uni<T> call(String endpoint, Supplier<Uni<T>> request, UpstreamBudget.Claim claim) {
+        return call(endpoint, () -> Uni.createFrom().nullItem(), unused -> request.get(), claim);
+    }
+
+    /** A call whose request is made of what {@code atPermit} gives once it has its permit: what a bulk call carries. */
+    private <P, T> Uni<T> call(String endpoint, Supplier<Uni<P>> atPermit, Function<P, Uni<T>> request, UpstreamBudget.Claim claim) {
         AtomicReference<Throwable> lastFailure = new AtomicReference<>();
-        Supplier<Uni<T>> remembered = () -> attempt(endpoint, request, claim)
+        Supplier<Uni<T>> remembered = () -> attempt(endpoint, atPermit, request, claim)
                 .onFailure(LightcastUnavailable.class).invoke(lastFailure::set);
         return guarded(remembered)
                 // a retry that found the budget spent: the caller hears why the call failed, not that the retry waited
                 .onFailure(BudgetSpent.class).transform(spent -> lastFailure.get() != null ? lastFailure.get() : spent)
                 .onFailure(LightcastRateLimited.class).recoverWithUni(failure -> afterUpstream429(
-                        (LightcastRateLimited) failure, endpoint, request, claim))
+                        (LightcastRateLimited) failure, endpoint, atPermit, request, claim))
                 .onFailure(CircuitBreakerOpenException.class).transform(open -> LightcastUnavailable.breakerOpen(breakerDelaySeconds))
                 .onFailure(TimeoutException.class).transform(slow -> LightcastUnavailable.tooSlow(
                         "Lightcast did not answer " + endpoint + " in time."));
     }
 
     /** Lightcast's own rate limit: pause the whole budget, and try again if the pause ends in time. */
-    private <T> Uni<T> afterUpstream429(LightcastRateLimited failure, String endpoint, Supplier<Uni<T>> request,
-            UpstreamBudget.Claim claim) {
+    private <P, T> Uni<T> afterUpstream429(LightcastRateLimited failure, String endpoint, Supplier<Uni<P>> atPermit,
+            Function<P, Uni<T>> request, UpstreamBudget.Claim claim) {
         if (failure.quotaExhausted()) {
             return Uni.createFrom().failure(failure);
         }
@@ -173,7 +180,7 @@ class GuardedLightcast {
         if (System.nanoTime() + pause.toNanos() > claim.deadline()) {
             return Uni.createFrom().failure(failure);
         }
-        return call(endpoint, request, claim);
+        return call(endpoint, atPermit, request, claim);
     }
 
     @SuppressWarnings({ "unchecked", "rawtypes" })
@@ -186,22 +193,22 @@ class GuardedLightcast {
      * One attempt. A 401 means Lightcast no longer accepts the token we hold (revoked, or expired
      * early): the OIDC filter has marked it stale, so the single retry goes out with a new one.
      */
-    private <T> Uni<T> attempt(String endpoint, Supplier<Uni<T>> request, UpstreamBudget.Claim claim) {
-        Uni<T> first = permitted(endpoint, request, claim);
+    private <P, T> Uni<T> attempt(String endpoint, Supplier<Uni<P>> atPermit, Function<P, Uni<T>> request, UpstreamBudget.Claim claim) {
+        Uni<T> first = permitted(endpoint, atPermit, request, claim);
         return first
-                .onFailure(LightcastErrors::isUnauthorized).recoverWithUni(() -> permitted(endpoint, request, claim))
+                .onFailure(LightcastErrors::isUnauthorized).recoverWithUni(() -> permitted(endpoint, atPermit, request, claim))
                 .onFailure(RateLimitException.class).transform(ceiling -> BudgetSpent.forMillis(
                         ((RateLimitException) ceiling).getRetryAfterMillis()))
                 .onFailure().transform(failure -> LightcastErrors.translate(unwrap(failure), endpoint));
     }
 
-    /** One HTTP request: a budget permit, the rate ceiling, then the request itself, counted. */
+    /** One HTTP request: a budget permit, what it carries, the rate ceiling, then the request itself, counted. */
     @SuppressWarnings({ "unchecked", "rawtypes" })
-    private <T> Uni<T> permitted(String endpoint, Supplier<Uni<T>> request, UpstreamBudget.Claim claim) {
-        return budget.spend(claim, () -> {
-            Supplier<Uni> counted = () -> counted(endpoint, request);
+    private <P, T> Uni<T> permitted(String endpoint, Supplier<Uni<P>> atPermit, Function<P, Uni<T>> request, UpstreamBudget.Claim claim) {
+        return budget.spend(claim, () -> atPermit.get().onItem().transformToUni(carried -> {
+            Supplier<Uni> counted = () -> counted(endpoint, () -> request.apply(carried));
             return (Uni<T>) rateCeiling.get(counted, Uni.class);
-        });
+        }));
     }
 
     private <T> Uni<T> counted(String endpoint, Supplier<Uni<T>> request) {

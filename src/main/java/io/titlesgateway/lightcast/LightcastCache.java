@@ -190,14 +190,24 @@ class LightcastCache {
      * as no match. With bulk access the miss waits briefly to share a bulk call with others.
      */
     Uni<Fetched<Normalization>> normalize(String version, String termKey, String term, List<String> widestFields) {
+        if (pooling()) {
+            // the batcher looks in the shared cache itself, for a whole batch in one round trip
+            return normalizations.getAsync(new VersionedKey(version, termKey), key -> Uni.createFrom().completionStage(() -> batcher
+                    .normalize(version, widestFields, Map.of(termKey, term), UpstreamBudget.Claim.ALWAYS_WANTED, true).get(termKey)));
+        }
         return normalizations.getAsync(new VersionedKey(version, termKey), key -> shared.one(NORMALIZE, version, termKey,
                 shared.typeOf(Normalization.class), () -> fetchOne(version, termKey, term, widestFields, UpstreamBudget.Claim.ALWAYS_WANTED)));
     }
 
+    /** Whether normalize misses join the pool the replicas share on Redis, rather than each its own lookup there. */
+    private boolean pooling() {
+        return bulkEnabled && batcher.pooling();
+    }
+
     private Uni<Normalization> fetchOne(String version, String termKey, String term, List<String> widestFields, BooleanSupplier wanted) {
         if (bulkEnabled) {
-            return Uni.createFrom().completionStage(() -> batcher.normalize(version, widestFields, Map.of(termKey, term), wanted)
-                    .get(termKey));
+            return Uni.createFrom().completionStage(() -> batcher.normalize(version, widestFields, Map.of(termKey, term), wanted, false)
+                    .get(termKey).thenApply(Fetched::value));
         }
         return upstream.normalize(version, term, widestFields, wanted).onFailure(LightcastCache::isNoMatch).recoverWithNull();
     }
@@ -208,9 +218,10 @@ class LightcastCache {
      * (gathered with other misses when bulk access is on). Fails if any term fails.
      */
     Uni<Map<String, Fetched<Normalization>>> bulk(String version, Map<String, String> termsByKey, List<String> widestFields) {
-        return all(placeholders(NORMALIZE, normalizations, Normalization.class, version, termsByKey.keySet(), (missing, pending) -> {
+        boolean pooled = pooling();
+        return all(placeholders(NORMALIZE, normalizations, Normalization.class, version, termsByKey.keySet(), pooled, (missing, pending) -> {
             if (bulkEnabled) {
-                fetchGathered(version, termsByKey, widestFields, missing, pending, UpstreamBudget.Claim.ALWAYS_WANTED);
+                fetchGathered(version, termsByKey, widestFields, missing, pending, UpstreamBudget.Claim.ALWAYS_WANTED, pooled);
                 return;
             }
             for (int from = 0; from < missing.size(); from += BulkQuery.MAX_TERMS) {
@@ -237,9 +248,10 @@ class LightcastCache {
      */
     Map<String, CompletableFuture<Fetched<Normalization>>> each(String version, Map<String, String> termsByKey,
             List<String> widestFields, BooleanSupplier stillWanted) {
-        return placeholders(NORMALIZE, normalizations, Normalization.class, version, termsByKey.keySet(), (missing, pending) -> {
+        boolean pooled = pooling();
+        return placeholders(NORMALIZE, normalizations, Normalization.class, version, termsByKey.keySet(), pooled, (missing, pending) -> {
             if (bulkEnabled) {
-                fetchGathered(version, termsByKey, widestFields, missing, pending, stillWanted);
+                fetchGathered(version, termsByKey, widestFields, missing, pending, stillWanted, pooled);
                 return;
             }
             Multi.createFrom().iterable(missing)
@@ -256,14 +268,14 @@ class LightcastCache {
     }
 
     private void fetchGathered(String version, Map<String, String> termsByKey, List<String> widestFields, List<String> missing,
-            Map<String, CompletableFuture<Fetched<Normalization>>> pending, BooleanSupplier stillWanted) {
+            Map<String, CompletableFuture<Fetched<Normalization>>> pending, BooleanSupplier stillWanted, boolean pooled) {
         Map<String, String> wanted = new LinkedHashMap<>();
         missing.forEach(termKey -> wanted.put(termKey, termsByKey.get(termKey)));
-        batcher.normalize(version, widestFields, wanted, stillWanted).forEach((termKey, result) -> result.whenComplete((best, failure) -> {
+        batcher.normalize(version, widestFields, wanted, stillWanted, pooled).forEach((termKey, result) -> result.whenComplete((found, failure) -> {
             if (failure != null) {
                 pending.get(termKey).completeExceptionally(failure);
             } else {
-                pending.get(termKey).complete(Fetched.now(best));
+                pending.get(termKey).complete(found);
             }
         }));
     }
@@ -273,7 +285,7 @@ class LightcastCache {
      * Lightcast does not know is cached as absent.
      */
     Uni<Map<String, Fetched<Title>>> titlesById(String version, List<String> ids, List<String> widestFields) {
-        return all(placeholders(TITLE_FIELDS, titles, Title.class, version, new LinkedHashSet<>(ids), (missing, pending) -> upstream
+        return all(placeholders(TITLE_FIELDS, titles, Title.class, version, new LinkedHashSet<>(ids), false, (missing, pending) -> upstream
                 .titlesById(version, missing, widestFields).subscribe().with(
                         found -> {
                             Map<String, Title> byId = new LinkedHashMap<>();
@@ -287,10 +299,10 @@ class LightcastCache {
      * One entry per key, from the cache where it is (or is being loaded), else a placeholder that
      * the shared cache completes, or {@code fetchMissing} for the keys no other replica has or is
      * fetching: concurrent callers wait on the same placeholder, and a failed one leaves the cache,
-     * so failures are not kept.
+     * so failures are not kept. {@code pooled}: {@code fetchMissing} looks in the shared cache itself.
      */
     private <T> Map<String, CompletableFuture<Fetched<T>>> placeholders(String cacheName, Cache cache, Class<T> valueType,
-            String version, Collection<String> keys, SharedCache.Fetch<T> fetchMissing) {
+            String version, Collection<String> keys, boolean pooled, SharedCache.Fetch<T> fetchMissing) {
         CaffeineCache entries = cache.as(CaffeineCache.class);
         Map<String, CompletableFuture<Fetched<T>>> all = new LinkedHashMap<>();
         Map<String, CompletableFuture<Fetched<T>>> pending = new LinkedHashMap<>();
@@ -305,7 +317,9 @@ class LightcastCache {
             }
             all.put(key, entry);
         }
-        if (!pending.isEmpty()) {
+        if (!pending.isEmpty() && pooled) {
+            fetchMissing.accept(List.copyOf(pending.keySet()), pending);
+        } else if (!pending.isEmpty()) {
             shared.fill(cacheName, version, List.copyOf(pending.keySet()), pending, shared.typeOf(valueType), fetchMissing);
         }
         return all;

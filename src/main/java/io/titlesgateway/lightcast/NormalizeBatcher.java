@@ -7,8 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -32,6 +34,11 @@ import io.vertx.core.Vertx;
  * for it, and each waiter gets its own item back. A term keeps its own deadline: one whose sender
  * got no permit by then fails with the budget's 429, the others wait on. A call nobody waits for
  * any more (its streams were closed) is not made, nor retried.
+ *
+ * <p>With replicas sharing Redis, the pending set is theirs together ({@link SharedPool}): each
+ * window a replica offers its new misses and looks for the answers to the ones it waits for, in
+ * one round trip, and a permit any replica gets takes the oldest terms pooled by any of them. A
+ * replica that loses Redis keeps what it waits for here and sends it itself.
  */
 @ApplicationScoped
 class NormalizeBatcher {
@@ -40,16 +47,37 @@ class NormalizeBatcher {
     private record BatchKey(String version, List<String> fields) {
     }
 
-    /** One term waiting for a call: the raw term to send, its waiters' future, when it came, and who waits. */
+    /** Where a term not bound to a call of this replica waits. */
+    private enum Where {
+        /** Here only: a call of this replica must carry it (Redis is not shared, or the term's lease was taken elsewhere). */
+        HERE,
+        /** Here, to be offered to the shared pool at the next look. */
+        NEW,
+        /** In the shared pool on this replica's lease: a call of any replica may take it. */
+        POOLED,
+        /** Pooled by this replica and taken by another's call, which delivers its answer to this replica's inbox. */
+        TAKEN,
+        /** Another replica had its lease when this one offered it: its answer is looked for in the shared cache. */
+        ELSEWHERE
+    }
+
+    /** One term waiting for a call: the raw term to send, its waiters' future, when it came, who waits, and where. */
     private static final class Pending {
         final String raw;
         final long arrivedAt;
-        final CompletableFuture<Normalization> result = new CompletableFuture<>();
+        final CompletableFuture<Fetched<Normalization>> result = new CompletableFuture<>();
         final List<BooleanSupplier> waiters = new ArrayList<>(1);
+        Where where;
 
-        Pending(String raw, long arrivedAt) {
+        Pending(String raw, long arrivedAt, Where where) {
             this.raw = raw;
             this.arrivedAt = arrivedAt;
+            this.where = where;
+        }
+
+        /** Whether a call of this replica may carry it: all but the terms another replica has. */
+        boolean sendable() {
+            return where == Where.HERE || where == Where.NEW || where == Where.POOLED;
         }
 
         boolean wanted() {
@@ -62,67 +90,268 @@ class NormalizeBatcher {
         }
     }
 
-    /** The terms of one key not bound to a call yet, in arrival order, and whether a sender asks for them. */
+    /**
+     * The terms of one key not bound to a call yet, in arrival order; whether a sender asks for
+     * them, whether looks are under way, and when the last look asked after every pooled term.
+     */
     private static final class Queue {
         final BatchKey key;
         final Map<String, Pending> pending = new LinkedHashMap<>();
         boolean senderAsking;
+        boolean looking;
+        long lastFullLook = System.nanoTime();
 
         Queue(BatchKey key) {
             this.key = key;
         }
+
+        boolean hasSendable() {
+            return pending.values().stream().anyMatch(Pending::sendable);
+        }
+    }
+
+    /** A term as a look asked about it: where it was then decides whether a found answer was already there. */
+    private record Asked(String key, Pending pending, Where whenAsked) {
     }
 
     private final GuardedLightcast upstream;
+    private final SharedPool pool;
     private final LightcastMetrics metrics;
     private final Vertx vertx;
     private final long windowMillis;
     private final long deadlineNanos;
+    /** How long a term another replica has may wait for its answer: the deadline and a lease more. */
+    private final long elsewhereNanos;
+    /**
+     * How often a replica looks at the pool while it has terms there: a term offered later than a
+     * call of another replica took the pool misses that call, and an answer delivered waits for the
+     * look; each look is one round trip, whatever it carries.
+     */
+    private static final long LOOK_MILLIS = 20;
+    /** How often a look asks after every pooled term, not only the new ones: for a sender that died, or an inbox lost. */
+    private static final long FULL_LOOK_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** One queue per key; the keys are few (versions × field sets). Guarded by {@code this}, as is all they hold. */
     private final Map<BatchKey, Queue> queues = new HashMap<>();
+    private boolean stopped;
 
     @Inject
-    NormalizeBatcher(GuardedLightcast upstream, LightcastMetrics metrics, Vertx vertx, LightcastConfig config, MeterRegistry registry) {
+    NormalizeBatcher(GuardedLightcast upstream, SharedPool pool, LightcastMetrics metrics, Vertx vertx, LightcastConfig config,
+            MeterRegistry registry) {
         this.upstream = upstream;
+        this.pool = pool;
         this.metrics = metrics;
         this.vertx = vertx;
         this.windowMillis = Math.max(1, config.bulk().window().toMillis());
         this.deadlineNanos = config.budgetDeadline().toNanos();
-        Gauge.builder("titles.upstream.batch.pending", this, NormalizeBatcher::pendingTerms)
+        this.elsewhereNanos = deadlineNanos + TimeUnit.MILLISECONDS.toNanos(config.attemptTimeout().toMillis() + 1_000);
+        Gauge.builder("titles.upstream.batch.pending", this, batcher -> batcher.terms(Where.values()))
                 .description("Normalize misses waiting for a bulk call to take them").register(registry);
+        Gauge.builder("titles.upstream.batch.pooled", this, batcher -> batcher.terms(Where.POOLED))
+                .description("Of those, the ones this replica offered to the pool the replicas share on Redis").register(registry);
     }
 
-    private synchronized int pendingTerms() {
-        return queues.values().stream().mapToInt(queue -> queue.pending.size()).sum();
+    private synchronized int terms(Where... where) {
+        List<Where> counted = List.of(where);
+        return (int) queues.values().stream().flatMap(queue -> queue.pending.values().stream())
+                .filter(pending -> counted.contains(pending.where)).count();
+    }
+
+    /** Whether misses go to the pool the replicas share, now. */
+    boolean pooling() {
+        return pool.active();
     }
 
     /**
      * The best match at threshold 0 for each term (keyed by its folded form), completed when the
-     * bulk call carrying it answers: {@code null} where Lightcast matched nothing. {@code wanted}
-     * says whether the caller still waits; a term is sent while any of its callers does.
+     * bulk call carrying it answers, here or on another replica: a {@code null} value where Lightcast
+     * matched nothing. {@code wanted} says whether the caller still waits; a term is sent while any
+     * of its callers does. {@code mayPool}: whether the terms may join the pool the replicas share;
+     * not if this replica already holds their leases in the shared cache.
      */
-    Map<String, CompletableFuture<Normalization>> normalize(String version, List<String> fields, Map<String, String> termsByKey,
-            BooleanSupplier wanted) {
-        Map<String, CompletableFuture<Normalization>> futures = new LinkedHashMap<>();
+    Map<String, CompletableFuture<Fetched<Normalization>>> normalize(String version, List<String> fields,
+            Map<String, String> termsByKey, BooleanSupplier wanted, boolean mayPool) {
+        Map<String, CompletableFuture<Fetched<Normalization>>> futures = new LinkedHashMap<>();
+        Where arriving = mayPool && pool.active() ? Where.NEW : Where.HERE;
         Queue queue;
         boolean startSender;
+        boolean startLook;
         synchronized (this) {
             queue = queues.computeIfAbsent(new BatchKey(version, List.copyOf(fields)), Queue::new);
             long now = System.nanoTime();
             for (var term : termsByKey.entrySet()) {
-                Pending pending = queue.pending.computeIfAbsent(term.getKey(), unused -> new Pending(term.getValue(), now));
+                Pending pending = queue.pending.computeIfAbsent(term.getKey(), unused -> new Pending(term.getValue(), now, arriving));
                 if (!pending.waiters.contains(wanted)) {
                     pending.waiters.add(wanted);
                 }
                 futures.put(term.getKey(), pending.result);
             }
-            startSender = !queue.senderAsking && !queue.pending.isEmpty();
+            startSender = !queue.senderAsking && queue.hasSendable();
             queue.senderAsking |= startSender;
+            startLook = arriving == Where.NEW && !queue.looking;
+            queue.looking |= startLook;
         }
         if (startSender) {
             vertx.setTimer(windowMillis, unused -> send(queue));
         }
+        if (startLook) {
+            vertx.setTimer(LOOK_MILLIS, unused -> look(queue));
+        }
         return futures;
+    }
+
+    /**
+     * One look at the shared pool, each window while the queue holds terms there: offers the new
+     * ones, and finds what became of the others (answered, taken by another replica, failed).
+     */
+    private void look(Queue queue) {
+        List<Asked> asked;
+        List<Runnable> completions = new ArrayList<>();
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            if (!pool.active()) {
+                queue.looking = false;
+                keepHere(queue);
+                return;
+            }
+            failOverdue(queue, completions);
+            long now = System.nanoTime();
+            boolean full = now - queue.lastFullLook > FULL_LOOK_NANOS;
+            if (full) {
+                queue.lastFullLook = now;
+            }
+            asked = askable(queue, full);
+            queue.looking = queue.pending.values().stream().anyMatch(pending -> pending.where != Where.HERE);
+        }
+        completions.forEach(Runnable::run);
+        if (!queue.looking) {
+            return;
+        }
+        pool.look(queue.key.version(), queue.key.fields(), terms(asked), 0).subscribe().with(
+                look -> {
+                    List<Runnable> settled = new ArrayList<>();
+                    synchronized (this) {
+                        settle(queue, asked, look.found(), settled);
+                        deliver(queue, look.delivered(), settled);
+                    }
+                    settled.forEach(Runnable::run);
+                    ensureSender(queue);
+                    vertx.setTimer(LOOK_MILLIS, unused -> look(queue));
+                },
+                failure -> {
+                    if (pool.active()) {
+                        vertx.setTimer(LOOK_MILLIS, unused -> look(queue)); // late, not failing: look again
+                        return;
+                    }
+                    synchronized (this) {
+                        queue.looking = false;
+                        keepHere(queue);
+                    }
+                });
+    }
+
+    /**
+     * Called under the lock: the terms a look asks about: the new ones, the ones whose lease another
+     * replica held, and ({@code all}) the pooled and taken ones too, whose answers come to the inbox.
+     */
+    private static List<Asked> askable(Queue queue, boolean all) {
+        List<Asked> asked = new ArrayList<>();
+        for (var term : queue.pending.entrySet()) {
+            Where where = term.getValue().where;
+            boolean ask = where == Where.NEW || where == Where.ELSEWHERE || all && (where == Where.POOLED || where == Where.TAKEN);
+            if (ask && asked.size() < SharedPool.MAX_TERMS_PER_LOOK) {
+                asked.add(new Asked(term.getKey(), term.getValue(), where));
+            }
+        }
+        return asked;
+    }
+
+    private static List<SharedPool.Term> terms(List<Asked> asked) {
+        return asked.stream().map(term -> new SharedPool.Term(term.key(), term.pending().raw, term.whenAsked() == Where.ELSEWHERE))
+                .toList();
+    }
+
+    /** Called under the lock: what a look found, applied to the terms still waiting; their answers are given after. */
+    private void settle(Queue queue, List<Asked> asked, List<SharedPool.Found> found, List<Runnable> completions) {
+        for (int i = 0; i < asked.size(); i++) {
+            Asked term = asked.get(i);
+            Pending pending = term.pending();
+            if (queue.pending.get(term.key()) != pending) {
+                continue; // bound to a call, or answered, meanwhile
+            }
+            SharedPool.Found state = found.get(i);
+            switch (state.kind()) {
+                case ANSWERED -> {
+                    queue.pending.remove(term.key());
+                    // there before this replica offered it: a hit; fetched for it since: this caller's miss
+                    Fetched<Normalization> answer = term.whenAsked() == Where.NEW ? Fetched.shared(state.answer(), state.ageNanos())
+                            : Fetched.now(state.answer());
+                    completions.add(() -> pending.result.complete(answer));
+                }
+                case FAILED -> {
+                    queue.pending.remove(term.key());
+                    completions.add(() -> pending.result.completeExceptionally(state.failure()));
+                }
+                case POOLED -> pending.where = pending.where == Where.HERE ? Where.HERE : Where.POOLED;
+                case ELSEWHERE -> pending.where = pending.where == Where.HERE ? Where.HERE
+                        // a term this replica pooled, now being sent by another, is delivered; any other is looked for
+                        : pending.where == Where.POOLED || pending.where == Where.TAKEN ? Where.TAKEN : Where.ELSEWHERE;
+            }
+        }
+    }
+
+    /** Called under the lock: what other replicas' calls brought for this replica's pooled terms. */
+    private static void deliver(Queue queue, List<SharedPool.Delivered> delivered, List<Runnable> completions) {
+        for (SharedPool.Delivered entry : delivered) {
+            Pending pending = queue.pending.get(entry.key());
+            if (pending == null || pending.where == Where.HERE) {
+                continue;
+            }
+            queue.pending.remove(entry.key());
+            SharedPool.Found found = entry.found();
+            completions.add(found.kind() == SharedPool.Kind.FAILED ? () -> pending.result.completeExceptionally(found.failure())
+                    : () -> pending.result.complete(Fetched.now(found.answer())));
+        }
+    }
+
+    /** Called under the lock: terms another replica has whose answer is overdue fail, as their wait for a permit would have. */
+    private void failOverdue(Queue queue, List<Runnable> completions) {
+        long now = System.nanoTime();
+        Iterator<Pending> waiting = queue.pending.values().iterator();
+        while (waiting.hasNext()) {
+            Pending pending = waiting.next();
+            if ((pending.where == Where.ELSEWHERE || pending.where == Where.TAKEN) && now - pending.arrivedAt > elsewhereNanos) {
+                waiting.remove();
+                completions.add(() -> pending.result.completeExceptionally(new BudgetSpent(1)));
+            }
+        }
+    }
+
+    /** Called under the lock, Redis gone: every term waits here, for this replica's own calls. */
+    private void keepHere(Queue queue) {
+        queue.pending.values().forEach(pending -> pending.where = Where.HERE);
+        if (!queue.senderAsking && queue.hasSendable()) {
+            queue.senderAsking = true;
+            vertx.runOnContext(unused -> send(queue));
+        }
+    }
+
+    private void ensureSender(Queue queue) {
+        boolean start;
+        synchronized (this) {
+            start = !queue.senderAsking && queue.hasSendable();
+            queue.senderAsking |= start;
+        }
+        if (start) {
+            send(queue);
+        }
+    }
+
+    /** The replica is shutting down: no more looks or senders start. */
+    @PreDestroy
+    synchronized void stop() {
+        stopped = true;
     }
 
     /** One sender: asks for a permit for the queue's terms, and takes them when it comes. */
@@ -130,6 +359,9 @@ class NormalizeBatcher {
         Call call = new Call(queue);
         Uni<List<BulkNormalization>> answered;
         synchronized (this) {
+            if (stopped) {
+                return;
+            }
             answered = upstream.bulk(queue.key.version(), call::bind, queue.key.fields(), call.deadline(), call::wanted);
         }
         answered.subscribe().with(call::answered, call::failed);
@@ -141,6 +373,8 @@ class NormalizeBatcher {
         final long startedAt = System.nanoTime();
         /** The terms taken when the permit came, in the order sent; null until then. Guarded by the batcher. */
         List<Map.Entry<String, Pending>> bound;
+        /** Of those, the ones taken from the shared pool, whose answers go to Redis. */
+        final List<SharedPool.Popped> popped = new ArrayList<>();
 
         Call(Queue queue) {
             this.queue = queue;
@@ -150,38 +384,111 @@ class NormalizeBatcher {
         long deadline() {
             long oldest = startedAt;
             for (Pending pending : queue.pending.values()) {
-                oldest = Math.min(oldest, pending.arrivedAt);
+                if (pending.sendable()) {
+                    oldest = Math.min(oldest, pending.arrivedAt);
+                }
             }
             return oldest + deadlineNanos;
         }
 
         /**
          * The permit has come (called again for each attempt of the same call): on the first, the
-         * terms pending now are taken, up to the most a call carries, and if any are left the next
-         * sender starts asking at once, their linger being over.
+         * terms pending here now are taken, then, sharing Redis, the oldest of the pool, up to the
+         * most a call carries; if any are left the next sender starts asking at once, their linger
+         * being over. Nothing to take: {@link NothingToSend}, and the permit goes back unused.
          */
-        List<String> bind() {
-            boolean more = false;
-            List<String> raw;
+        Uni<List<String>> bind() {
+            List<Asked> offering;
+            int room;
             synchronized (NormalizeBatcher.this) {
-                if (bound == null) {
-                    bound = new ArrayList<>();
-                    Iterator<Map.Entry<String, Pending>> waiting = queue.pending.entrySet().iterator();
-                    while (waiting.hasNext() && bound.size() < BulkQuery.MAX_TERMS) {
-                        Map.Entry<String, Pending> term = waiting.next();
-                        bound.add(Map.entry(term.getKey(), term.getValue()));
-                        waiting.remove();
-                    }
-                    metrics.batch(bound.size());
-                    more = !queue.pending.isEmpty();
-                    queue.senderAsking = more;
+                if (bound != null) {
+                    return Uni.createFrom().item(carried());
                 }
-                raw = bound.stream().map(term -> term.getValue().raw).toList();
+                bound = new ArrayList<>();
+                boolean shared = pool.active();
+                if (!shared) {
+                    queue.pending.values().forEach(pending -> pending.where = Where.HERE);
+                }
+                takeHere();
+                room = BulkQuery.MAX_TERMS - bound.size();
+                offering = shared && room > 0 ? askable(queue, false) : List.of();
+                if (!shared || room == 0) {
+                    try {
+                        return Uni.createFrom().item(bound());
+                    } catch (NothingToSend nothing) {
+                        return Uni.createFrom().failure(nothing);
+                    }
+                }
             }
+            return pool.look(queue.key.version(), queue.key.fields(), terms(offering), room)
+                    .map(look -> {
+                        List<Runnable> settled = new ArrayList<>();
+                        List<String> carried;
+                        synchronized (NormalizeBatcher.this) {
+                            settle(queue, offering, look.found(), settled);
+                            deliver(queue, look.delivered(), settled);
+                            takePopped(look);
+                            carried = bound();
+                        }
+                        settled.forEach(Runnable::run);
+                        return carried;
+                    })
+                    .onFailure(failure -> !(failure instanceof NothingToSend)).recoverWithItem(() -> {
+                        synchronized (NormalizeBatcher.this) {
+                            keepHere(queue);
+                            takeHere();
+                            return bound();
+                        }
+                    });
+        }
+
+        /** Called under the lock: the terms only this replica may send, up to the most a call carries. */
+        private void takeHere() {
+            Iterator<Map.Entry<String, Pending>> waiting = queue.pending.entrySet().iterator();
+            while (waiting.hasNext() && bound.size() < BulkQuery.MAX_TERMS) {
+                Map.Entry<String, Pending> term = waiting.next();
+                if (term.getValue().where == Where.HERE) {
+                    bound.add(Map.entry(term.getKey(), term.getValue()));
+                    waiting.remove();
+                }
+            }
+        }
+
+        /** Called under the lock: the terms popped from the pool, this replica's own and other replicas'. */
+        private void takePopped(SharedPool.Look look) {
+            long now = System.nanoTime();
+            for (SharedPool.Popped term : look.popped()) {
+                Pending pending = queue.pending.remove(term.key());
+                if (pending == null) {
+                    pending = new Pending(term.raw(), now, Where.ELSEWHERE); // another replica's: its answer goes through Redis
+                    pending.waiters.add(UpstreamBudget.Claim.ALWAYS_WANTED);
+                }
+                bound.add(Map.entry(term.key(), pending));
+                popped.add(term);
+            }
+            if (look.poolLeft() == 0) {
+                // none of this replica's pooled terms is left in the pool: calls elsewhere carry them
+                queue.pending.values().stream().filter(pending -> pending.where == Where.POOLED)
+                        .forEach(pending -> pending.where = Where.TAKEN);
+            }
+        }
+
+        /** Called under the lock, the binding done: counts it, starts the next sender if terms are left, and says what goes. */
+        private List<String> bound() {
+            boolean more = queue.hasSendable();
+            queue.senderAsking = more;
             if (more) {
                 vertx.runOnContext(unused -> send(queue));
             }
-            return raw;
+            if (bound.isEmpty()) {
+                throw new NothingToSend();
+            }
+            metrics.batch(bound.size());
+            return carried();
+        }
+
+        private List<String> carried() {
+            return bound.stream().map(term -> term.getValue().raw).toList();
         }
 
         /** Whether anyone still waits for what this call carries, or would carry: unwanted, it gets no permit. */
@@ -190,7 +497,7 @@ class NormalizeBatcher {
                 if (bound != null) {
                     return bound.stream().anyMatch(term -> term.getValue().wanted());
                 }
-                return queue.pending.values().stream().anyMatch(Pending::wanted);
+                return queue.pending.values().stream().anyMatch(pending -> pending.sendable() && pending.wanted());
             }
         }
 
@@ -199,38 +506,60 @@ class NormalizeBatcher {
             synchronized (NormalizeBatcher.this) {
                 terms = bound;
             }
+            Map<String, Normalization> answers = new HashMap<>();
             for (int i = 0; i < terms.size(); i++) {
                 BulkNormalization item = i < items.size() ? items.get(i) : null;
-                terms.get(i).getValue().result.complete(item == null ? null : item.asNormalization());
+                Normalization best = item == null ? null : item.asNormalization();
+                answers.put(terms.get(i).getKey(), best);
+                terms.get(i).getValue().result.complete(Fetched.now(best));
+            }
+            if (!popped.isEmpty()) {
+                pool.answered(queue.key.version(), queue.key.fields(), popped, popped.stream().map(term -> answers.get(term.key())).toList());
             }
         }
 
         /**
-         * Bound, the call's terms fail with it. Never bound (no permit in time, the breaker open,
-         * nobody waiting any more), it fails the terms that were waiting when it started (those
-         * nobody wants, if that was why), and the rest get a new sender after the linger.
+         * Bound, the call's terms fail with it (on other replicas too). Never bound (no permit in
+         * time, the breaker open, nobody waiting any more), it fails the terms that were waiting when
+         * it started (those nobody wants, if that was why), taking them out of the pool, and the rest
+         * get a new sender after the linger. Nothing to send: the binding has seen to what is left.
          */
         void failed(Throwable failure) {
+            if (failure instanceof NothingToSend) {
+                return;
+            }
             List<Pending> failing = new ArrayList<>();
+            List<String> withdrawn = new ArrayList<>();
             boolean again = false;
             synchronized (NormalizeBatcher.this) {
                 if (bound != null) {
                     bound.forEach(term -> failing.add(term.getValue()));
                 } else {
-                    Iterator<Pending> waiting = queue.pending.values().iterator();
+                    Iterator<Map.Entry<String, Pending>> waiting = queue.pending.entrySet().iterator();
                     while (waiting.hasNext()) {
-                        Pending pending = waiting.next();
-                        boolean fails = failure instanceof CallAbandoned ? !pending.wanted() : pending.arrivedAt - startedAt <= 0;
+                        Map.Entry<String, Pending> term = waiting.next();
+                        Pending pending = term.getValue();
+                        boolean fails = pending.sendable() && (failure instanceof CallAbandoned ? !pending.wanted()
+                                : pending.arrivedAt - startedAt <= 0);
                         if (fails) {
                             failing.add(pending);
                             waiting.remove();
+                            if (pending.where == Where.POOLED) {
+                                withdrawn.add(term.getKey());
+                            }
                         }
                     }
-                    again = !queue.pending.isEmpty();
+                    again = queue.hasSendable();
                     queue.senderAsking = again;
                 }
             }
             failing.forEach(pending -> pending.result.completeExceptionally(failure));
+            if (!popped.isEmpty()) {
+                pool.failed(queue.key.version(), queue.key.fields(), popped, failure);
+            }
+            if (!withdrawn.isEmpty()) {
+                pool.withdraw(queue.key.version(), queue.key.fields(), withdrawn);
+            }
             if (again) {
                 vertx.setTimer(windowMillis, unused -> send(queue));
             }

@@ -3,6 +3,7 @@ package io.titlesgateway.lightcast;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +14,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
 import io.titlesgateway.config.TitlesConfig;
 import io.vertx.core.Vertx;
@@ -24,9 +26,9 @@ import io.vertx.redis.client.Response;
 
 /**
  * This replica's connection to the Redis the replicas share, when {@code TITLES_REDIS_URL} is set.
- * No request waits on Redis longer than {@code TITLES_REDIS_TIMEOUT}; once Redis fails or is slow,
- * the replica stops asking it for a few seconds ({@link #alone()}), so that callers do not each pay
- * the timeout, then asks again: recovery needs nobody.
+ * No request waits on Redis longer than {@code TITLES_REDIS_TIMEOUT}; once Redis fails, or is slow
+ * even given five times as long, the replica stops asking it for a few seconds ({@link #alone()}),
+ * so that callers do not each pay the timeout, then asks again: recovery needs nobody.
  */
 @ApplicationScoped
 class RedisLink {
@@ -38,6 +40,10 @@ class RedisLink {
 
     private final Redis redis;
     private final Duration timeout;
+    /** How long the PING that decides whether a late reply means Redis is failing may take. */
+    private final Duration confirmTimeout;
+    /** Whether such a PING is under way. */
+    private final AtomicBoolean confirming = new AtomicBoolean();
     /** Until when this replica goes it alone (System.nanoTime()); 0: it asks Redis. */
     private volatile long aloneUntil;
     /** Whether Redis answered the last time it was asked. */
@@ -60,6 +66,7 @@ class RedisLink {
     RedisLink(Redis redis, long timeoutMillis) {
         this.redis = redis;
         this.timeout = Duration.ofMillis(timeoutMillis);
+        this.confirmTimeout = Duration.ofMillis(Math.max(1_000, 5 * timeoutMillis));
     }
 
     /** A client of {@code url}, with {@code password} (Quarkus's own {@code quarkus.redis.password}) unless the URL holds one. */
@@ -136,15 +143,38 @@ class RedisLink {
         return send(Request.cmd(Command.PING));
     }
 
-    /** One command, failing after the timeout; a failure sends the replica alone for a while. */
+    /**
+     * One command, failing after the timeout. A failed connection sends the replica alone for a
+     * while at once; a late reply may be this replica's own event loops lagging under load rather
+     * than Redis, so one PING given longer decides, and only if that is late too does it go alone.
+     */
     Uni<Response> send(Request request) {
         return ask(request, timeout)
                 .invoke(this::answered)
                 .onFailure().invoke(failure -> {
-                    if (!connecting) {
+                    if (connecting) {
+                        return;
+                    }
+                    if (failure instanceof TimeoutException) {
+                        confirmLate(failure);
+                    } else {
                         goAlone(failure);
                     }
                 });
+    }
+
+    /** Whether {@code failure} is a reply later than the timeout, while the replica is not alone (yet): worth asking again. */
+    boolean lateOnly(Throwable failure) {
+        return failure instanceof TimeoutException && !alone();
+    }
+
+    private void confirmLate(Throwable failure) {
+        if (alone() || !confirming.compareAndSet(false, true)) {
+            return;
+        }
+        ask(Request.cmd(Command.PING), confirmTimeout)
+                .onTermination().invoke(() -> confirming.set(false))
+                .subscribe().with(this::answered, unused -> goAlone(failure));
     }
 
     private Uni<Response> ask(Request request, Duration timeout) {

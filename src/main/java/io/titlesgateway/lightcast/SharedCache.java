@@ -96,6 +96,7 @@ class SharedCache {
     private final Vertx vertx;
     private final ObjectMapper json;
     private final LightcastMetrics metrics;
+    private final String client;
     private final String valuePrefix;
     private final String leasePrefix;
     private final String owner = UUID.randomUUID().toString();
@@ -111,7 +112,7 @@ class SharedCache {
         this.metrics = metrics;
         // the credentials decide what an answer holds (its fields), so each Lightcast client has its own entries;
         // the braces keep one client's keys in one Redis cluster slot, as the scripts need
-        String client = "{" + lightcast.clientId().orElse("anonymous") + "}";
+        this.client = "{" + lightcast.clientId().orElse("anonymous") + "}";
         this.valuePrefix = "titles-gateway:cache:v" + FORMAT + ":" + client + ":";
         this.leasePrefix = "titles-gateway:lease:v" + FORMAT + ":" + client + ":";
         this.waitNanos = lightcast.attemptTimeout().toNanos();
@@ -239,7 +240,22 @@ class SharedCache {
         vertx.setTimer(LOOK_AGAIN_MILLIS, unused -> onContext(lookup.context(), () -> lookUp(lookup, waiting)));
     }
 
-    private String encode(Object value) {
+    /** The Lightcast client's hash tag: every key of one client sits in one Redis cluster slot, as the scripts need. */
+    String clientTag() {
+        return client;
+    }
+
+    /** Who holds a lease this replica took. */
+    String owner() {
+        return owner;
+    }
+
+    /** How long a lease lasts: one attempt, and a second more. */
+    long leaseMillis() {
+        return leaseMillis;
+    }
+
+    String encode(Object value) {
         ObjectNode entry = json.createObjectNode();
         entry.put("f", FORMAT);
         entry.set("v", json.valueToTree(value));
@@ -247,7 +263,7 @@ class SharedCache {
     }
 
     /** The entry, or {@code null} if it is not one this release can read. */
-    private <T> Fetched<T> decode(String stored, JavaType type, long ageNanos) {
+    <T> Fetched<T> decode(String stored, JavaType type, long ageNanos) {
         try {
             JsonNode entry = json.readTree(stored);
             if (entry.path("f").asInt() != FORMAT || !entry.has("v")) {
@@ -262,11 +278,21 @@ class SharedCache {
     }
 
     private String valueKey(Lookup<?> lookup, String id) {
-        return valuePrefix + lookup.cacheName() + ":" + lookup.scope() + ":" + id;
+        return valueKey(lookup.cacheName(), lookup.scope(), id);
     }
 
     private String leaseKey(Lookup<?> lookup, String id) {
-        return leasePrefix + lookup.cacheName() + ":" + lookup.scope() + ":" + id;
+        return leaseKey(lookup.cacheName(), lookup.scope(), id);
+    }
+
+    /** Where the entry of {@code id} in {@code cacheName} within {@code scope} is kept. */
+    String valueKey(String cacheName, String scope, String id) {
+        return valuePrefix + cacheName + ":" + scope + ":" + id;
+    }
+
+    /** Where the lease on that entry is kept, while a replica fetches it. */
+    String leaseKey(String cacheName, String scope, String id) {
+        return leasePrefix + cacheName + ":" + scope + ":" + id;
     }
 
     /** Runs where the caller ran, so that the budget still knows whose call it is. */

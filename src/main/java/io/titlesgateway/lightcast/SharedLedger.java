@@ -107,6 +107,11 @@ class SharedLedger {
             redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
             return {0}
             """.formatted(WAITER_GONE_MS);
+    /** Puts back a permit nothing went out on: usable again at once. */
+    private static final String PUT_BACK = """
+            redis.call('ZREM', KEYS[1], ARGV[1])
+            return 1
+            """;
     /** Gives a permit back: usable again one second from now, by Redis's clock. */
     private static final String GIVE_BACK = """
             local t = redis.call('TIME')
@@ -115,9 +120,14 @@ class SharedLedger {
             return 1
             """;
 
-    /** A permit taken from the ledger; {@link #giveBack()} once its request is over. */
+    /** A permit taken from the ledger; {@link #giveBack()} once its request is over, {@link #putBack()} if none went out on it. */
     interface Ticket {
         void giveBack();
+
+        /** Nothing went out on the permit: usable again at once rather than a second after. */
+        default void putBack() {
+            giveBack();
+        }
     }
 
     private static final Ticket NOTHING_TO_GIVE_BACK = () -> {
@@ -211,10 +221,19 @@ class SharedLedger {
 
     private Ticket sharedTicket(String permit) {
         sharedInFlight.incrementAndGet();
-        return () -> {
-            lastSharedOver = System.nanoTime();
-            sharedInFlight.decrementAndGet();
-            giveBack(permit);
+        return new Ticket() {
+            @Override
+            public void giveBack() {
+                lastSharedOver = System.nanoTime();
+                sharedInFlight.decrementAndGet();
+                SharedLedger.this.giveBack(permit, GIVE_BACK);
+            }
+
+            @Override
+            public void putBack() {
+                sharedInFlight.decrementAndGet();
+                SharedLedger.this.giveBack(permit, PUT_BACK);
+            }
         };
     }
 
@@ -248,7 +267,10 @@ class SharedLedger {
             // often enough that this caller never counts as gone
             return later(Math.min(waitMillis, LOOK_AGAIN_MAX_MS), deadline).chain(() -> askShared(deadline, caller, weight, requests,
                     withoutRedis));
-        }).onFailure(failure -> !(failure instanceof BudgetSpent)).recoverWithUni(failure -> withoutRedis.get());
+        }).onFailure(failure -> !(failure instanceof BudgetSpent)).recoverWithUni(failure -> redis.lateOnly(failure)
+                // a late reply may have granted a permit all the same: no alone permit until Redis is known to be failing
+                ? later(LOOK_AGAIN_MAX_MS, deadline).chain(() -> askShared(deadline, caller, weight, requests, withoutRedis))
+                : withoutRedis.get());
     }
 
     /** Stops every replica handing out permits for {@code duration}, after Lightcast said 429. */
@@ -259,8 +281,8 @@ class SharedLedger {
         }
     }
 
-    private void giveBack(String permit) {
-        redis.send(Request.cmd(Command.EVAL).arg(GIVE_BACK).arg(1).arg(keys.get(0)).arg(permit))
+    private void giveBack(String permit, String script) {
+        redis.send(Request.cmd(Command.EVAL).arg(script).arg(1).arg(keys.get(0)).arg(permit))
                 .subscribe().with(unused -> { }, failure -> LOG.debugf("A shared permit could not be given back: %s", failure));
     }
 

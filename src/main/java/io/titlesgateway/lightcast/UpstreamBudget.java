@@ -159,7 +159,8 @@ public class UpstreamBudget {
     /**
      * Runs {@code request} under a permit: waits for one (until the claim's deadline), subscribes,
      * and gives the permit back when the request is over, however it ends. A call nobody wants any
-     * more by the time it has its permits is not sent, and the permit goes back unused.
+     * more by the time it has its permits is not sent, and the permit goes back unused, as does one
+     * whose request finds it has nothing to send ({@link NothingToSend}).
      */
     <T> Uni<T> spend(Claim claim, Supplier<Uni<T>> request) {
         if (claim.idleOnly()) {
@@ -177,9 +178,14 @@ public class UpstreamBudget {
                             returnUnused(granted);
                             return Uni.createFrom().<T>failure(new CallAbandoned());
                         }
-                        return Uni.createFrom().deferred(request::get).onTermination().invoke(() -> {
-                            ticket.giveBack();
-                            release(granted);
+                        return Uni.createFrom().deferred(request::get).onTermination().invoke((item, failure, cancelled) -> {
+                            if (failure instanceof NothingToSend) {
+                                ticket.putBack();
+                                returnUnused(granted); // nothing went out on it
+                            } else {
+                                ticket.giveBack();
+                                release(granted);
+                            }
                         });
                     });
         });
