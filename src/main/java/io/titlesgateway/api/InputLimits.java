@@ -39,7 +39,7 @@ final class InputLimits {
      * hot path, and this is the same rule at a fraction of the cost.
      */
     static String version(String version) {
-        if (version == null || !VERSION.matcher(version).matches()) {
+        if (!isVersion(version)) {
             throw TitlesException.badRequest(VERSION_MESSAGE);
         }
         return version;
@@ -47,9 +47,17 @@ final class InputLimits {
 
     /** A title id from the path, checked like {@link #version(String)}. */
     static String titleId(String titleId) {
-        if (titleId == null || !TITLE_ID.matcher(titleId).matches()) {
+        if (!isTitleId(titleId)) {
             throw TitlesException.badRequest(TITLE_ID_MESSAGE);
         }
         return titleId;
+    }
+
+    static boolean isVersion(String version) {
+        return version != null && VERSION.matcher(version).matches();
+    }
+
+    static boolean isTitleId(String titleId) {
+        return titleId != null && TITLE_ID.matcher(titleId).matches();
     }
 }

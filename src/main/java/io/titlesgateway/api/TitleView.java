@@ -3,11 +3,29 @@ package io.titlesgateway.api;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.titlesgateway.titles.Title;
 
-/** Shapes a title for a caller: exactly the fields it asked for, in its order. */
+/**
+ * Shapes a title for a caller: exactly the fields it asked for, in its order. Each view is made
+ * once per title and selection and kept with the title (as long as a cache keeps the title, at
+ * most {@value #SELECTIONS_KEPT} selections each), serialized once ({@link PreparedView}).
+ */
 final class TitleView {
+
+    /** Titles whose views are kept: those some cache holds (the keys are weak), at most this many. */
+    private static final int TITLES_KEPT = 20_000;
+    /** Selections kept per title: callers mostly ask for the same few; a rarer one is shaped for its answer only. */
+    private static final int SELECTIONS_KEPT = 4;
+    /** Stands for the detail view among the selections. */
+    private static final List<String> DETAIL_KEY = List.of("*detail");
+    private static final Cache<Title, Map<List<String>, PreparedView>> KEPT = Caffeine.newBuilder().weakKeys()
+            .maximumSize(TITLES_KEPT).build();
 
     /** What a single-title lookup always shows, as upstream; other known properties follow when present. */
     private static final List<String> DETAIL = List.of("id", "name", "pluralName", "removedVersion", "addedVersion");
@@ -20,9 +38,26 @@ final class TitleView {
         if (title == null) {
             return null;
         }
+        return kept(title, fields, () -> shaped(title, fields));
+    }
+
+    private static Map<String, Object> shaped(Title title, List<String> fields) {
         Map<String, Object> view = new LinkedHashMap<>();
         for (String field : fields) {
             view.put(field, valueOf(title, field));
+        }
+        return view;
+    }
+
+    /** The view of {@code title} kept for {@code selection}, shaped now if there is none. */
+    private static Map<String, Object> kept(Title title, List<String> selection, Supplier<Map<String, Object>> shape) {
+        Map<List<String>, PreparedView> views = KEPT.get(title, unused -> new ConcurrentHashMap<>(4));
+        PreparedView view = views.get(selection);
+        if (view == null) {
+            view = new PreparedView(shape.get());
+            if (views.size() < SELECTIONS_KEPT) {
+                views.putIfAbsent(List.copyOf(selection), view);
+            }
         }
         return view;
     }
@@ -32,7 +67,11 @@ final class TitleView {
     }
 
     static Map<String, Object> detail(Title title) {
-        Map<String, Object> view = of(title, DETAIL);
+        return kept(title, DETAIL_KEY, () -> shapedDetail(title));
+    }
+
+    private static Map<String, Object> shapedDetail(Title title) {
+        Map<String, Object> view = shaped(title, DETAIL);
         for (String field : DETAIL_OPTIONAL) {
             Object value = valueOf(title, field);
             if (value != null) {

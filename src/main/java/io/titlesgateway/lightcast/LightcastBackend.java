@@ -173,6 +173,11 @@ public class LightcastBackend implements TitlesBackend {
     }
 
     @Override
+    public Answer<Title> titleIfAtHand(String version, String id) {
+        return TITLE_ID.matcher(id).matches() ? hitNow(LightcastCache.TITLE, concreteNow(version), id) : null;
+    }
+
+    @Override
     public Uni<Answer<Normalization>> normalize(String version, NormalizeQuery query) {
         String termKey = termKey(query.term());
         return concrete(version).chain(v -> widestFields(v, query.fields()).chain(widest -> served(

@@ -37,6 +37,14 @@ public interface TitlesBackend {
 
     Uni<Answer<Title>> title(String version, String id);
 
+    /**
+     * The title this backend can answer at once, from what it holds (a complete cache hit), with
+     * no upstream call and nothing to wait for; {@code null} otherwise, and {@link #title} answers.
+     */
+    default Answer<Title> titleIfAtHand(String version, String id) {
+        return null;
+    }
+
     Uni<Answer<Normalization>> normalize(String version, NormalizeQuery query);
 
     Uni<Answer<List<Normalization>>> inspect(String version, NormalizeQuery query);

@@ -127,6 +127,11 @@ public class TitlesService implements TitlesBackend {
     }
 
     @Override
+    public Answer<Title> titleIfAtHand(String version, String id) {
+        return backend.titleIfAtHand(version, id);
+    }
+
+    @Override
     public Uni<Answer<Normalization>> normalize(String version, NormalizeQuery query) {
         return withFallback(backend.normalize(version, query), catalogAnswer -> catalogAnswer.normalize("latest", query));
     }

@@ -45,6 +45,33 @@ class CacheTest extends EmulatedUpstreamTest {
     }
 
     @Test
+    void aTitleAtHandIsAnsweredWithTheBytesAndHeadersOfItsFirstAnswerAndNoCall() {
+        String path = "/titles/versions/5.47/titles/" + io.titlesgateway.emulator.LightcastEmulator.idOf("Registered Nurse");
+        Response first = given().get(path);
+        first.then().statusCode(200);
+        given().get(path.replace("5.47", "latest")).then().statusCode(200); // learns what latest is
+        double hitsBefore = io.titlesgateway.support.Metrics.value("titles_cache_answers_total",
+                "cache=\"lightcast-title\",state=\"HIT\"");
+        int callsBefore = emulator.apiCalls().size();
+
+        for (int i = 0; i < 3; i++) {
+            given().get(path).then().statusCode(200)
+                    .header("X-Cache", "HIT").header("X-Titles-Source", "lightcast")
+                    .header("Content-Type", org.hamcrest.Matchers.startsWith("application/json"))
+                    .header("X-Request-Id", org.hamcrest.Matchers.not(org.hamcrest.Matchers.emptyOrNullString()))
+                    .body(equalTo(first.asString()));
+        }
+        given().get(path.replace("5.47", "latest")).then().statusCode(200).header("X-Cache", "HIT").body(equalTo(first.asString()));
+
+        assertThat(emulator.apiCalls()).as("calls for the hits").hasSize(callsBefore);
+        assertThat(io.titlesgateway.support.Metrics.value("titles_cache_answers_total", "cache=\"lightcast-title\",state=\"HIT\""))
+                .as("hits counted").isEqualTo(hitsBefore + 4);
+        // what only the REST layer answers is still answered as before
+        given().accept("text/plain").get(path).then().statusCode(406);
+        given().get("/titles/versions/5.47/titles/not..an-id!").then().statusCode(400).body("errors[0].status", equalTo(400));
+    }
+
+    @Test
     void fiftyConcurrentIdenticalSearchesMakeOneUpstreamCall() {
         List<HttpResponse<String>> answers = Callers.get(50, "/titles/versions/latest/titles?q=nurse&limit=3");
 

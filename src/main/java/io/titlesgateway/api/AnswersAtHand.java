@@ -1,0 +1,83 @@
+package io.titlesgateway.api;
+
+import java.io.IOException;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.titlesgateway.titles.Answer;
+import io.titlesgateway.titles.Title;
+import io.titlesgateway.titles.TitlesService;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Answers a title lookup whose answer is at hand (a complete cache hit) straight from the router,
+ * once the caller is admitted, with the bytes the REST layer would send, serialized once per title
+ * ({@link PreparedView}): a hit then costs what serving a file does, not a trip through the REST
+ * layer's request scope, context and serialization. Anything else (a miss, bad input, a caller that
+ * accepts no JSON) goes on to {@link TitlesResource}, which answers every case the same way.
+ */
+@ApplicationScoped
+public class AnswersAtHand {
+
+    private static final Logger LOG = Logger.getLogger(AnswersAtHand.class);
+    private static final String JSON = "application/json";
+
+    @Inject
+    TitlesService titles;
+
+    @Inject
+    ObjectMapper mapper;
+
+    void install(@Observes Router router) {
+        router.get("/titles/versions/:version/titles/:titleId").order(BodyLimit.BEFORE_EVERYTHING + 1).handler(this::title);
+    }
+
+    private void title(RoutingContext routing) {
+        String version = routing.pathParam("version");
+        String titleId = routing.pathParam("titleId");
+        Answer<Title> answer = acceptsJson(routing) && InputLimits.isVersion(version) && InputLimits.isTitleId(titleId)
+                ? titles.titleIfAtHand(version, titleId) : null;
+        if (answer == null || answer.data() == null || !send(routing, answer, TitleView.detail(answer.data()))) {
+            routing.next();
+        }
+    }
+
+    /** Writes the answer; false if it could not be made here, and the REST layer is to answer instead. */
+    private boolean send(RoutingContext routing, Answer<?> answer, Object view) {
+        byte[] body;
+        try {
+            body = ((PreparedView) view).envelope(mapper);
+        } catch (IOException | ClassCastException unexpected) {
+            LOG.debugf("An answer at hand could not be written from the router: %s", unexpected);
+            return false;
+        }
+        HttpServerResponse response = routing.response()
+                .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+                .putHeader(Responses.CACHE_HEADER, answer.cache().name())
+                .putHeader(Responses.SOURCE_HEADER, answer.source().headerValue());
+        if (answer.quota().remaining() != null) {
+            response.putHeader("RateLimit-Remaining", String.valueOf(answer.quota().remaining()));
+        }
+        if (answer.quota().reset() != null) {
+            response.putHeader("RateLimit-Reset", String.valueOf(answer.quota().reset()));
+        }
+        response.end(Buffer.buffer(body));
+        return true;
+    }
+
+    /** Whether the caller takes JSON, as the REST layer would decide: no Accept header, or one that names it or a wildcard. */
+    private static boolean acceptsJson(RoutingContext routing) {
+        String accept = routing.request().getHeader(HttpHeaders.ACCEPT);
+        return accept == null || accept.contains(JSON) || accept.contains("*/*") || accept.contains("application/*");
+    }
+}
