@@ -38,7 +38,6 @@ import io.titlesgateway.titles.TitlesException;
 public class ErrorMappers {
 
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
-    static final String ACCEPTED_TYPES = "Accepted Content-Type(s): application/json, text/plain";
 
     @ServerExceptionMapper
     public RestResponse<ErrorEnvelope> answer(TitlesException failure) {
@@ -93,9 +92,14 @@ public class ErrorMappers {
         return badRequest("The request body could not be read to its end");
     }
 
+    /** The endpoint's own accepted types; at the token endpoint, OAuth's error as every answer there is. */
     @ServerExceptionMapper
-    public RestResponse<ErrorEnvelope> unsupportedType(NotSupportedException failure) {
-        return envelope(ErrorEnvelope.of(415, "Unsupported Content Type", ACCEPTED_TYPES), 415);
+    public RestResponse<?> unsupportedType(NotSupportedException failure, UriInfo uri) {
+        TitlesException refusal = AcceptedTypes.refusal(uri.getPath());
+        if (AcceptedTypes.TOKEN_PATH.equals(uri.getPath())) {
+            return TokenResource.error(400, "invalid_request", refusal.detail());
+        }
+        return envelope(ErrorEnvelope.of(415, refusal.title(), refusal.detail()), 415);
     }
 
     @ServerExceptionMapper
@@ -104,8 +108,12 @@ public class ErrorMappers {
     }
 
     @ServerExceptionMapper
-    public RestResponse<ErrorEnvelope> notAllowed(NotAllowedException failure, UriInfo uri) {
+    public RestResponse<?> notAllowed(NotAllowedException failure, UriInfo uri) {
         String allowed = String.join(", ", failure.getResponse().getAllowedMethods());
+        if (AcceptedTypes.TOKEN_PATH.equals(uri.getPath())) {
+            return RestResponse.ResponseBuilder.fromResponse(TokenResource.error(405, "invalid_request",
+                    "The token endpoint takes POST only")).header(HttpHeaders.ALLOW, allowed).build();
+        }
         return RestResponse.ResponseBuilder
                 .<ErrorEnvelope>create(405)
                 .entity(ErrorEnvelope.of(405, "Method Not Allowed",

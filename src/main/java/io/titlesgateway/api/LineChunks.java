@@ -26,8 +26,11 @@ final class LineChunks implements Flow.Publisher<List<LineChunks.Line>> {
     /** Longest line kept; the rest of a longer one is dropped and the line answered as too large. */
     static final int MAX_LINE_BYTES = 16 * 1024;
 
-    /** One line of the body, without its line break; {@code truncated} when it was longer than kept. */
-    record Line(String text, boolean truncated) {
+    /**
+     * One line of the body, without its line break; {@code truncated} when it was longer than kept,
+     * {@code notUtf8} when its bytes are not UTF-8 (its text then has them replaced, for the echo only).
+     */
+    record Line(String text, boolean truncated, boolean notUtf8) {
     }
 
     private final HttpServerRequest request;
@@ -106,11 +109,16 @@ final class LineChunks implements Flow.Publisher<List<LineChunks.Line>> {
     }
 
     private void lineEnded() {
-        String text = partial.toString(StandardCharsets.UTF_8);
+        byte[] bytes = partial.toByteArray();
+        String text = Utf8.decodeOrNull(bytes, 0, bytes.length);
+        boolean notUtf8 = text == null && !partialTruncated; // a line cut at the limit may end mid-character
+        if (text == null) {
+            text = new String(bytes, StandardCharsets.UTF_8);
+        }
         if (text.endsWith("\r")) {
             text = text.substring(0, text.length() - 1);
         }
-        add(new Line(text, partialTruncated));
+        add(new Line(text, partialTruncated, notUtf8));
         partial.reset();
         partialTruncated = false;
     }

@@ -17,6 +17,7 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.smallrye.mutiny.Uni;
 import io.titlesgateway.titles.BulkQuery;
 import io.titlesgateway.titles.NormalizeQuery;
@@ -38,6 +39,7 @@ public class NormalizeResource {
     @Operation(summary = "The best title for a raw title (JSON body)")
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @CustomDeserialization(StrictJson.class)
     public Uni<RestResponse<DataEnvelope<NormalizationView>>> normalize(
             @RestPath String version,
             @NotNull(message = "a JSON body with a term is required") @Valid NormalizeRequest body) {
@@ -49,7 +51,7 @@ public class NormalizeResource {
     @Consumes(MediaType.TEXT_PLAIN)
     public Uni<RestResponse<DataEnvelope<NormalizationView>>> normalizeText(
             @RestPath String version,
-            @RestQuery String confidenceThreshold, @RestQuery String fields, String body) {
+            @RestQuery String confidenceThreshold, @RestQuery String fields, byte[] body) {
         return normalize(InputLimits.version(version), new NormalizeQuery(PlainTextTerms.single(body), TitleFields.selectFromQuery(fields),
                 QueryOptions.confidenceThreshold(confidenceThreshold), NormalizeQuery.DEFAULT_INSPECT_LIMIT));
     }
@@ -58,6 +60,7 @@ public class NormalizeResource {
     @POST
     @Path("/inspect")
     @Consumes(MediaType.APPLICATION_JSON)
+    @CustomDeserialization(StrictJson.class)
     public Uni<RestResponse<DataEnvelope<List<NormalizationView>>>> inspect(
             @RestPath String version,
             @NotNull(message = "a JSON body with a term is required") @Valid InspectRequest body) {
@@ -70,7 +73,7 @@ public class NormalizeResource {
     @Consumes(MediaType.TEXT_PLAIN)
     public Uni<RestResponse<DataEnvelope<List<NormalizationView>>>> inspectText(
             @RestPath String version,
-            @RestQuery String confidenceThreshold, @RestQuery String fields, @RestQuery String limit, String body) {
+            @RestQuery String confidenceThreshold, @RestQuery String fields, @RestQuery String limit, byte[] body) {
         Integer candidates = QueryOptions.wholeNumber("limit", limit, 0, InputLimits.MAX_INSPECT_LIMIT);
         return inspect(InputLimits.version(version), new NormalizeQuery(PlainTextTerms.single(body), TitleFields.selectFromQuery(fields),
                 QueryOptions.confidenceThreshold(confidenceThreshold),
@@ -81,6 +84,7 @@ public class NormalizeResource {
     @POST
     @Path("/bulk")
     @Consumes(MediaType.APPLICATION_JSON)
+    @CustomDeserialization(StrictJson.class)
     public Uni<RestResponse<DataEnvelope<List<BulkItemView>>>> bulk(
             @RestPath String version,
             @NotNull(message = "a JSON body with terms is required") @Valid BulkRequest body) {
@@ -93,7 +97,7 @@ public class NormalizeResource {
     @Consumes(MediaType.TEXT_PLAIN)
     public Uni<RestResponse<DataEnvelope<List<BulkItemView>>>> bulkText(
             @RestPath String version,
-            @RestQuery String confidenceThreshold, @RestQuery String fields, String body) {
+            @RestQuery String confidenceThreshold, @RestQuery String fields, byte[] body) {
         return bulk(InputLimits.version(version), new BulkQuery(PlainTextTerms.lines(body), TitleFields.selectFromQuery(fields),
                 QueryOptions.confidenceThreshold(confidenceThreshold)));
     }

@@ -110,18 +110,17 @@ public class NormalizeStream {
     private static Options options(RoutingContext routing) {
         HttpServerRequest request = routing.request();
         String version = InputLimits.version(routing.pathParam("version"));
-        Format format = format(request.getHeader(HttpHeaders.CONTENT_TYPE));
+        Format format = format(request.getHeader(HttpHeaders.CONTENT_TYPE), request.path());
         return new Options(version, format, TitleFields.selectFromQuery(request.getParam("fields")),
                 QueryOptions.confidenceThreshold(request.getParam("confidenceThreshold")));
     }
 
-    private static Format format(String contentType) {
+    private static Format format(String contentType, String path) {
         String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         return switch (mediaType) {
             case "text/plain" -> Format.TEXT;
             case NDJSON -> Format.NDJSON;
-            default -> throw new TitlesException(415, "Unsupported Media Type",
-                    "The stream takes text/plain (one raw title per line) or " + NDJSON + " (one {\"term\": …} per line)");
+            default -> throw AcceptedTypes.refusal(path);
         };
     }
 
@@ -192,6 +191,9 @@ public class NormalizeStream {
         if (line.truncated()) {
             return refused(echo(text), TitlesException.payloadTooLarge("A line may be at most " + LineChunks.MAX_LINE_BYTES
                     + " bytes, and a raw title at most " + InputLimits.MAX_TERM_BYTES + " bytes in UTF-8"));
+        }
+        if (line.notUtf8()) {
+            return refused(null, TitlesException.badRequest("The line is not valid UTF-8 text"));
         }
         String term = text;
         if (format == Format.NDJSON && !text.isBlank()) {

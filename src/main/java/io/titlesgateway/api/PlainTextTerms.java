@@ -5,10 +5,22 @@ import java.util.List;
 
 import io.titlesgateway.titles.TitlesException;
 
-/** Reads the text/plain bodies of the normalize endpoints: one raw title, or one per line for bulk. */
+/**
+ * Reads the text/plain bodies of the normalize endpoints: one raw title, or one per line for bulk.
+ * The text must be UTF-8, as Lightcast requires: a body that is not is refused, never sent upstream
+ * with its bytes replaced.
+ */
 final class PlainTextTerms {
 
     private PlainTextTerms() {
+    }
+
+    static String single(byte[] body) {
+        return single(Utf8.decode(body, "The body is not valid UTF-8 text"));
+    }
+
+    static List<String> lines(byte[] body) {
+        return lines(Utf8.decode(body, "The body is not valid UTF-8 text"));
     }
 
     static String single(String body) {

@@ -45,9 +45,18 @@ final class Refusals {
         if (header != null) {
             response.putHeader(header, value);
         }
-        response.end(envelope(refusal));
+        response.end(AcceptedTypes.TOKEN_PATH.equals(routing.request().path()) ? oauthError(refusal) : envelope(refusal));
         if (http2 && !routing.request().isEnded()) {
             response.reset(0);
+        }
+    }
+
+    /** At the token endpoint every answer is OAuth's: the refusal as {@code invalid_request}, with its status. */
+    private static String oauthError(TitlesException refusal) {
+        try {
+            return JSON.writeValueAsString(java.util.Map.of("error", "invalid_request", "error_description", refusal.detail()));
+        } catch (JsonProcessingException impossible) {
+            throw new IllegalStateException(impossible);
         }
     }
 

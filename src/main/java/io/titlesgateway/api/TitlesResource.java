@@ -19,6 +19,7 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.smallrye.mutiny.Uni;
 import io.titlesgateway.titles.ServiceMeta;
 import io.titlesgateway.titles.ServiceStatus;
@@ -96,6 +97,7 @@ public class TitlesResource {
     @POST
     @Path("/versions/{version}/titles")
     @Consumes(MediaType.APPLICATION_JSON)
+    @CustomDeserialization(StrictJson.class)
     public Uni<RestResponse<DataEnvelope<List<Map<String, Object>>>>> titlesById(
             @RestPath String version,
             @NotNull(message = "a JSON body with ids is required") @Valid TitlesByIdRequest body) {

@@ -65,6 +65,14 @@ public class TokenResource {
                 });
     }
 
+    /** An error as OAuth answers it ({@code {"error": …, "error_description": …}}), never cached. */
+    static RestResponse<Map<String, Object>> error(int status, String error, String description) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error);
+        body.put("error_description", description);
+        return uncached(RestResponse.ResponseBuilder.<Map<String, Object>>create(status).entity(body).type(MediaType.APPLICATION_JSON_TYPE));
+    }
+
     private static RestResponse<Map<String, Object>> uncached(RestResponse.ResponseBuilder<Map<String, Object>> response) {
         return response.header("Cache-Control", "no-store").header("Pragma", "no-cache").build();
     }

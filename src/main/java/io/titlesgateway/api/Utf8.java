@@ -1,9 +1,40 @@
 package io.titlesgateway.api;
 
-/** Counts UTF-8 bytes without allocating an encoded copy of the string. */
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+import io.titlesgateway.titles.TitlesException;
+
+/** UTF-8 as callers send it: bytes counted without an encoded copy, and text decoded strictly. */
 final class Utf8 {
 
     private Utf8() {
+    }
+
+    /** {@code bytes} as text; a 400 saying {@code refusal} if they are not valid UTF-8 (a byte-order mark is dropped). */
+    static String decode(byte[] bytes, String refusal) {
+        String text = decodeOrNull(bytes, 0, bytes == null ? 0 : bytes.length);
+        if (text == null) {
+            throw TitlesException.badRequest(refusal);
+        }
+        return text;
+    }
+
+    /** {@code bytes[from, to)} as text, or {@code null} if they are not valid UTF-8. */
+    static String decodeOrNull(byte[] bytes, int from, int to) {
+        if (bytes == null || to <= from) {
+            return "";
+        }
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes, from, to - from)).toString();
+            return text.startsWith("\uFEFF") ? text.substring(1) : text;
+        } catch (CharacterCodingException notUtf8) {
+            return null;
+        }
     }
 
     static int length(CharSequence text) {

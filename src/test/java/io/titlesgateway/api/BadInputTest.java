@@ -97,6 +97,23 @@ class BadInputTest extends EmulatedUpstreamTest {
                         "Invalid value for 'term'"),
                 new Case("threshold of the wrong type", "POST", V + "/normalize", JSON,
                         "{\"term\":\"cook\",\"confidenceThreshold\":\"high\"}", 400, "Invalid value for 'confidenceThreshold'"),
+                new Case("number where a string is expected", "POST", V + "/normalize", JSON, "{\"term\":42}", 400,
+                        "Invalid value for 'term'"),
+                new Case("boolean where a string is expected", "POST", V + "/normalize/inspect", JSON, "{\"term\":true}", 400,
+                        "Invalid value for 'term'"),
+                new Case("fraction where a whole number is expected", "POST", V + "/normalize/inspect", JSON,
+                        "{\"term\":\"cook\",\"limit\":2.5}", 400, "Invalid value for 'limit'"),
+                new Case("whole number as a string", "POST", V + "/normalize/inspect", JSON,
+                        "{\"term\":\"cook\",\"limit\":\"3\"}", 400, "Invalid value for 'limit'"),
+                new Case("threshold as a numeric string", "POST", V + "/normalize/bulk", JSON,
+                        "{\"terms\":[\"cook\"],\"confidenceThreshold\":\"0.5\"}", 400, "Invalid value for 'confidenceThreshold'"),
+                new Case("number among bulk terms", "POST", V + "/normalize/bulk", JSON, "{\"terms\":[\"cook\",5]}", 400,
+                        "Invalid value for 'terms[1]'"),
+                new Case("number as an id", "POST", V + "/titles", JSON, "{\"ids\":[123]}", 400, "Invalid value for 'ids[0]'"),
+                new Case("number among fields", "POST", V + "/normalize", JSON, "{\"term\":\"cook\",\"fields\":[\"id\",7]}", 400,
+                        "Invalid value for 'fields[1]'"),
+                new Case("one field where a list is expected", "POST", V + "/normalize", JSON, "{\"term\":\"cook\",\"fields\":\"id\"}",
+                        400, "Invalid value for 'fields'"),
                 new Case("unknown field", "POST", V + "/normalize", JSON, "{\"term\":\"cook\",\"fields\":[\"salary\"]}", 400,
                         "Unknown field 'salary'"),
                 new Case("empty fields", "POST", V + "/titles", JSON, "{\"ids\":[\"ET0000000000000000\"],\"fields\":[]}", 400,
@@ -109,7 +126,9 @@ class BadInputTest extends EmulatedUpstreamTest {
                 new Case("XML body", "POST", V + "/normalize", "application/xml", "<term>cook</term>", 415,
                         "Accepted Content-Type(s): application/json, text/plain"),
                 new Case("plain text where only JSON is taken", "POST", V + "/titles", TEXT, "ET0000000000000000", 415,
-                        "Accepted Content-Type(s)"),
+                        "Accepted Content-Type(s): application/json"),
+                new Case("JSON to the stream", "POST", V + "/normalize/stream", JSON, "{\"term\":\"cook\"}", 415,
+                        "Accepted Content-Type(s): text/plain, application/x-ndjson"),
                 new Case("version with a dot-dot", "GET", "/titles/versions/..%2F..%2Fmeta", null, null, 400, "version must be"),
                 new Case("version with a control character", "GET", "/titles/versions/5.47%00", null, null, 400, "version must be"),
                 new Case("overlong version", "GET", "/titles/versions/" + "1".repeat(40), null, null, 400, "version must be"),
@@ -147,6 +166,89 @@ class BadInputTest extends EmulatedUpstreamTest {
                 .body("errors[0].detail", containsString(bad.detail()))
                 .body(not(containsString("at io.")))
                 .body(not(containsString("Exception")));
+    }
+
+    /** Each endpoint's 415 names exactly what that endpoint takes. */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "/normalize        | application/json, text/plain",
+            "/normalize/inspect | application/json, text/plain",
+            "/normalize/bulk   | application/json, text/plain",
+            "/normalize/stream | text/plain, application/x-ndjson",
+            "/titles           | application/json" })
+    void aRefusedTypeIsToldWhatThatEndpointTakes(String path, String accepted) {
+        given().contentType("application/xml").body("<term>cook</term>").post(V + path)
+                .then().statusCode(415).body("errors[0].detail", equalTo("Accepted Content-Type(s): " + accepted));
+    }
+
+    /** A body with no Content-Type at all is not guessed to be text: 415, before anything reads it. */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = { "/normalize", "/normalize/inspect", "/normalize/bulk",
+            "/normalize/stream", "/titles" })
+    void aBodyWithoutAContentTypeIsRefusedWith415(String path) throws Exception {
+        HttpResponse<String> answer = raw("POST", V + path, null, "cook".getBytes(StandardCharsets.UTF_8));
+        assertThat(answer.statusCode()).isEqualTo(415);
+        assertThat(answer.body()).contains("\"status\":415").contains("Accepted Content-Type(s): ");
+    }
+
+    /** Text that is not UTF-8 is refused, never sent upstream with its bytes replaced. */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = { "/normalize", "/normalize/inspect", "/normalize/bulk" })
+    void plainTextThatIsNotUtf8IsRefused(String path) throws Exception {
+        byte[] latin1 = "caf\u00e9 manager".getBytes(StandardCharsets.ISO_8859_1);
+        HttpResponse<String> answer = raw("POST", V + path, TEXT, latin1);
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(answer.body()).contains("\"status\":400").contains("not valid UTF-8");
+    }
+
+    @Test
+    void aStreamLineThatIsNotUtf8GetsItsOwnErrorLine() throws Exception {
+        given().get(V).then().statusCode(200); // the stream first learns the version and its fields: not what is tested
+        emulator.reset();
+        byte[] latin1Line = "caf\u00e9 manager\n".getBytes(StandardCharsets.ISO_8859_1);
+        HttpResponse<String> answer = raw("POST", V + "/normalize/stream", TEXT, latin1Line);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.body().lines().toList()).singleElement().asString().contains("\"status\":400").contains("not valid UTF-8");
+    }
+
+    @Test
+    void aRequestLineOverTheLimitIsRefusedInTheEnvelope() throws Exception {
+        for (String path : List.of(V + "/titles?q=" + "a".repeat(16 * 1024),
+                V + "/titles?" + "x=1&".repeat(4_000),
+                V + "/titles?fields=" + "id,".repeat(4_000) + "id")) {
+            HttpResponse<String> answer = raw("GET", path, null, null);
+            assertThat(answer.statusCode()).isEqualTo(414);
+            assertThat(answer.body()).contains("\"status\":414").contains("request line may be at most");
+        }
+    }
+
+    @Test
+    void aHeaderBlockOverTheLimitIsRefusedInTheEnvelope() {
+        given().header("X-Padding", "x".repeat(20 * 1024)).get(V + "/titles")
+                .then().statusCode(431).body("errors[0].status", equalTo(431)).body("errors[0].detail", containsString("headers"));
+    }
+
+    /** Every answer of the token endpoint is OAuth's, its refusals included. */
+    @Test
+    void theTokenEndpointRefusesInOAuthsFormat() throws Exception {
+        given().contentType(JSON).body("{\"grant_type\":\"client_credentials\"}").post("/connect/token")
+                .then().statusCode(400).body("error", equalTo("invalid_request"))
+                .body("error_description", containsString("application/x-www-form-urlencoded"));
+        HttpResponse<String> untyped = raw("POST", "/connect/token", null, "grant_type=client_credentials".getBytes(StandardCharsets.UTF_8));
+        assertThat(untyped.statusCode()).isEqualTo(415);
+        assertThat(untyped.body()).contains("\"error\":\"invalid_request\"");
+        given().get("/connect/token").then().statusCode(405).body("error", equalTo("invalid_request"));
+    }
+
+    /** A request as sent, bytes and all: no header the test does not name (REST Assured adds a Content-Type). */
+    private static HttpResponse<String> raw(String method, String path, String contentType, byte[] body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port + path))
+                .timeout(Duration.ofSeconds(10))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

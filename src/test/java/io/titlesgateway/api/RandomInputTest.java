@@ -50,7 +50,8 @@ class RandomInputTest extends EmulatedUpstreamTest {
             "et3b93055220d592c8", "ETZZZZ", "%E2%82%AC", "a".repeat(300), "-", "_", "5.47;x", "%25", "onet-30.0" };
     private static final String[] QUERY_KEYS = { "q", "limit", "page", "fields", "confidenceThreshold", "x", "" };
     private static final String[] QUERY_VALUES = { "", "0", "1", "-1", "100", "1001", "99999999999999999999", "0.5", "1.5", "NaN",
-            "abc", "id,name", "id,,name", "mapping,levelBand", "salary", "%00", "%E2%82%AC", "data+scientist", "x".repeat(2000) };
+            "abc", "id,name", "id,,name", "mapping,levelBand", "salary", "%00", "%E2%82%AC", "data+scientist", "x".repeat(2000),
+            "y".repeat(12_000) };
     private static final String[] CONTENT_TYPES = { "application/json", "text/plain", "application/x-ndjson",
             "application/x-www-form-urlencoded", "application/xml", "application/json; charset=utf-16", "text/plain; charset=latin1",
             "garbage", "*/*" };
@@ -144,12 +145,17 @@ class RandomInputTest extends EmulatedUpstreamTest {
                 continue; // the client itself cannot send it, so neither could a caller
             }
             String described = endpoint[0] + " " + path;
+            if (random.nextInt(25) == 0) {
+                request.header("X-Padding", "p".repeat(random.nextInt(2) == 0 ? 1_000 : 20_000));
+            }
             if (endpoint[0].equals("POST") || random.nextInt(10) == 0) {
                 String body = body();
                 if (random.nextInt(8) > 0) {
                     request.header("Content-Type", pick(CONTENT_TYPES));
                 }
-                request.method(random.nextInt(12) == 0 ? "PUT" : "POST", HttpRequest.BodyPublishers.ofString(body));
+                // now and then text that is not UTF-8: the same characters in Latin-1
+                byte[] bytes = body.getBytes(random.nextInt(6) == 0 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+                request.method(random.nextInt(12) == 0 ? "PUT" : "POST", HttpRequest.BodyPublishers.ofByteArray(bytes));
                 described += " <" + body.length() + " chars>";
             } else {
                 request.GET();
@@ -164,6 +170,8 @@ class RandomInputTest extends EmulatedUpstreamTest {
             assertThat(answer.statusCode()).as(as).isLessThan(500).isGreaterThanOrEqualTo(200);
             if (answer.statusCode() >= 400 && !path.startsWith("/connect/token")) {
                 assertThat(answer.body()).as(as).startsWith("{\"errors\":[{\"status\":" + answer.statusCode());
+            } else if (answer.statusCode() >= 400 && (path.equals("/connect/token") || path.startsWith("/connect/token?"))) {
+                assertThat(answer.body()).as(as + ": OAuth's error format").startsWith("{\"error\":");
             }
             assertThat(answer.body()).as(as).doesNotContain("Exception").doesNotContain("\tat ");
         }

@@ -134,6 +134,18 @@ class SurfaceTest extends EmulatedUpstreamTest {
         assertThat(onlyCallTo("/titles/versions/5.47/titles").body()).contains("\"ids\":[\"" + DATA_SCIENTIST + "\"]");
     }
 
+    /** As for normalize: a JSON request takes its options from its body only, as Lightcast does; the query is ignored. */
+    @Test
+    void titlesByIdIgnoreQueryOptionsForJsonBodies() {
+        given().contentType(ContentType.JSON).body("{\"ids\":[\"" + DATA_SCIENTIST + "\"]}")
+                .queryParam("fields", "pluralName,mapping")
+                .when().post("/titles/versions/latest/titles")
+                .then().statusCode(200)
+                .body("data[0].name", equalTo("Data Scientist"))
+                .body("data[0]", not(hasKey("pluralName")))
+                .body("data[0]", not(hasKey("mapping")));
+    }
+
     @Test
     void oneTitleIsFetchedWithItsDetail() {
         given().when().get("/titles/versions/latest/titles/" + DATA_SCIENTIST)
