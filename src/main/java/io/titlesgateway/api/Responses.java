@@ -7,6 +7,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import io.titlesgateway.titles.Answer;
+import io.titlesgateway.titles.Source;
 
 /** Builds data responses: the envelope plus the provenance and quota headers every data answer carries. */
 final class Responses {
@@ -24,8 +25,10 @@ final class Responses {
     static <T, V> RestResponse<DataEnvelope<V>> ok(Answer<T> answer, Function<T, V> view) {
         var response = RestResponse.ResponseBuilder
                 .ok(new DataEnvelope<>(view.apply(answer.data())), MediaType.APPLICATION_JSON_TYPE)
-                .header(SOURCE_HEADER, answer.source().headerValue())
-                .header(CACHE_HEADER, answer.cache().name());
+                .header(SOURCE_HEADER, answer.source().headerValue());
+        if (answer.source() == Source.LIGHTCAST) {
+            response.header(CACHE_HEADER, answer.cache().name()); // the catalog has no cache to speak of
+        }
         if (answer.quota().remaining() != null) {
             response.header("RateLimit-Remaining", answer.quota().remaining());
         }

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,6 +23,7 @@ import io.titlesgateway.titles.ServiceMeta;
 import io.titlesgateway.titles.ServiceStatus;
 import io.titlesgateway.titles.Source;
 import io.titlesgateway.titles.Title;
+import io.titlesgateway.titles.TitleFields;
 import io.titlesgateway.titles.TitleSearch;
 import io.titlesgateway.titles.TitlesBackend;
 import io.titlesgateway.titles.TermOutcome;
@@ -38,8 +40,13 @@ import io.titlesgateway.titles.VersionInfo;
 @Identifier("catalog")
 public class CatalogBackend implements TitlesBackend {
 
-    /** What the catalog can honestly say about a title: no plural forms and no level bands in the open data. */
-    public static final List<String> FIELDS = List.of("id", "name", "isSupervisor", "infoUrl", "mapping");
+    /**
+     * Every field Lightcast accepts, so that a client asking for any of them works unchanged:
+     * {@code pluralName} derived from the name, {@code levelBand} always null (the open data has none).
+     */
+    public static final List<String> FIELDS = TitleFields.KNOWN;
+    /** A Lightcast version name, such as 5.47, that a client may be pinned to. */
+    private static final Pattern LIGHTCAST_VERSION = Pattern.compile("[0-9]{1,3}\\.[0-9]{1,3}");
     static final String NO_MATCH = "No title matched the term with the requested confidence";
     static final String ATTRIBUTION = "This product includes information from the O*NET 30.0 and O*NET 29.3 Databases "
             + "by the U.S. Department of Labor, Employment and Training Administration (USDOL/ETA), used under the CC BY 4.0 "
@@ -105,7 +112,6 @@ public class CatalogBackend implements TitlesBackend {
     public Uni<Answer<List<Title>>> search(String version, TitleSearch search) {
         return answer(() -> {
             known(version);
-            offered(search.fields());
             int limit = search.limit() == null ? DEFAULT_LIMIT : search.limit();
             int offset = (search.page() == null ? 0 : search.page() - 1) * limit;
             List<CatalogTitle> found = search.q() == null ? index().listing(offset, limit)
@@ -118,7 +124,6 @@ public class CatalogBackend implements TitlesBackend {
     public Uni<Answer<List<Title>>> titlesById(String version, List<String> ids, List<String> fields) {
         return answer(() -> {
             known(version);
-            offered(fields);
             return ids.stream().distinct().map(index()::byId).filter(title -> title != null)
                     .map(title -> index().asTitle(title)).toList();
         });
@@ -140,7 +145,6 @@ public class CatalogBackend implements TitlesBackend {
     public Uni<Answer<Normalization>> normalize(String version, NormalizeQuery query) {
         return matching(() -> {
             known(version);
-            offered(query.fields());
             List<Normalization> best = candidates(query.term(), 1, query.confidenceThreshold());
             if (best.isEmpty()) {
                 throw new TitlesException(404, "Not Found", NO_MATCH);
@@ -153,7 +157,6 @@ public class CatalogBackend implements TitlesBackend {
     public Uni<Answer<List<Normalization>>> inspect(String version, NormalizeQuery query) {
         return matching(() -> {
             known(version);
-            offered(query.fields());
             return candidates(query.term(), query.limit(), query.confidenceThreshold());
         });
     }
@@ -175,7 +178,6 @@ public class CatalogBackend implements TitlesBackend {
     private Uni<List<BulkNormalization>> bulkItems(String version, BulkQuery query) {
         return Uni.createFrom().item(() -> {
             known(version);
-            offered(query.fields());
             return query.terms().stream().distinct().toList();
         }).chain(distinct -> {
             if (distinct.isEmpty()) {
@@ -232,18 +234,14 @@ public class CatalogBackend implements TitlesBackend {
         return Math.round(confidence * 10_000) / 10_000.0;
     }
 
+    /**
+     * The catalog answers {@code latest}, its own version, and a Lightcast version name a client is
+     * pinned to ({@code 5.47}): such a client works unchanged, and {@code X-Titles-Source: catalog}
+     * and the catalog's own version in {@code /versions/{v}} tell it what answered.
+     */
     private static void known(String version) {
-        if (!version.equals("latest") && !version.equals(Catalog.VERSION)) {
+        if (!version.equals("latest") && !version.equals(Catalog.VERSION) && !LIGHTCAST_VERSION.matcher(version).matches()) {
             throw TitlesException.notFound("Unrecognized version: " + version + " (the catalog serves " + Catalog.VERSION + ")");
-        }
-    }
-
-    private static void offered(List<String> fields) {
-        for (String field : fields) {
-            if (!FIELDS.contains(field)) {
-                throw TitlesException.badRequest("The catalog does not offer the field '" + field + "'; it offers "
-                        + String.join(", ", FIELDS));
-            }
         }
     }
 

@@ -30,6 +30,6 @@ record CatalogTitle(String id, String name, List<String> shortNames, List<Occupa
             skills.addAll(occupation.skills());
         }
         TitleMapping mapping = new TitleMapping(List.copyOf(names), List.copyOf(skills), List.copyOf(socs));
-        return new Title(id, name, null, supervisor, null, primary().infoUrl(), mapping, null, version);
+        return new Title(id, name, PluralNames.of(name), supervisor, null, primary().infoUrl(), mapping, null, version);
     }
 }

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.greaterThan;
@@ -12,6 +13,7 @@ import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 
@@ -55,11 +57,16 @@ class CatalogSurfaceTest {
         given().get("/titles/versions").then().statusCode(200).body("data", contains(Catalog.VERSION));
         given().get("/titles/versions/latest").then().statusCode(200)
                 .body("data.version", equalTo(Catalog.VERSION))
-                .body("data.fields", contains("id", "name", "isSupervisor", "infoUrl", "mapping"))
+                .body("data.fields", contains("id", "name", "pluralName", "isSupervisor", "levelBand", "infoUrl", "mapping"))
                 .body("data.titleCount", greaterThan(46_000));
         given().get("/titles/versions/" + Catalog.VERSION + "/changes").then().statusCode(200)
                 .body("data.additions", hasSize(0)).body("data.removals", hasSize(0)).body("data.alterations", hasSize(0));
-        given().get("/titles/versions/5.47").then().statusCode(404)
+        // a client pinned to a Lightcast version works unchanged, and is told what answered
+        given().get("/titles/versions/5.47").then().statusCode(200)
+                .header("X-Titles-Source", "catalog").body("data.version", equalTo(Catalog.VERSION));
+        given().contentType("application/json").body("{\"term\":\"registered nurse\"}").post("/titles/versions/5.47/normalize")
+                .then().statusCode(200).header("X-Titles-Source", "catalog");
+        given().get("/titles/versions/onet-29.0").then().statusCode(404)
                 .body("errors[0].detail", containsString("the catalog serves " + Catalog.VERSION));
     }
 
@@ -73,8 +80,23 @@ class CatalogSurfaceTest {
                 .body("data[0]", not(hasKey("mapping")));
         given().queryParam("limit", 2).queryParam("page", 2).get("/titles/versions/latest/titles").then().statusCode(200)
                 .body("data", hasSize(2));
-        given().queryParam("fields", "pluralName").get("/titles/versions/latest/titles").then().statusCode(400)
-                .body("errors[0].detail", containsString("does not offer the field 'pluralName'"));
+        // every field a Lightcast client asks for is answered: EmsiApiPy asks for id,name,pluralName
+        given().queryParam("q", "registered nurse").queryParam("limit", 1).queryParam("fields", "id,name,pluralName,levelBand")
+                .get("/titles/versions/latest/titles").then().statusCode(200)
+                .body("data[0].pluralName", endsWith("s"))
+                .body("data[0]", hasKey("levelBand"));
+    }
+
+    @Test
+    void everyTitleHasAPluralNameAndNoAnswerClaimsACache() {
+        String id = CatalogLoader.idFor("Director of Health Education");
+        given().get("/titles/versions/latest/titles/" + id).then().statusCode(200)
+                .header("X-Titles-Source", "catalog").header("X-Cache", nullValue())
+                .body("data.pluralName", equalTo("Directors of Health Education"));
+        given().contentType("application/json")
+                .body("{\"term\":\"sales associate\",\"fields\":[\"id\",\"name\",\"pluralName\"]}")
+                .post("/titles/versions/latest/normalize").then().statusCode(200).header("X-Cache", nullValue())
+                .body("data.title.pluralName", not(nullValue()));
     }
 
     @Test
