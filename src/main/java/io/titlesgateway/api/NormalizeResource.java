@@ -36,7 +36,7 @@ public class NormalizeResource {
     @Inject
     TitlesService titles;
 
-    @Operation(summary = "The best title for a raw title (JSON body)")
+    @Operation(summary = "The best title for a raw title (a JSON body, or text/plain with the options in the query)")
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @CustomDeserialization(StrictJson.class)
@@ -46,7 +46,7 @@ public class NormalizeResource {
         return normalize(InputLimits.version(version), body.toQuery());
     }
 
-    @Operation(summary = "The best title for a raw title (text/plain body, options in the query)")
+    @Operation(summary = "The best title for a raw title (a JSON body, or text/plain with the options in the query)")
     @POST
     @Consumes(MediaType.TEXT_PLAIN)
     public Uni<RestResponse<DataEnvelope<NormalizationView>>> normalizeText(
@@ -56,7 +56,7 @@ public class NormalizeResource {
                 QueryOptions.confidenceThreshold(confidenceThreshold), NormalizeQuery.DEFAULT_INSPECT_LIMIT));
     }
 
-    @Operation(summary = "Ranked candidate titles for a raw title (JSON body)")
+    @Operation(summary = "Ranked candidate titles for a raw title (a JSON body, or text/plain with the options in the query)")
     @POST
     @Path("/inspect")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -67,7 +67,7 @@ public class NormalizeResource {
         return inspect(InputLimits.version(version), body.toQuery());
     }
 
-    @Operation(summary = "Ranked candidate titles for a raw title (text/plain body)")
+    @Operation(summary = "Ranked candidate titles for a raw title (a JSON body, or text/plain with the options in the query)")
     @POST
     @Path("/inspect")
     @Consumes(MediaType.TEXT_PLAIN)
@@ -80,7 +80,7 @@ public class NormalizeResource {
                 candidates == null ? NormalizeQuery.DEFAULT_INSPECT_LIMIT : candidates));
     }
 
-    @Operation(summary = "The best title for each of up to 500 raw titles (JSON body)")
+    @Operation(summary = "The best title for each of up to 500 raw titles (a JSON body, or text/plain, one per line)")
     @POST
     @Path("/bulk")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -91,7 +91,7 @@ public class NormalizeResource {
         return bulk(InputLimits.version(version), body.toQuery());
     }
 
-    @Operation(summary = "The best title for each of up to 500 raw titles, one per line (text/plain body)")
+    @Operation(summary = "The best title for each of up to 500 raw titles (a JSON body, or text/plain, one per line)")
     @POST
     @Path("/bulk")
     @Consumes(MediaType.TEXT_PLAIN)
