@@ -158,13 +158,17 @@ class GuardedLightcast {
     private <P, T> Uni<T> call(String endpoint, Supplier<Uni<P>> atPermit, Function<P, Uni<T>> request, UpstreamBudget.Claim claim) {
         AtomicReference<Throwable> lastFailure = new AtomicReference<>();
         Supplier<Uni<T>> remembered = () -> attempt(endpoint, atPermit, request, claim)
-                .onFailure(LightcastUnavailable.class).invoke(lastFailure::set);
+                .onFailure(LightcastUnavailable.class).invoke(failure -> {
+                    lastFailure.set(failure);
+                    health.failedWith(((LightcastUnavailable) failure).detail());
+                });
         return guarded(remembered)
                 // a retry that found the budget spent: the caller hears why the call failed, not that the retry waited
                 .onFailure(BudgetSpent.class).transform(spent -> lastFailure.get() != null ? lastFailure.get() : spent)
                 .onFailure(LightcastRateLimited.class).recoverWithUni(failure -> afterUpstream429(
                         (LightcastRateLimited) failure, endpoint, atPermit, request, claim))
-                .onFailure(CircuitBreakerOpenException.class).transform(open -> LightcastUnavailable.breakerOpen(breakerDelaySeconds))
+                .onFailure(CircuitBreakerOpenException.class).transform(open -> LightcastUnavailable.breakerOpen(breakerDelaySeconds,
+                        health.lastFailure()))
                 .onFailure(TimeoutException.class).transform(slow -> LightcastUnavailable.tooSlow(
                         "Lightcast did not answer " + endpoint + " in time."));
     }

@@ -123,7 +123,8 @@ final class LightcastErrors {
                     + "(invalid_scope): check LIGHTCAST_SCOPE.");
         }
         LOG.warnf("No Lightcast token could be obtained: %s", failure.getClass().getSimpleName());
-        return LightcastUnavailable.unreachable("The gateway could not obtain a Lightcast token: the auth server did not answer.");
+        return LightcastUnavailable.unreachable("The gateway could not obtain a Lightcast token: the auth server could not be "
+                + "reached (check LIGHTCAST_AUTH_URL, and that the server is up) or did not answer.");
     }
 
     /** Retry-After if Lightcast sent it, else RateLimit-Reset when it reads as seconds; bounded either way. */

@@ -41,6 +41,8 @@ public class LightcastHealth {
     private volatile long lastEvidenceAt;
     private volatile long lastProbeAt;
     private final AtomicInteger failuresInARow = new AtomicInteger();
+    /** The detail of the last failure a caller was told of; what an open breaker repeats. */
+    private volatile String lastFailure;
     private final AtomicBoolean probing = new AtomicBoolean();
 
     @Inject
@@ -103,6 +105,16 @@ public class LightcastHealth {
                 }
             }
         }
+    }
+
+    /** Why the last call that Lightcast failed failed, as its caller was told: what an open breaker repeats. */
+    void failedWith(String detail) {
+        lastFailure = detail;
+    }
+
+    /** The last failure's detail; null if none yet. */
+    String lastFailure() {
+        return lastFailure;
     }
 
     /** What {@code /status} said, whoever asked it. */

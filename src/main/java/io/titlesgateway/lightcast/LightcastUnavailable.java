@@ -21,8 +21,10 @@ class LightcastUnavailable extends TitlesException {
         return new LightcastUnavailable(504, "Gateway Timeout", detail, null);
     }
 
-    static LightcastUnavailable breakerOpen(long retryAfterSeconds) {
+    /** The breaker is open; {@code lastFailure} (null if none is known) says why, so the cause is not hidden behind it. */
+    static LightcastUnavailable breakerOpen(long retryAfterSeconds, String lastFailure) {
         return new LightcastUnavailable(503, "Service Unavailable",
-                "Lightcast is failing; the gateway stopped calling it for a while. Try again later.", retryAfterSeconds);
+                "Lightcast is failing; the gateway stopped calling it for a while. Try again later."
+                        + (lastFailure == null ? "" : " The last failure: " + lastFailure), retryAfterSeconds);
     }
 }
