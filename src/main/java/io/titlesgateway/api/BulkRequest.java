@@ -8,6 +8,8 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import io.titlesgateway.titles.BulkQuery;
 import io.titlesgateway.titles.NormalizeQuery;
 import io.titlesgateway.titles.TitleFields;
@@ -16,6 +18,7 @@ import io.titlesgateway.titles.TitleFields;
 public record BulkRequest(
         @NotNull @Size(min = 1, message = "must hold at least one term")
         @Size(max = InputLimits.MAX_BULK_TERMS, message = "must hold at most {max} terms", payload = Oversize.class)
+        @Schema(example = "[\"Sr. RN - ICU nights\", \"software engineer\"]")
         List<@NotBlank @MaxUtf8Bytes(InputLimits.MAX_TERM_BYTES) String> terms,
         List<String> fields,
         @DecimalMin("0") @DecimalMax("1") Double confidenceThreshold) {

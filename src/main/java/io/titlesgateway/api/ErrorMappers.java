@@ -12,6 +12,7 @@ import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -100,6 +101,12 @@ public class ErrorMappers {
             return TokenResource.error(400, "invalid_request", refusal.detail());
         }
         return envelope(ErrorEnvelope.of(415, refusal.title(), refusal.detail()), 415);
+    }
+
+    /** An {@code Accept} that names no type the endpoint answers in: said in the envelope, which is JSON all the same. */
+    @ServerExceptionMapper
+    public RestResponse<ErrorEnvelope> notAcceptable(NotAcceptableException failure) {
+        return envelope(ErrorEnvelope.of(406, "Not Acceptable", "The answer is application/json: accept it (or */*)"), 406);
     }
 
     @ServerExceptionMapper

@@ -40,6 +40,9 @@ public class OpenApiDocument implements OASFilter {
 
     @Override
     public Operation filterOperation(Operation operation) {
+        if (operation.getTags() != null && operation.getTags().contains("Tokens")) {
+            return withTokenRequestExample(operation);
+        }
         if (operation.getTags() == null || operation.getTags().stream().noneMatch(tag -> tag.equals("Titles") || tag.equals("Normalize"))) {
             return operation;
         }
@@ -51,6 +54,35 @@ public class OpenApiDocument implements OASFilter {
         operation.setResponses(responses);
         if (operation.getParameters() != null) {
             operation.getParameters().forEach(OpenApiDocument::typed);
+        }
+        return operation;
+    }
+
+    /** Text bodies, read as bytes to check they are UTF-8, are text to a client: typed so, with an example. */
+    @Override
+    public void filterOpenAPI(org.eclipse.microprofile.openapi.models.OpenAPI openAPI) {
+        if (openAPI.getPaths() == null) {
+            return;
+        }
+        openAPI.getPaths().getPathItems().forEach((path, item) -> {
+            Operation post = item.getPOST();
+            if (post == null || post.getRequestBody() == null || post.getRequestBody().getContent() == null
+                    || path.endsWith("/stream")) {
+                return;
+            }
+            var text = post.getRequestBody().getContent().getMediaType("text/plain");
+            if (text != null) {
+                text.setSchema(OASFactory.createSchema().addType(Schema.SchemaType.STRING));
+                text.setExample(path.endsWith("/bulk") ? "Sr. RN - ICU nights\nsoftware engineer\n" : "Sr. RN - ICU nights");
+            }
+        });
+    }
+
+    /** The token request as a Lightcast client sends it. */
+    private static Operation withTokenRequestExample(Operation operation) {
+        if (operation.getRequestBody() != null && operation.getRequestBody().getContent() != null) {
+            operation.getRequestBody().getContent().getMediaTypes().values().forEach(media -> media.setExample(
+                    "grant_type=client_credentials&client_id=my-service&client_secret=my-secret&scope=emsi_open"));
         }
         return operation;
     }

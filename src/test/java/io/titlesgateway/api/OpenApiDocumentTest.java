@@ -86,6 +86,26 @@ class OpenApiDocumentTest {
         });
     }
 
+    @Test
+    void everyRequestBodyComesWithAnExample() {
+        OpenAPI api = document();
+        operations(api, "/").forEach((name, operation) -> {
+            if (operation.getRequestBody() == null || operation.getRequestBody().getContent() == null) {
+                return;
+            }
+            operation.getRequestBody().getContent().forEach((type, media) -> {
+                io.swagger.v3.oas.models.media.Schema<?> schema = media.getSchema();
+                if (schema != null && schema.get$ref() != null) {
+                    schema = api.getComponents().getSchemas().get(schema.get$ref().substring(schema.get$ref().lastIndexOf('/') + 1));
+                }
+                boolean exampled = media.getExample() != null || media.getExamples() != null
+                        || schema != null && (schema.getExample() != null || schema.getProperties() != null
+                                && schema.getProperties().values().stream().anyMatch(property -> property.getExample() != null));
+                assertThat(exampled).as(name + " " + type + " has an example").isTrue();
+            });
+        });
+    }
+
     /** Every operation under {@code prefix}, by method and path. */
     private static Map<String, Operation> operations(OpenAPI api, String prefix) {
         Map<String, Operation> found = new java.util.TreeMap<>();

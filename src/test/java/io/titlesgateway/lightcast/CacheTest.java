@@ -67,7 +67,7 @@ class CacheTest extends EmulatedUpstreamTest {
         assertThat(io.titlesgateway.support.Metrics.value("titles_cache_answers_total", "cache=\"lightcast-title\",state=\"HIT\""))
                 .as("hits counted").isEqualTo(hitsBefore + 4);
         // what only the REST layer answers is still answered as before
-        given().accept("text/plain").get(path).then().statusCode(406);
+        given().accept("text/plain").get(path).then().statusCode(406).body("errors[0].status", equalTo(406));
         given().get("/titles/versions/5.47/titles/not..an-id!").then().statusCode(400).body("errors[0].status", equalTo(400));
     }
 
