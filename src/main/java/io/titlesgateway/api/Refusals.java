@@ -1,5 +1,8 @@
 package io.titlesgateway.api;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -54,7 +57,10 @@ final class Refusals {
     /** At the token endpoint every answer is OAuth's: the refusal as {@code invalid_request}, with its status. */
     private static String oauthError(TitlesException refusal) {
         try {
-            return JSON.writeValueAsString(java.util.Map.of("error", "invalid_request", "error_description", refusal.detail()));
+            Map<String, String> error = new LinkedHashMap<>(); // "error" first, as OAuth servers write it
+            error.put("error", "invalid_request");
+            error.put("error_description", refusal.detail());
+            return JSON.writeValueAsString(error);
         } catch (JsonProcessingException impossible) {
             throw new IllegalStateException(impossible);
         }
