@@ -21,6 +21,8 @@ import java.util.stream.Stream;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -245,6 +247,62 @@ class ManifestsTest {
     }
 
     private static final String KNATIVE_MAX_SCALE = "spec.template.metadata.annotations.[autoscaling.knative.dev/max-scale]";
+
+    /**
+     * Each overlay as kubectl renders it (its kustomize, not a re-implementation): it builds, the
+     * gateway's container runs the image the image component names, Knative's max-scale is the
+     * ConfigMap's TITLES_MAX_REPLICAS once replaced, and the shared overlays bring their Redis and
+     * point the gateway at it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "deployment", "knative", "deployment-shared", "knative-shared" })
+    void everyOverlayRendersWithKubectl(String overlay) throws Exception {
+        List<JsonNode> objects = rendered(overlay);
+        JsonNode image = YAML.readTree(DIR.resolve("image/kustomization.yaml").toFile()).path("images").get(0);
+        String expectedImage = image.path("newName").asText() + ":" + image.path("newTag").asText();
+        JsonNode configMap = only(objects, "ConfigMap", "titles-gateway");
+        JsonNode gateway = overlay.startsWith("knative") ? only(objects, "Service", "titles-gateway") : only(objects, "Deployment", "titles-gateway");
+
+        JsonNode podSpec = gateway.path("spec").path("template").path("spec");
+        assertThat(podSpec.path("containers").get(0).path("image").asText()).as("the gateway's image").isEqualTo(expectedImage);
+        if (overlay.startsWith("knative")) {
+            assertThat(gateway.path("spec").path("template").path("metadata").path("annotations").path("autoscaling.knative.dev/max-scale")
+                    .asText()).as("max-scale").isEqualTo(configMap.path("data").path("TITLES_MAX_REPLICAS").asText());
+        }
+        boolean shared = overlay.endsWith("-shared");
+        assertThat(configMap.path("data").has("TITLES_REDIS_URL")).as("the ConfigMap points at a Redis").isEqualTo(shared);
+        assertThat(objects.stream().anyMatch(object -> object.path("metadata").path("name").asText().contains("redis")))
+                .as("a Redis comes with the overlay").isEqualTo(shared);
+    }
+
+    private static List<JsonNode> rendered(String overlay) throws Exception {
+        Process kubectl;
+        try {
+            kubectl = new ProcessBuilder("kubectl", "kustomize", DIR.resolve(overlay).toString()).redirectErrorStream(true).start();
+        } catch (IOException notInstalled) {
+            org.junit.jupiter.api.Assumptions.abort("kubectl is not installed here: " + notInstalled.getMessage());
+            throw notInstalled;
+        }
+        String output = new String(kubectl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(kubectl.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("kubectl finished").isTrue();
+        assertThat(kubectl.exitValue()).as("kubectl kustomize %s: %s", overlay, output).isZero();
+        List<JsonNode> objects = new ArrayList<>();
+        try (var documents = YAML.readerFor(JsonNode.class).<JsonNode>readValues(output)) {
+            documents.forEachRemaining(object -> {
+                if (object != null && !object.isEmpty()) {
+                    objects.add(object);
+                }
+            });
+        }
+        return objects;
+    }
+
+    private static JsonNode only(List<JsonNode> objects, String kind, String name) {
+        List<JsonNode> found = objects.stream().filter(object -> kind.equals(object.path("kind").asText())
+                && name.equals(object.path("metadata").path("name").asText())).toList();
+        assertThat(found).as("%s %s rendered", kind, name).hasSize(1);
+        return found.get(0);
+    }
 
     /**
      * The value kustomize writes at {@code targetPath} when it builds {@code kustomizationDir}: the
