@@ -1,51 +1,109 @@
 #!/usr/bin/env bash
-# JVM start to ready (GET /q/health/ready answers 200) of the packaged gateway serving the catalog
-# (what a Knative pod scaling from zero pays), with and without the AppCDS archive Quarkus builds
-# (-Dquarkus.package.jar.appcds.enabled=true), and with it plus C1 only (-XX:TieredStopAtLevel=1,
-# quicker to start, slower at full speed), runs alternating so all see the same machine.
-# Prints each run, then the medians and their ratio; writes bench/results/startup.md.
-# Usage: bench/startup.sh          (RUNS=7)
+# JVM start to ready (GET /q/health/ready answers 200) and to the first normalize answered, of the
+# packaged gateway serving the catalog: what a Knative pod scaling from zero, and the request that
+# woke it, pay. Four ways to start the same jar (built on JDK 17), runs alternating so all see the
+# same machine:
+#   - JDK 17 plain;
+#   - JDK 17 with the AppCDS archive Quarkus builds (-Dquarkus.package.jar.appcds.enabled=true);
+#   - JDK 25 (JAVA25, default the Temurin 25 of these machines) plain;
+#   - JDK 25 with an AOT cache (JEP 483/514/515) trained here first: one run of the gateway under
+#     -XX:AOTCacheOutput, a workload of catalog normalize (text and JSON), inspect, search, lookups
+#     by id, the stream, the token endpoint, health and metrics, then a clean stop, which writes it.
+# Prints each run, then the medians and their ratios; writes bench/results/startup.md.
+# Usage: bench/startup.sh          (RUNS=7 JAVA25=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-7}
 PORT=18380
 BASE_OPTS=${JAVA_OPTS:--XX:+UseParallelGC}
+JAVA25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+[ -x "$JAVA25" ] || { echo "no JDK 25 at $JAVA25 (set JAVA25)"; exit 1; }
 ./mvnw -B -q package -DskipTests -Dquarkus.package.jar.appcds.enabled=true
 [ -f target/quarkus-app/app-cds.jsa ] || { echo "no AppCDS archive was built"; exit 1; }
 pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null || true' EXIT
 
-ready_ms() { # $@: JVM options
-  local began now
-  began=$(date +%s%N)
-  # from the app's own directory: the archive records the class path as quarkus-run.jar, relative
-  (cd target/quarkus-app && QUARKUS_HTTP_PORT=$PORT exec java "$@" -jar quarkus-run.jar) > /tmp/startup.log 2>&1 &
+start() { # java, then JVM options: from the app's own directory, where the archives record quarkus-run.jar
+  local java=$1
+  shift
+  (cd target/quarkus-app && QUARKUS_HTTP_PORT=$PORT TITLES_AUTH=none exec "$java" "$@" -jar quarkus-run.jar) > /tmp/startup.log 2>&1 &
   pid=$!
-  until curl -sf -o /dev/null "http://127.0.0.1:$PORT/q/health/ready"; do sleep 0.01; done
-  now=$(date +%s%N)
-  kill "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done; pid=""
-  echo $(( (now - began) / 1000000 ))
+}
+stop() { kill "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done; pid=""; }
+ready() { until curl -sf -o /dev/null "http://127.0.0.1:$PORT/q/health/ready"; do sleep 0.01; done; }
+
+train() { # the AOT cache: the workload a pod meets, then a clean stop, which writes the cache
+  rm -f target/quarkus-app/app.aot
+  start "$JAVA25" $BASE_OPTS -XX:AOTCacheOutput=app.aot
+  ready
+  local base="http://127.0.0.1:$PORT/titles/versions/latest"
+  for term in "registered nurse" "software engineer" "Sr. RN - ICU nights" "truck driver" "cashier" "line cook"; do
+    curl -s -o /dev/null -H 'Content-Type: text/plain' --data "$term" "$base/normalize?fields=id,name,pluralName"
+    curl -s -o /dev/null -H 'Content-Type: application/json' --data "{\"term\":\"$term\"}" "$base/normalize"
+    curl -s -o /dev/null -H 'Content-Type: application/json' --data "{\"term\":\"$term\",\"limit\":5}" "$base/normalize/inspect"
+    curl -s -o /dev/null "$base/titles?q=${term// /+}&limit=5"
+  done
+  curl -s -o /dev/null -H 'Content-Type: application/json' --data '{"terms":["chef","welder"]}' "$base/normalize/bulk"
+  printf 'chef\nwelder\nnurse\n' | curl -s -o /dev/null -H 'Content-Type: text/plain' --data-binary @- "$base/normalize/stream"
+  curl -s -o /dev/null -X POST -d 'grant_type=client_credentials&client_id=a&client_secret=b' "http://127.0.0.1:$PORT/connect/token"
+  curl -s -o /dev/null "http://127.0.0.1:$PORT/q/metrics"
+  stop
+  [ -f target/quarkus-app/app.aot ] || { echo "no AOT cache was written"; cat /tmp/startup.log; exit 1; }
+}
+
+measure() { # java, then JVM options: "ms to ready ms to first normalize"
+  local began ready_at answered_at
+  began=$(date +%s%N)
+  start "$@"
+  ready
+  ready_at=$(date +%s%N)
+  curl -sf -o /dev/null -H 'Content-Type: text/plain' --data 'Sr. RN - ICU nights' \
+    "http://127.0.0.1:$PORT/titles/versions/latest/normalize"
+  answered_at=$(date +%s%N)
+  stop
+  echo "$(( (ready_at - began) / 1000000 )) $(( (answered_at - began) / 1000000 ))"
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
+train
+labels=("JDK 17 plain" "JDK 17 AppCDS" "JDK 25 plain" "JDK 25 AOT cache")
 {
 echo "# bench/startup.sh (RUNS=$RUNS), $(date +%F), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| run | plain: ms to ready | AppCDS: ms to ready | AppCDS and C1 only: ms to ready |"
-echo "|---|---|---|---|"
-plain=() cds=() c1=()
-for run in $(seq 1 "$RUNS"); do
-  p=$(ready_ms $BASE_OPTS)
-  c=$(ready_ms $BASE_OPTS -XX:SharedArchiveFile=app-cds.jsa -Xshare:auto)
-  q=$(ready_ms $BASE_OPTS -XX:SharedArchiveFile=app-cds.jsa -Xshare:auto -XX:TieredStopAtLevel=1)
-  plain+=("$p"); cds+=("$c"); c1+=("$q")
-  echo "| $run | $p | $c | $q |"
-done
-mp=$(printf '%s\n' "${plain[@]}" | median)
-mc=$(printf '%s\n' "${cds[@]}" | median)
-mq=$(printf '%s\n' "${c1[@]}" | median)
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo "AOT cache trained on JDK 25 ($("$JAVA25" -version 2>&1 | head -1)): $(du -h target/quarkus-app/app.aot | cut -f1)"
 echo
-echo "Median: plain $mp ms; AppCDS $mc ms ($(ratio "$mc" "$mp") x plain); AppCDS and C1 only $mq ms ($(ratio "$mq" "$mp") x plain)"
+echo "| run | ${labels[0]} | ${labels[1]} | ${labels[2]} | ${labels[3]} |"
+echo "|---|---|---|---|---|"
+declare -a ready0 ready1 ready2 ready3 first0 first1 first2 first3
+for run in $(seq 1 "$RUNS"); do
+  row="| $run |"
+  for way in 0 1 2 3; do
+    case $way in
+      0) result=$(measure java $BASE_OPTS) ;;
+      1) result=$(measure java $BASE_OPTS -XX:SharedArchiveFile=app-cds.jsa -Xshare:auto) ;;
+      2) result=$(measure "$JAVA25" $BASE_OPTS) ;;
+      3) result=$(measure "$JAVA25" $BASE_OPTS -XX:AOTCache=app.aot) ;;
+    esac
+    read -r r f <<< "$result"
+    eval "ready$way+=($r); first$way+=($f)"
+    row+=" $r / $f ms |"
+  done
+  echo "$row"
+done
+echo
+echo "Each cell: ms to ready / ms to the first normalize answered (catalog), from launch."
+echo
+echo "| median | ${labels[0]} | ${labels[1]} | ${labels[2]} | ${labels[3]} |"
+echo "|---|---|---|---|---|"
+r0=$(printf '%s\n' "${ready0[@]}" | median); f0=$(printf '%s\n' "${first0[@]}" | median)
+line_r="| launch → ready |"; line_f="| launch → first normalize |"
+for way in 0 1 2 3; do
+  eval "r=\$(printf '%s\n' \"\${ready$way[@]}\" | median); f=\$(printf '%s\n' \"\${first$way[@]}\" | median)"
+  line_r+=" $r ms ($(ratio "$r" "$r0")×) |"
+  line_f+=" $f ms ($(ratio "$f" "$f0")×) |"
+done
+echo "$line_r"
+echo "$line_f"
 } | tee bench/results/startup.md
