@@ -6,9 +6,8 @@
 #   - JDK 17 plain;
 #   - JDK 17 with the AppCDS archive Quarkus builds (-Dquarkus.package.jar.appcds.enabled=true);
 #   - JDK 25 (JAVA25, default the Temurin 25 of these machines) plain;
-#   - JDK 25 with an AOT cache (JEP 483/514/515) trained here first: one run of the gateway under
-#     -XX:AOTCacheOutput, a workload of catalog normalize (text and JSON), inspect, search, lookups
-#     by id, the stream, the token endpoint, health and metrics, then a clean stop, which writes it.
+#   - JDK 25 with an AOT cache (JEP 483/514/515) trained here first by src/main/aot/train.sh, as
+#     `./mvnw package -Paot` trains it.
 # Prints each run, then the medians and their ratios; writes bench/results/startup.md.
 # Usage: bench/startup.sh          (RUNS=7 JAVA25=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java)
 set -euo pipefail
@@ -32,25 +31,6 @@ start() { # java, then JVM options: from the app's own directory, where the arch
 stop() { kill "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done; pid=""; }
 ready() { until curl -sf -o /dev/null "http://127.0.0.1:$PORT/q/health/ready"; do sleep 0.01; done; }
 
-train() { # the AOT cache: the workload a pod meets, then a clean stop, which writes the cache
-  rm -f target/quarkus-app/app.aot
-  start "$JAVA25" $BASE_OPTS -XX:AOTCacheOutput=app.aot
-  ready
-  local base="http://127.0.0.1:$PORT/titles/versions/latest"
-  for term in "registered nurse" "software engineer" "Sr. RN - ICU nights" "truck driver" "cashier" "line cook"; do
-    curl -s -o /dev/null -H 'Content-Type: text/plain' --data "$term" "$base/normalize?fields=id,name,pluralName"
-    curl -s -o /dev/null -H 'Content-Type: application/json' --data "{\"term\":\"$term\"}" "$base/normalize"
-    curl -s -o /dev/null -H 'Content-Type: application/json' --data "{\"term\":\"$term\",\"limit\":5}" "$base/normalize/inspect"
-    curl -s -o /dev/null "$base/titles?q=${term// /+}&limit=5"
-  done
-  curl -s -o /dev/null -H 'Content-Type: application/json' --data '{"terms":["chef","welder"]}' "$base/normalize/bulk"
-  printf 'chef\nwelder\nnurse\n' | curl -s -o /dev/null -H 'Content-Type: text/plain' --data-binary @- "$base/normalize/stream"
-  curl -s -o /dev/null -X POST -d 'grant_type=client_credentials&client_id=a&client_secret=b' "http://127.0.0.1:$PORT/connect/token"
-  curl -s -o /dev/null "http://127.0.0.1:$PORT/q/metrics"
-  stop
-  [ -f target/quarkus-app/app.aot ] || { echo "no AOT cache was written"; cat /tmp/startup.log; exit 1; }
-}
-
 measure() { # java, then JVM options: "ms to ready ms to first normalize"
   local began ready_at answered_at
   began=$(date +%s%N)
@@ -67,7 +47,7 @@ measure() { # java, then JVM options: "ms to ready ms to first normalize"
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
-train
+JAVA25="$JAVA25" src/main/aot/train.sh target/quarkus-app
 labels=("JDK 17 plain" "JDK 17 AppCDS" "JDK 25 plain" "JDK 25 AOT cache")
 {
 echo "# bench/startup.sh (RUNS=$RUNS), $(date +%F), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
