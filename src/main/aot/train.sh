@@ -20,6 +20,11 @@ echo "aot: training on $("$JAVA25" -version 2>&1 | head -1), port $PORT" >&2
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/q/health/ready" && break; sleep 0.1; done
+curl -sf -o /dev/null "http://127.0.0.1:$PORT/q/health/ready" || {
+  echo "aot: the gateway did not become ready for its training; the end of $APP_DIR/aot-training.log:" >&2
+  tail -20 "$APP_DIR/aot-training.log" >&2
+  exit 1
+}
 base="http://127.0.0.1:$PORT/titles/versions/latest"
 for term in "registered nurse" "software engineer" "Sr. RN - ICU nights" "truck driver" "cashier" "line cook"; do
   curl -s -o /dev/null -H 'Content-Type: text/plain' --data "$term" "$base/normalize?fields=id,name,pluralName"
