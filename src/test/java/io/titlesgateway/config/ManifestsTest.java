@@ -266,8 +266,14 @@ class ManifestsTest {
         JsonNode podSpec = gateway.path("spec").path("template").path("spec");
         assertThat(podSpec.path("containers").get(0).path("image").asText()).as("the gateway's image").isEqualTo(expectedImage);
         if (overlay.startsWith("knative")) {
-            assertThat(gateway.path("spec").path("template").path("metadata").path("annotations").path("autoscaling.knative.dev/max-scale")
-                    .asText()).as("max-scale").isEqualTo(configMap.path("data").path("TITLES_MAX_REPLICAS").asText());
+            JsonNode annotations = gateway.path("spec").path("template").path("metadata").path("annotations");
+            assertThat(annotations.path("autoscaling.knative.dev/max-scale").asText()).as("max-scale")
+                    .isEqualTo(configMap.path("data").path("TITLES_MAX_REPLICAS").asText());
+            // scale from zero, one pod to begin with, kept a while after the last request (kubernetes/README.md)
+            assertThat(annotations.path("autoscaling.knative.dev/min-scale").asText()).isEqualTo("0");
+            assertThat(annotations.path("autoscaling.knative.dev/initial-scale").asText()).isEqualTo("1");
+            assertThat(annotations.path("autoscaling.knative.dev/scale-down-delay").asText()).isNotBlank();
+            assertThat(podSpec.path("containerConcurrency").asInt(-1)).as("no hard limit: the gateway bounds itself").isZero();
         }
         boolean shared = overlay.endsWith("-shared");
         assertThat(configMap.path("data").has("TITLES_REDIS_URL")).as("the ConfigMap points at a Redis").isEqualTo(shared);
