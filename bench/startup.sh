@@ -8,7 +8,8 @@
 #   - JDK 25 (JAVA25, default the Temurin 25 of these machines) plain;
 #   - JDK 25 with an AOT cache (JEP 483/514/515) trained here first by src/main/aot/train.sh, as
 #     `./mvnw package -Paot` trains it.
-# Prints each run, then the medians and their ratios; writes bench/results/startup.md.
+# Prints each run, then the medians and their ratios, then each way's resident memory after 1,000
+# catalog normalizations; writes bench/results/startup.md.
 # Usage: bench/startup.sh          (RUNS=7 JAVA25=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -86,4 +87,24 @@ for way in 0 1 2 3; do
 done
 echo "$line_r"
 echo "$line_f"
+echo
+rss_row="| RSS after 1,000 requests |"
+for way in 0 1 2 3; do
+  case $way in
+    0) start java $BASE_OPTS ;;
+    1) start java $BASE_OPTS -XX:SharedArchiveFile=app-cds.jsa -Xshare:auto ;;
+    2) start "$JAVA25" $BASE_OPTS ;;
+    3) start "$JAVA25" $BASE_OPTS -XX:AOTCache=app.aot ;;
+  esac
+  ready
+  # 1,000 catalog normalizations of 100 distinct titles, 8 at a time
+  seq 1 1000 | xargs -P 8 -I{} sh -c 'curl -s -o /dev/null -H "Content-Type: text/plain" --data "nurse $(( {} % 100 ))" \
+    "http://127.0.0.1:'$PORT'/titles/versions/latest/normalize"'
+  jvm=$(pgrep -P "$pid" java || echo "$pid")
+  rss_row+=" $(awk '/^VmRSS/ { printf "%.0f MB", $2 / 1024 }' "/proc/$jvm/status") |"
+  stop
+done
+echo "| | ${labels[0]} | ${labels[1]} | ${labels[2]} | ${labels[3]} |"
+echo "|---|---|---|---|---|"
+echo "$rss_row"
 } | tee bench/results/startup.md
