@@ -32,10 +32,19 @@ start() { # java, then JVM options: from the app's own directory, where the arch
 stop() { kill "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done; pid=""; }
 ready() { until curl -sf -o /dev/null "http://127.0.0.1:$PORT/q/health/ready"; do sleep 0.01; done; }
 
-measure() { # java, then JVM options: "ms to ready ms to first normalize"
+launch() { # way 0-3: one of the four ways to start the jar
+  case $1 in
+    0) start java $BASE_OPTS ;;
+    1) start java $BASE_OPTS -XX:SharedArchiveFile=app-cds.jsa -Xshare:auto ;;
+    2) start "$JAVA25" $BASE_OPTS ;;
+    3) start "$JAVA25" $BASE_OPTS -XX:AOTCache=app.aot ;;
+  esac
+}
+
+measure() { # way: "ms to ready ms to the first normalize"
   local began ready_at answered_at
   began=$(date +%s%N)
-  start "$@"
+  launch "$1"
   ready
   ready_at=$(date +%s%N)
   curl -sf -o /dev/null -H 'Content-Type: text/plain' --data 'Sr. RN - ICU nights' \
@@ -61,13 +70,7 @@ declare -a ready0 ready1 ready2 ready3 first0 first1 first2 first3
 for run in $(seq 1 "$RUNS"); do
   row="| $run |"
   for way in 0 1 2 3; do
-    case $way in
-      0) result=$(measure java $BASE_OPTS) ;;
-      1) result=$(measure java $BASE_OPTS -XX:SharedArchiveFile=app-cds.jsa -Xshare:auto) ;;
-      2) result=$(measure "$JAVA25" $BASE_OPTS) ;;
-      3) result=$(measure "$JAVA25" $BASE_OPTS -XX:AOTCache=app.aot) ;;
-    esac
-    read -r r f <<< "$result"
+    read -r r f <<< "$(measure "$way")"
     eval "ready$way+=($r); first$way+=($f)"
     row+=" $r / $f ms |"
   done
@@ -90,12 +93,7 @@ echo "$line_f"
 echo
 rss_row="| RSS after 1,000 requests |"
 for way in 0 1 2 3; do
-  case $way in
-    0) start java $BASE_OPTS ;;
-    1) start java $BASE_OPTS -XX:SharedArchiveFile=app-cds.jsa -Xshare:auto ;;
-    2) start "$JAVA25" $BASE_OPTS ;;
-    3) start "$JAVA25" $BASE_OPTS -XX:AOTCache=app.aot ;;
-  esac
+  launch "$way"
   ready
   # 1,000 catalog normalizations of 100 distinct titles, 8 at a time
   seq 1 1000 | xargs -P 8 -I{} sh -c 'curl -s -o /dev/null -H "Content-Type: text/plain" --data "nurse $(( {} % 100 ))" \

@@ -5,7 +5,6 @@ import jakarta.enterprise.event.Observes;
 
 import io.titlesgateway.titles.TitlesException;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -21,12 +20,11 @@ public class AcceptedTypes {
     private static final String NDJSON = "application/x-ndjson";
 
     void install(@Observes Router router) {
-        router.route().order(BodyLimit.BEFORE_EVERYTHING + 1).handler(this::typeRequired);
+        router.post().order(BodyLimit.BEFORE_EVERYTHING + 1).handler(this::typeRequired);
     }
 
     private void typeRequired(RoutingContext routing) {
-        String accepted = routing.request().method() == HttpMethod.POST ? of(routing.request().path()) : null;
-        if (accepted != null && routing.request().getHeader(HttpHeaders.CONTENT_TYPE) == null) {
+        if (of(routing.request().path()) != null && routing.request().getHeader(HttpHeaders.CONTENT_TYPE) == null) {
             Refusals.send(routing, refusal(routing.request().path()));
         } else {
             routing.next();

@@ -47,17 +47,17 @@ public class AnswersAtHand {
         String titleId = routing.pathParam("titleId");
         Answer<Title> answer = acceptsJson(routing) && InputLimits.isVersion(version) && InputLimits.isTitleId(titleId)
                 ? titles.titleIfAtHand(version, titleId) : null;
-        if (answer == null || answer.data() == null || !send(routing, answer, TitleView.detail(answer.data()))) {
+        if (answer == null || answer.data() == null || !send(routing, answer, TitleView.prepared(answer.data()))) {
             routing.next();
         }
     }
 
     /** Writes the answer; false if it could not be made here, and the REST layer is to answer instead. */
-    private boolean send(RoutingContext routing, Answer<?> answer, Object view) {
+    private boolean send(RoutingContext routing, Answer<?> answer, PreparedView view) {
         byte[] body;
         try {
-            body = ((PreparedView) view).envelope(mapper);
-        } catch (IOException | ClassCastException unexpected) {
+            body = view.envelope(mapper);
+        } catch (IOException unexpected) {
             LOG.debugf("An answer at hand could not be written from the router: %s", unexpected);
             return false;
         }

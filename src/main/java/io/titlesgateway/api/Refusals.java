@@ -1,8 +1,5 @@
 package io.titlesgateway.api;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -57,10 +54,7 @@ final class Refusals {
     /** At the token endpoint every answer is OAuth's: the refusal as {@code invalid_request}, with its status. */
     private static String oauthError(TitlesException refusal) {
         try {
-            Map<String, String> error = new LinkedHashMap<>(); // "error" first, as OAuth servers write it
-            error.put("error", "invalid_request");
-            error.put("error_description", refusal.detail());
-            return JSON.writeValueAsString(error);
+            return JSON.writeValueAsString(TokenResource.errorBody("invalid_request", refusal.detail()));
         } catch (JsonProcessingException impossible) {
             throw new IllegalStateException(impossible);
         }

@@ -50,7 +50,7 @@ final class TitleView {
     }
 
     /** The view of {@code title} kept for {@code selection}, shaped now if there is none. */
-    private static Map<String, Object> kept(Title title, List<String> selection, Supplier<Map<String, Object>> shape) {
+    private static PreparedView kept(Title title, List<String> selection, Supplier<Map<String, Object>> shape) {
         Map<List<String>, PreparedView> views = KEPT.get(title, unused -> new ConcurrentHashMap<>(4));
         PreparedView view = views.get(selection);
         if (view == null) {
@@ -67,6 +67,11 @@ final class TitleView {
     }
 
     static Map<String, Object> detail(Title title) {
+        return prepared(title);
+    }
+
+    /** The detail view, prepared: what a single-title lookup answers, its bytes kept with it. */
+    static PreparedView prepared(Title title) {
         return kept(title, DETAIL_KEY, () -> shapedDetail(title));
     }
 

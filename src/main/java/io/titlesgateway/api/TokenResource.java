@@ -67,10 +67,16 @@ public class TokenResource {
 
     /** An error as OAuth answers it ({@code {"error": …, "error_description": …}}), never cached. */
     static RestResponse<Map<String, Object>> error(int status, String error, String description) {
+        return uncached(RestResponse.ResponseBuilder.<Map<String, Object>>create(status).entity(errorBody(error, description))
+                .type(MediaType.APPLICATION_JSON_TYPE));
+    }
+
+    /** OAuth's error body, {@code "error"} first, as OAuth servers write it. */
+    static Map<String, Object> errorBody(String error, String description) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", error);
         body.put("error_description", description);
-        return uncached(RestResponse.ResponseBuilder.<Map<String, Object>>create(status).entity(body).type(MediaType.APPLICATION_JSON_TYPE));
+        return body;
     }
 
     private static RestResponse<Map<String, Object>> uncached(RestResponse.ResponseBuilder<Map<String, Object>> response) {

@@ -98,26 +98,16 @@ final class PluralNames {
     }
 
     private static boolean namesARole(String word) {
-        String lower = word.toLowerCase(Locale.ROOT);
-        for (String ending : ROLE_ENDINGS) {
-            if (lower.endsWith(ending)) {
-                return true;
-            }
-        }
-        return false;
+        return endsWithAny(word, ROLE_ENDINGS);
     }
 
     private static boolean describes(String item) {
-        if (item.contains(" ")) {
-            return false;
-        }
-        String lower = item.toLowerCase(Locale.ROOT);
-        for (String ending : DESCRIBING_ENDINGS) {
-            if (lower.endsWith(ending)) {
-                return true;
-            }
-        }
-        return false;
+        return !item.contains(" ") && endsWithAny(item, DESCRIBING_ENDINGS);
+    }
+
+    private static boolean endsWithAny(String word, String[] endings) {
+        String lower = word.toLowerCase(Locale.ROOT);
+        return Arrays.stream(endings).anyMatch(lower::endsWith);
     }
 
     private static String lastWord(String title) {
