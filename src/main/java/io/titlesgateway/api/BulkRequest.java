@@ -2,12 +2,6 @@ package io.titlesgateway.api;
 
 import java.util.List;
 
-import jakarta.validation.constraints.DecimalMax;
-import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Size;
-
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import io.titlesgateway.titles.BulkQuery;
@@ -16,14 +10,22 @@ import io.titlesgateway.titles.TitleFields;
 
 /** The JSON body of {@code /normalize/bulk}: 1 to 500 terms of at most 1 kB each. */
 public record BulkRequest(
-        @NotNull @Size(min = 1, message = "must hold at least one term")
-        @Size(max = InputLimits.MAX_BULK_TERMS, message = "must hold at most {max} terms", payload = Oversize.class)
-        @Schema(example = "[\"Sr. RN - ICU nights\", \"software engineer\"]")
-        List<@NotBlank @MaxUtf8Bytes(InputLimits.MAX_TERM_BYTES) String> terms,
+        @Schema(required = true, minItems = 1, maxItems = InputLimits.MAX_BULK_TERMS,
+                example = "[\"Sr. RN - ICU nights\", \"software engineer\"]")
+        List<String> terms,
         List<String> fields,
-        @DecimalMin("0") @DecimalMax("1") Double confidenceThreshold) {
+        @Schema(minimum = "0", maximum = "1") Double confidenceThreshold) {
 
+    /** The query this body asks for, once its terms and threshold are checked. */
     BulkQuery toQuery() {
+        Violations violations = new Violations().list("terms", terms, InputLimits.MAX_BULK_TERMS, "term")
+                .between("confidenceThreshold", confidenceThreshold, 0, 1);
+        if (terms != null) {
+            for (int i = 0; i < terms.size(); i++) {
+                violations.term("terms[" + i + "]", terms.get(i));
+            }
+        }
+        violations.refuseAny();
         return new BulkQuery(terms, TitleFields.select(fields),
                 confidenceThreshold == null ? NormalizeQuery.DEFAULT_THRESHOLD : confidenceThreshold);
     }

@@ -1,15 +1,9 @@
 package io.titlesgateway.api;
 
 import java.io.IOException;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.StreamSupport;
 
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.ConstraintViolationException;
-import jakarta.validation.ElementKind;
-import jakarta.validation.Path;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotAcceptableException;
@@ -54,19 +48,8 @@ public class ErrorMappers {
     }
 
     @ServerExceptionMapper
-    public RestResponse<ErrorEnvelope> invalid(ConstraintViolationException failure) {
-        List<ConstraintViolation<?>> violations = failure.getConstraintViolations().stream()
-                .sorted(Comparator.comparing(violation -> violation.getPropertyPath().toString()))
-                .toList();
-        boolean oversize = violations.stream().anyMatch(ErrorMappers::isOversize);
-        int status = oversize ? 413 : 400;
-        String title = oversize ? "Payload Too Large" : "Invalid request";
-        List<ErrorEnvelope.Item> items = violations.stream()
-                .map(violation -> new ErrorEnvelope.Item(status, title, describe(violation)))
-                .distinct()
-                .toList();
-        return envelope(new ErrorEnvelope(items.isEmpty()
-                ? List.of(new ErrorEnvelope.Item(status, title, "Invalid request body")) : items), status);
+    public RestResponse<ErrorEnvelope> invalid(Violations.Refusal refusal) {
+        return envelope(refusal.envelope(), refusal.status());
     }
 
     @ServerExceptionMapper
@@ -157,50 +140,12 @@ public class ErrorMappers {
                 "The gateway failed to answer this request; it has been logged."), 500);
     }
 
-    private static boolean isOversize(ConstraintViolation<?> violation) {
-        var constraint = violation.getConstraintDescriptor();
-        return constraint.getAnnotation() instanceof MaxUtf8Bytes || constraint.getPayload().contains(Oversize.class);
-    }
-
     private static RestResponse<ErrorEnvelope> badRequest(String detail) {
         return envelope(ErrorEnvelope.of(400, "Invalid request", detail), 400);
     }
 
     private static RestResponse<ErrorEnvelope> envelope(ErrorEnvelope body, int status) {
         return RestResponse.ResponseBuilder.<ErrorEnvelope>create(status).entity(body).type(MediaType.APPLICATION_JSON_TYPE).build();
-    }
-
-    private static String describe(ConstraintViolation<?> violation) {
-        String where = propertyName(violation.getPropertyPath());
-        return where.isEmpty() ? violation.getMessage() : where + ": " + violation.getMessage();
-    }
-
-    /** "normalize.body.terms[3].<list element>" becomes "terms[3]"; a path parameter keeps its name. */
-    private static String propertyName(Path path) {
-        List<Path.Node> nodes = StreamSupport.stream(path.spliterator(), false)
-                .filter(node -> node.getKind() != ElementKind.METHOD)
-                .toList();
-        StringBuilder name = new StringBuilder();
-        for (int i = 0; i < nodes.size(); i++) {
-            Path.Node node = nodes.get(i);
-            boolean bodyParameter = node.getKind() == ElementKind.PARAMETER && i + 1 < nodes.size();
-            if (bodyParameter) {
-                continue;
-            }
-            if (node.getKind() != ElementKind.CONTAINER_ELEMENT) {
-                if (name.length() > 0) {
-                    name.append('.');
-                }
-                name.append(node.getName());
-            }
-            if (node.getIndex() != null) {
-                name.append('[').append(node.getIndex()).append(']');
-            }
-        }
-        if (name.length() == 0 || "body".contentEquals(name)) {
-            return "";
-        }
-        return name.toString();
     }
 
     private static String describe(JacksonException failure) {

@@ -3,8 +3,6 @@ package io.titlesgateway.api;
 import java.util.List;
 
 import jakarta.inject.Inject;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -42,8 +40,9 @@ public class NormalizeResource {
     @CustomDeserialization(StrictJson.class)
     public Uni<RestResponse<DataEnvelope<NormalizationView>>> normalize(
             @RestPath String version,
-            @NotNull(message = "a JSON body with a term is required") @Valid NormalizeRequest body) {
-        return normalize(InputLimits.version(version), body.toQuery());
+            NormalizeRequest body) {
+        NormalizeQuery query = Violations.required(body, "a JSON body with a term is required").toQuery();
+        return normalize(InputLimits.version(version), query);
     }
 
     @Operation(summary = "The best title for a raw title (a JSON body, or text/plain with the options in the query)")
@@ -63,8 +62,9 @@ public class NormalizeResource {
     @CustomDeserialization(StrictJson.class)
     public Uni<RestResponse<DataEnvelope<List<NormalizationView>>>> inspect(
             @RestPath String version,
-            @NotNull(message = "a JSON body with a term is required") @Valid InspectRequest body) {
-        return inspect(InputLimits.version(version), body.toQuery());
+            InspectRequest body) {
+        NormalizeQuery query = Violations.required(body, "a JSON body with a term is required").toQuery();
+        return inspect(InputLimits.version(version), query);
     }
 
     @Operation(summary = "Ranked candidate titles for a raw title (a JSON body, or text/plain with the options in the query)")
@@ -87,8 +87,9 @@ public class NormalizeResource {
     @CustomDeserialization(StrictJson.class)
     public Uni<RestResponse<DataEnvelope<List<BulkItemView>>>> bulk(
             @RestPath String version,
-            @NotNull(message = "a JSON body with terms is required") @Valid BulkRequest body) {
-        return bulk(InputLimits.version(version), body.toQuery());
+            BulkRequest body) {
+        BulkQuery query = Violations.required(body, "a JSON body with terms is required").toQuery();
+        return bulk(InputLimits.version(version), query);
     }
 
     @Operation(summary = "The best title for each of up to 500 raw titles (a JSON body, or text/plain, one per line)")

@@ -2,17 +2,28 @@ package io.titlesgateway.api;
 
 import java.util.List;
 
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
-
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The JSON body of {@code POST /versions/{version}/titles}: the ids to fetch and the fields to return. */
 public record TitlesByIdRequest(
-        @NotNull @Size(min = 1, message = "must hold at least one id")
-        @Size(max = InputLimits.MAX_IDS, message = "must hold at most {max} ids", payload = Oversize.class)
-        @Schema(example = "[\"ET3B93055220D592C8\"]")
-        List<@NotNull @Pattern(regexp = InputLimits.TITLE_ID_PATTERN, message = InputLimits.TITLE_ID_MESSAGE) String> ids,
+        @Schema(required = true, minItems = 1, maxItems = InputLimits.MAX_IDS, example = "[\"ET3B93055220D592C8\"]")
+        List<String> ids,
         List<String> fields) {
+
+    /** This body, once its ids are checked. */
+    TitlesByIdRequest checked() {
+        Violations violations = new Violations().list("ids", ids, InputLimits.MAX_IDS, "id");
+        if (ids != null) {
+            for (int i = 0; i < ids.size(); i++) {
+                String id = ids.get(i);
+                if (id == null) {
+                    violations.add("ids[" + i + "]", "must not be null");
+                } else if (!InputLimits.isTitleId(id)) {
+                    violations.add("ids[" + i + "]", InputLimits.TITLE_ID_MESSAGE);
+                }
+            }
+        }
+        violations.refuseAny();
+        return this;
+    }
 }

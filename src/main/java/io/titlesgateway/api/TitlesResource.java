@@ -4,8 +4,6 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Inject;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -81,10 +79,11 @@ public class TitlesResource {
     @Path("/versions/{version}/titles")
     public Uni<RestResponse<DataEnvelope<List<Map<String, Object>>>>> search(
             @RestPath String version,
-            @RestQuery @MaxUtf8Bytes(InputLimits.MAX_TERM_BYTES) String q,
+            @RestQuery String q,
             @RestQuery String limit,
             @RestQuery String page,
             @RestQuery String fields) {
+        new Violations().atMostBytes("q", q, InputLimits.MAX_TERM_BYTES).refuseAny();
         List<String> selection = TitleFields.selectFromQuery(fields);
         TitleSearch search = new TitleSearch(q,
                 QueryOptions.wholeNumber("limit", limit, 1, InputLimits.MAX_LIMIT),
@@ -100,9 +99,10 @@ public class TitlesResource {
     @CustomDeserialization(StrictJson.class)
     public Uni<RestResponse<DataEnvelope<List<Map<String, Object>>>>> titlesById(
             @RestPath String version,
-            @NotNull(message = "a JSON body with ids is required") @Valid TitlesByIdRequest body) {
-        List<String> selection = TitleFields.select(body.fields());
-        return titles.titlesById(InputLimits.version(version), body.ids(), selection)
+            TitlesByIdRequest body) {
+        TitlesByIdRequest request = Violations.required(body, "a JSON body with ids is required").checked();
+        List<String> selection = TitleFields.select(request.fields());
+        return titles.titlesById(InputLimits.version(version), request.ids(), selection)
                 .map(answer -> Responses.ok(answer, found -> TitleView.of(found, selection)));
     }
 

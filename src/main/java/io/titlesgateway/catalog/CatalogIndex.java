@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.LowerCaseFilter;
@@ -79,21 +80,34 @@ final class CatalogIndex {
     /** Word weights, computed once per word; the vocabulary is bounded by the index's (and by the cap below). */
     private final Map<String, Double> weights = new ConcurrentHashMap<>();
     private final List<CatalogTitle> byName;
-    private final Map<String, CatalogTitle> byId = new HashMap<>();
+    private final Map<String, CatalogTitle> byId;
     private final Analyzer analyzer = new TitleAnalyzer();
     private final IndexSearcher searcher;
     private final long[] ordOfDoc;
 
-    private CatalogIndex(List<CatalogTitle> titles, IndexSearcher searcher, long[] ordOfDoc) {
+    private CatalogIndex(List<CatalogTitle> titles, IndexSearcher searcher, long[] ordOfDoc, int[] nameOrder) {
         this.titles = titles;
         this.searcher = searcher;
         this.ordOfDoc = ordOfDoc;
         this.titleWords = new AtomicReferenceArray<>(titles.size());
         this.titleWeights = new AtomicReferenceArray<>(titles.size());
+        this.byId = new HashMap<>(titles.size() * 4 / 3 + 1);
         for (CatalogTitle title : titles) {
             byId.put(title.id(), title);
         }
-        this.byName = titles.stream().sorted(Comparator.comparing(CatalogTitle::name, String.CASE_INSENSITIVE_ORDER)).toList();
+        CatalogTitle[] byName = new CatalogTitle[nameOrder.length];
+        for (int i = 0; i < nameOrder.length; i++) {
+            byName[i] = titles.get(nameOrder[i]);
+        }
+        this.byName = List.of(byName);
+    }
+
+    /** The positions of {@code titles} in name order, ignoring case: the listing's order. */
+    static int[] nameOrder(List<CatalogTitle> titles) {
+        return IntStream.range(0, titles.size()).boxed()
+                .sorted(Comparator.comparing(position -> titles.get(position).name(), String.CASE_INSENSITIVE_ORDER))
+                .mapToInt(Integer::intValue)
+                .toArray();
     }
 
     /** Indexes the titles in memory and opens the index: what start-up does without a shipped snapshot. */
@@ -125,6 +139,11 @@ final class CatalogIndex {
 
     /** Opens an index written by {@link #write} for the same titles. */
     static CatalogIndex open(List<CatalogTitle> titles, Directory directory) {
+        return open(titles, directory, nameOrder(titles));
+    }
+
+    /** Opens an index written by {@link #write} for the same titles, their name order known already. */
+    static CatalogIndex open(List<CatalogTitle> titles, Directory directory, int[] nameOrder) {
         try {
             DirectoryReader reader = DirectoryReader.open(directory);
             LeafReader leaf = reader.leaves().get(0).reader();
@@ -137,7 +156,7 @@ final class CatalogIndex {
                 throw new IllegalStateException("The catalog index holds " + ordOfDoc.length + " titles, the catalog "
                         + titles.size());
             }
-            return new CatalogIndex(titles, new IndexSearcher(reader), ordOfDoc);
+            return new CatalogIndex(titles, new IndexSearcher(reader), ordOfDoc, nameOrder);
         } catch (IOException unreadable) {
             throw new UncheckedIOException("Opening the catalog index failed", unreadable);
         }

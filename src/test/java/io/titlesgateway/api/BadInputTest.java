@@ -74,6 +74,13 @@ class BadInputTest extends EmulatedUpstreamTest {
                 new Case("empty plain-text bulk", "POST", V + "/normalize/bulk", TEXT, "\n\n", 400, "at least one raw title"),
                 new Case("empty ids", "POST", V + "/titles", JSON, "{\"ids\":[]}", 400, "ids: must hold at least one id"),
                 new Case("missing ids", "POST", V + "/titles", JSON, "{\"fields\":[\"id\"]}", 400, "ids: must not be null"),
+                new Case("null id", "POST", V + "/titles", JSON, "{\"ids\":[\"ET1\",null]}", 400, "ids[1]: must not be null"),
+                new Case("more than 1,000 ids", "POST", V + "/titles", JSON,
+                        "{\"ids\":[" + "\"ET1\",".repeat(1000) + "\"ET1\"]}", 413, "ids: must hold at most 1000 ids"),
+                new Case("negative inspect limit", "POST", V + "/normalize/inspect", JSON, "{\"term\":\"cook\",\"limit\":-1}",
+                        400, "limit: must be greater than or equal to 0"),
+                new Case("negative threshold", "POST", V + "/normalize", JSON,
+                        "{\"term\":\"cook\",\"confidenceThreshold\":-0.5}", 400, "confidenceThreshold: must be greater than or equal to 0"),
                 new Case("id outside the alphabet", "POST", V + "/titles", JSON, "{\"ids\":[\"../meta\"]}", 400, "ids[0]"),
                 new Case("threshold above 1", "POST", V + "/normalize", JSON,
                         "{\"term\":\"cook\",\"confidenceThreshold\":1.5}", 400, "confidenceThreshold"),
@@ -199,6 +206,19 @@ class BadInputTest extends EmulatedUpstreamTest {
         HttpResponse<String> answer = raw("POST", V + path, TEXT, latin1);
         assertThat(answer.statusCode()).isEqualTo(400);
         assertThat(answer.body()).contains("\"status\":400").contains("not valid UTF-8");
+    }
+
+    @Test
+    void everyFaultOfABodyIsListedAndOneOverALimitMakesIt413() {
+        given().contentType(JSON).body("{\"terms\":[\" \",\"" + OVER_1KB_IN_BYTES + "\"],\"confidenceThreshold\":2}")
+                .post(V + "/normalize/bulk")
+                .then().statusCode(413)
+                .body("errors.detail", equalTo(List.of("confidenceThreshold: must be less than or equal to 1",
+                        "terms[0]: must not be blank", "terms[1]: must be at most 1024 bytes in UTF-8")))
+                .body("errors.status", equalTo(List.of(413, 413, 413)));
+        given().contentType(JSON).body("{\"term\":\"\",\"limit\":500}").post(V + "/normalize/inspect")
+                .then().statusCode(400)
+                .body("errors.detail", equalTo(List.of("limit: must be less than or equal to 100", "term: must not be blank")));
     }
 
     @Test
