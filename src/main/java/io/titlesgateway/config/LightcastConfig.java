@@ -53,6 +53,13 @@ public interface LightcastConfig {
     /** The circuit breaker in front of Lightcast. */
     Breaker breaker();
 
+    /**
+     * At start, fetch what the first normalize needs ({@code /meta} and the latest version's fields) right
+     * after the first token, so a pod woken by a request answers it with one upstream call ({@code LIGHTCAST_WARM_UP}).
+     */
+    @WithDefault("true")
+    boolean warmUp();
+
     /** Below this many normalize calls left in the quota, readiness reports the quota as low. */
     @WithDefault("10")
     long quotaLowWatermark();

@@ -21,6 +21,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.health.Readiness;
+import org.jboss.logging.Logger;
 
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.health.api.HealthRegistry;
@@ -57,6 +58,7 @@ import io.titlesgateway.titles.VersionInfo;
 public class LightcastBackend implements TitlesBackend {
 
     private static final Pattern VERSION = Pattern.compile("latest|\\d{1,4}\\.\\d{1,4}");
+    private static final Logger LOG = Logger.getLogger(LightcastBackend.class);
     private static final Pattern TITLE_ID = Pattern.compile("ET[0-9A-F]{16}");
     private static final Pattern SPACES = Pattern.compile("\\s+");
     static final String NO_MATCH = "No title matched the term with the requested confidence";
@@ -98,12 +100,25 @@ public class LightcastBackend implements TitlesBackend {
     @Override
     public void activate() {
         health.probe();
+        if (config.warmUp()) {
+            warmUp();
+        }
         readinessChecks.register(QuotaReadiness.NAME, new QuotaReadiness(metrics, config.quotaLowWatermark()));
         registeredChecks.add(QuotaReadiness.NAME);
         if (redis.configured()) {
             readinessChecks.register(RedisReadiness.NAME, new RedisReadiness(redis, ledger, sharedCache));
             registeredChecks.add(RedisReadiness.NAME);
         }
+    }
+
+    /**
+     * What the first normalize asks before its own call: {@code latest} and that version's fields, into
+     * the caches (from Redis if a replica has them). A caller arriving meanwhile joins these calls.
+     */
+    private void warmUp() {
+        cache.meta().chain(meta -> cache.version(meta.value().latestVersion())).subscribe().with(
+                version -> LOG.debug("Warmed up: the latest version and its fields are cached"),
+                failure -> LOG.debugf("The warm-up found no answer: %s", failure.getMessage()));
     }
 
     @Override
