@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -81,9 +82,13 @@ public class NormalizeStream {
 
     /** Streams open now, bounded by {@code titles.stream-max-concurrent}. */
     private final AtomicInteger open = new AtomicInteger();
+    /** Lines answered by every stream, an error line included: the streams' throughput. */
+    private Counter linesAnswered;
 
     void install(@Observes Router router, MeterRegistry registry) {
         Gauge.builder("titles.streams.open", open, AtomicInteger::get).description("Normalize streams being answered now")
+                .register(registry);
+        linesAnswered = Counter.builder("titles.stream.lines").description("Lines the normalize streams answered")
                 .register(registry);
         router.post(PATH).order(BodyLimit.BEFORE_EVERYTHING + 1).handler(this::handle);
     }
@@ -179,6 +184,7 @@ public class NormalizeStream {
                 LOG.error("A stream line could not be written", impossible);
             }
         }
+        linesAnswered.increment(read.size());
         return out;
     }
 

@@ -122,8 +122,8 @@ public class CallerAuth {
             throw new IllegalStateException("Callers must authenticate (TITLES_AUTH=" + mode.name().toLowerCase(Locale.ROOT)
                     + (mode == TitlesConfig.Auth.AUTO ? ", and the Lightcast backend serves" : "")
                     + ") but no caller is configured: set TITLES_CLIENTS (and TITLES_TOKEN_SIGNING_KEY) or an identity provider "
-                    + "(QUARKUS_OIDC_TENANT_ENABLED, QUARKUS_OIDC_AUTH_SERVER_URL), see the README's "
-                    + "Security section, or set TITLES_AUTH=none to leave the gateway open to anyone who can reach it.");
+                    + "(QUARKUS_OIDC_TENANT_ENABLED, QUARKUS_OIDC_AUTH_SERVER_URL), see docs/security.md"
+                    + ", or set TITLES_AUTH=none to leave the gateway open to anyone who can reach it.");
         }
         return required;
     }

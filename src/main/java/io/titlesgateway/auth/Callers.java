@@ -52,7 +52,7 @@ final class Callers {
                 secret = SecretHash.parse(entry.path("secretHash").asText(null));
             } catch (IllegalArgumentException bad) {
                 throw new IllegalArgumentException(where + " (" + id + "): secretHash is " + bad.getMessage()
-                        + "; make one with SecretHash (see the README's Security section)");
+                        + "; make one with SecretHash (see docs/security.md)");
             }
             int weight = entry.path("weight").asInt(1);
             if (weight < 1 || weight > 1000) {

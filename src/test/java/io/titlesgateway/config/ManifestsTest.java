@@ -143,6 +143,9 @@ class ManifestsTest {
                 case "v1 ConfigMap" -> read(file, ConfigMap.class);
                 case "v1 Secret" -> read(file, Secret.class);
                 case "serving.knative.dev/v1 Service" -> read(file, Service.class);
+                // the Prometheus Operator's kinds: checked rendered, against the running app, by MonitoringTest
+                case "monitoring.coreos.com/v1 PodMonitor", "monitoring.coreos.com/v1 PrometheusRule" ->
+                        assertThat(tree.path("spec").isObject()).as(file).isTrue();
                 case "kustomize.config.k8s.io/v1beta1 Kustomization", "kustomize.config.k8s.io/v1alpha1 Component" -> {
                     for (String list : List.of("resources", "components")) {
                         tree.path(list).forEach(resource -> assertThat(manifest.getParent().resolve(resource.asText()))
