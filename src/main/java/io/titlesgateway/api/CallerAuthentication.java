@@ -11,11 +11,14 @@ import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.oidc.Tenant;
 import io.quarkus.oidc.TenantIdentityProvider;
 import io.quarkus.oidc.runtime.OidcUtils;
 import io.titlesgateway.auth.CallerAuth;
+import io.titlesgateway.titles.Spans;
 import io.titlesgateway.titles.TitlesException;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -53,6 +56,12 @@ public class CallerAuthentication {
      */
     @Inject
     MeterRegistry metrics;
+
+    @Inject
+    Spans spans;
+
+    /** The span of a caller's admission: who it is, and whether its own caps let it in. */
+    static final String ADMISSION = "titles.admission";
 
     /** The platform's identity provider, when one is configured ({@code quarkus.oidc.*}). */
     @Inject
@@ -98,7 +107,14 @@ public class CallerAuthentication {
         routing.put(CALLER, caller);
         MDC.put(CALLER, caller);
         CallerAuth.remember(caller);
+        Span.current().setAttribute(Spans.CALLER, caller);
+        Span admission = spans.start(ADMISSION, io.opentelemetry.context.Context.current());
+        admission.setAttribute(Spans.CALLER, caller);
         TitlesException capped = auth.admit(caller, routing.request().path().contains("/normalize"));
+        if (capped != null) {
+            admission.setStatus(StatusCode.ERROR, "capped");
+        }
+        admission.end();
         metrics.counter("titles.caller.requests", "caller", label, "outcome", capped == null ? "admitted" : "capped").increment();
         if (capped != null) {
             Refusals.send(routing, capped);

@@ -16,6 +16,7 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.titlesgateway.titles.Answer;
 import io.titlesgateway.titles.BackendReadiness;
 import io.titlesgateway.titles.BulkNormalization;
+import io.titlesgateway.titles.Spans;
 import io.titlesgateway.titles.BulkQuery;
 import io.titlesgateway.titles.NormalizeQuery;
 import io.titlesgateway.titles.Normalization;
@@ -57,6 +58,9 @@ public class CatalogBackend implements TitlesBackend {
     private static final int DEFAULT_LIMIT = 10;
 
     private final Catalog catalog;
+
+    @Inject
+    Spans spans;
 
     @Inject
     CatalogBackend(Catalog catalog) {
@@ -249,7 +253,8 @@ public class CatalogBackend implements TitlesBackend {
         return Uni.createFrom().item(() -> Answer.fresh(data.get(), Source.CATALOG));
     }
 
-    private static <T> Uni<Answer<T>> matching(Supplier<T> data) {
-        return answer(data).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    private <T> Uni<Answer<T>> matching(Supplier<T> data) {
+        return spans.around("titles.catalog.match", () -> answer(data).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()),
+                (span, answer) -> { });
     }
 }

@@ -16,11 +16,15 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import io.quarkus.cache.CacheException;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.faulttolerance.api.RateLimitException;
 import io.smallrye.mutiny.Uni;
 import io.titlesgateway.config.LightcastConfig;
+import io.titlesgateway.titles.Spans;
 import io.titlesgateway.titles.BulkNormalization;
 import io.titlesgateway.titles.Normalization;
 import io.titlesgateway.titles.ServiceMeta;
@@ -45,6 +49,13 @@ class GuardedLightcast {
     private final LightcastMetrics metrics;
     private final LightcastHealth health;
     private final long breakerDelaySeconds;
+
+    /** The span of a call's wait for a permit of the budget, and the endpoint it waits to call. */
+    static final String BUDGET_WAIT = "lightcast.budget.wait";
+    static final String ENDPOINT = "lightcast.endpoint";
+
+    @Inject
+    Spans spans;
 
     @Inject
     GuardedLightcast(@RestClient LightcastApi api, @Identifier(LightcastGuard.NAME) Guard guard,
@@ -156,8 +167,10 @@ class GuardedLightcast {
 
     /** A call whose request is made of what {@code atPermit} gives once it has its permit: what a bulk call carries. */
     private <P, T> Uni<T> call(String endpoint, Supplier<Uni<P>> atPermit, Function<P, Uni<T>> request, UpstreamBudget.Claim claim) {
+        // the request that asked: its trace goes on through permits granted by timers and retries
+        Context asked = Context.current();
         AtomicReference<Throwable> lastFailure = new AtomicReference<>();
-        Supplier<Uni<T>> remembered = () -> attempt(endpoint, atPermit, request, claim)
+        Supplier<Uni<T>> remembered = () -> attempt(endpoint, atPermit, request, claim, asked)
                 .onFailure(LightcastUnavailable.class).invoke(failure -> {
                     lastFailure.set(failure);
                     health.failedWith(((LightcastUnavailable) failure).detail());
@@ -166,7 +179,7 @@ class GuardedLightcast {
                 // a retry that found the budget spent: the caller hears why the call failed, not that the retry waited
                 .onFailure(BudgetSpent.class).transform(spent -> lastFailure.get() != null ? lastFailure.get() : spent)
                 .onFailure(LightcastRateLimited.class).recoverWithUni(failure -> afterUpstream429(
-                        (LightcastRateLimited) failure, endpoint, atPermit, request, claim))
+                        (LightcastRateLimited) failure, endpoint, atPermit, request, claim, asked))
                 .onFailure(CircuitBreakerOpenException.class).transform(open -> LightcastUnavailable.breakerOpen(breakerDelaySeconds,
                         health.lastFailure()))
                 .onFailure(TimeoutException.class).transform(slow -> LightcastUnavailable.tooSlow(
@@ -175,7 +188,7 @@ class GuardedLightcast {
 
     /** Lightcast's own rate limit: pause the whole budget, and try again if the pause ends in time. */
     private <P, T> Uni<T> afterUpstream429(LightcastRateLimited failure, String endpoint, Supplier<Uni<P>> atPermit,
-            Function<P, Uni<T>> request, UpstreamBudget.Claim claim) {
+            Function<P, Uni<T>> request, UpstreamBudget.Claim claim, Context asked) {
         if (failure.quotaExhausted()) {
             return Uni.createFrom().failure(failure);
         }
@@ -184,7 +197,9 @@ class GuardedLightcast {
         if (System.nanoTime() + pause.toNanos() > claim.deadline()) {
             return Uni.createFrom().failure(failure);
         }
-        return call(endpoint, atPermit, request, claim);
+        try (Scope scope = asked.makeCurrent()) {
+            return call(endpoint, atPermit, request, claim);
+        }
     }
 
     @SuppressWarnings({ "unchecked", "rawtypes" })
@@ -197,22 +212,37 @@ class GuardedLightcast {
      * One attempt. A 401 means Lightcast no longer accepts the token we hold (revoked, or expired
      * early): the OIDC filter has marked it stale, so the single retry goes out with a new one.
      */
-    private <P, T> Uni<T> attempt(String endpoint, Supplier<Uni<P>> atPermit, Function<P, Uni<T>> request, UpstreamBudget.Claim claim) {
-        Uni<T> first = permitted(endpoint, atPermit, request, claim);
+    private <P, T> Uni<T> attempt(String endpoint, Supplier<Uni<P>> atPermit, Function<P, Uni<T>> request, UpstreamBudget.Claim claim,
+            Context asked) {
+        Uni<T> first = permitted(endpoint, atPermit, request, claim, asked);
         return first
-                .onFailure(LightcastErrors::isUnauthorized).recoverWithUni(() -> permitted(endpoint, atPermit, request, claim))
+                .onFailure(LightcastErrors::isUnauthorized).recoverWithUni(() -> permitted(endpoint, atPermit, request, claim, asked))
                 .onFailure(RateLimitException.class).transform(ceiling -> BudgetSpent.forMillis(
                         ((RateLimitException) ceiling).getRetryAfterMillis()))
                 .onFailure().transform(failure -> LightcastErrors.translate(unwrap(failure), endpoint));
     }
 
-    /** One HTTP request: a budget permit, what it carries, the rate ceiling, then the request itself, counted. */
+    /**
+     * One HTTP request: a budget permit (its wait a span of the request that asked), what it
+     * carries, the rate ceiling, then the request itself, counted, sent in the asking request's trace.
+     */
     @SuppressWarnings({ "unchecked", "rawtypes" })
-    private <P, T> Uni<T> permitted(String endpoint, Supplier<Uni<P>> atPermit, Function<P, Uni<T>> request, UpstreamBudget.Claim claim) {
-        return budget.spend(claim, () -> atPermit.get().onItem().transformToUni(carried -> {
-            Supplier<Uni> counted = () -> counted(endpoint, () -> request.apply(carried));
-            return (Uni<T>) rateCeiling.get(counted, Uni.class);
-        }));
+    private <P, T> Uni<T> permitted(String endpoint, Supplier<Uni<P>> atPermit, Function<P, Uni<T>> request, UpstreamBudget.Claim claim,
+            Context asked) {
+        Span wait = spans.start(BUDGET_WAIT, asked);
+        wait.setAttribute(ENDPOINT, endpoint);
+        return budget.spend(claim, () -> {
+            wait.end();
+            return atPermit.get().onItem().transformToUni(carried -> {
+                Supplier<Uni> counted = () -> counted(endpoint, () -> Spans.within(asked, () -> request.apply(carried)));
+                return (Uni<T>) rateCeiling.get(counted, Uni.class);
+            });
+        }).onFailure().invoke(failure -> {
+            if (failure instanceof BudgetSpent) {
+                Spans.failed(wait, failure);
+            }
+            wait.end();
+        }).onCancellation().invoke(wait::end);
     }
 
     private <T> Uni<T> counted(String endpoint, Supplier<Uni<T>> request) {

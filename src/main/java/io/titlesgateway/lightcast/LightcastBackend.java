@@ -23,6 +23,8 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
+import io.opentelemetry.api.trace.Span;
+
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.health.api.HealthRegistry;
 import io.smallrye.mutiny.Uni;
@@ -33,6 +35,7 @@ import io.titlesgateway.titles.BulkNormalization;
 import io.titlesgateway.titles.BulkQuery;
 import io.titlesgateway.titles.CacheState;
 import io.titlesgateway.titles.NormalizeQuery;
+import io.titlesgateway.titles.Spans;
 import io.titlesgateway.titles.Normalization;
 import io.titlesgateway.titles.Quota;
 import io.titlesgateway.titles.ServiceMeta;
@@ -87,6 +90,9 @@ public class LightcastBackend implements TitlesBackend {
 
     @Inject
     SharedCache sharedCache;
+
+    @Inject
+    Spans spans;
 
     @Inject
     LightcastBackend(LightcastCache cache, StaleCopies stale, LightcastMetrics metrics, LightcastHealth health) {
@@ -357,13 +363,20 @@ public class LightcastBackend implements TitlesBackend {
 
     /** One cache lookup: a hit, a miss (remembered as the stale copy), or the stale copy when Lightcast cannot answer. */
     private <T> Uni<Answer<T>> served(String cacheName, Object key, Supplier<Uni<Fetched<T>>> lookup) {
-        return Uni.createFrom().deferred(() -> {
+        return spans.around(Spans.CACHE, () -> Uni.createFrom().deferred(() -> {
             Fetched<T> hit = cache.peek(cacheName, key);
             if (hit != null) {
                 return Uni.createFrom().item(answer(cacheName, hit.value(), CacheState.HIT, Quota.NONE));
             }
             return settled(cacheName, key, lookup.get(), System.nanoTime());
-        }).onFailure(CallAbandoned.class).retry().atMost(1); // joined a call whose callers left before it went out: ask again
+        }).onFailure(CallAbandoned.class).retry().atMost(1), // joined a call whose callers left before it went out: ask again
+                (span, answer) -> described(span, cacheName, answer));
+    }
+
+    /** What a cache span says: which cache, and whether it had the answer. */
+    private static void described(Span span, String cacheName, Answer<?> answer) {
+        span.setAttribute(Spans.CACHE_NAME, cacheName);
+        span.setAttribute(Spans.CACHE_STATE, answer.cache().name());
     }
 
     /**
@@ -393,6 +406,12 @@ public class LightcastBackend implements TitlesBackend {
      * when Lightcast cannot answer, the stale copies, if there is one for every key.
      */
     private <T, R> Uni<Answer<R>> servedPerKey(String cacheName, String version, List<String> keys,
+            Supplier<Uni<Map<String, Fetched<T>>>> lookup, Function<Map<String, Fetched<T>>, R> shape, Quota quota) {
+        return spans.around(Spans.CACHE, () -> servedPerKeyUntraced(cacheName, version, keys, lookup, shape, quota),
+                (span, answer) -> described(span, cacheName, answer));
+    }
+
+    private <T, R> Uni<Answer<R>> servedPerKeyUntraced(String cacheName, String version, List<String> keys,
             Supplier<Uni<Map<String, Fetched<T>>>> lookup, Function<Map<String, Fetched<T>>, R> shape, Quota quota) {
         return Uni.createFrom().deferred(() -> {
             long asked = System.nanoTime();

@@ -16,8 +16,11 @@ import jakarta.inject.Inject;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.smallrye.mutiny.Uni;
 import io.titlesgateway.config.LightcastConfig;
+import io.titlesgateway.titles.Spans;
 import io.titlesgateway.titles.BulkNormalization;
 import io.titlesgateway.titles.BulkQuery;
 import io.titlesgateway.titles.Normalization;
@@ -67,6 +70,8 @@ class NormalizeBatcher {
         final long arrivedAt;
         final CompletableFuture<Fetched<Normalization>> result = new CompletableFuture<>();
         final List<BooleanSupplier> waiters = new ArrayList<>(1);
+        /** The spans of the requests waiting, linked to the bulk call that carries the term. */
+        final List<Span> askers = new ArrayList<>(1);
         Where where;
 
         Pending(String raw, long arrivedAt, Where where) {
@@ -134,6 +139,13 @@ class NormalizeBatcher {
     private final Map<BatchKey, Queue> queues = new HashMap<>();
     private boolean stopped;
 
+    /** The span of a bulk call gathered from normalize misses, and how many terms it carried. */
+    static final String BULK_CALL = "lightcast.normalize.bulk";
+    static final String TERMS = "lightcast.bulk.terms";
+
+    @Inject
+    Spans spans;
+
     @Inject
     NormalizeBatcher(GuardedLightcast upstream, SharedPool pool, LightcastMetrics metrics, Vertx vertx, LightcastConfig config,
             MeterRegistry registry) {
@@ -182,6 +194,10 @@ class NormalizeBatcher {
                 Pending pending = queue.pending.computeIfAbsent(term.getKey(), unused -> new Pending(term.getValue(), now, arriving));
                 if (!pending.waiters.contains(wanted)) {
                     pending.waiters.add(wanted);
+                    Span asker = Span.current();
+                    if (asker.getSpanContext().isSampled()) {
+                        pending.askers.add(asker);
+                    }
                 }
                 futures.put(term.getKey(), pending.result);
             }
@@ -354,17 +370,24 @@ class NormalizeBatcher {
         stopped = true;
     }
 
-    /** One sender: asks for a permit for the queue's terms, and takes them when it comes. */
+    /**
+     * One sender: asks for a permit for the queue's terms, and takes them when it comes. The call is
+     * a trace of its own, linked both ways with the requests whose terms it carries.
+     */
     private void send(Queue queue) {
-        Call call = new Call(queue);
+        Span span = spans.startRoot(BULK_CALL);
+        Call call = new Call(queue, span);
         Uni<List<BulkNormalization>> answered;
         synchronized (this) {
             if (stopped) {
+                span.end();
                 return;
             }
-            answered = upstream.bulk(queue.key.version(), call::bind, queue.key.fields(), call.deadline(), call::wanted);
+            try (Scope scope = span.makeCurrent()) {
+                answered = upstream.bulk(queue.key.version(), call::bind, queue.key.fields(), call.deadline(), call::wanted);
+            }
         }
-        answered.subscribe().with(call::answered, call::failed);
+        answered.onTermination().invoke(span::end).subscribe().with(call::answered, call::failed);
     }
 
     /** A call being made for one queue: unbound while it waits for its permit, then carrying the terms it took. */
@@ -375,9 +398,11 @@ class NormalizeBatcher {
         List<Map.Entry<String, Pending>> bound;
         /** Of those, the ones taken from the shared pool, whose answers go to Redis. */
         final List<SharedPool.Popped> popped = new ArrayList<>();
+        final Span span;
 
-        Call(Queue queue) {
+        Call(Queue queue, Span span) {
             this.queue = queue;
+            this.span = span;
         }
 
         /** Called under the batcher's lock: the deadline of the oldest term waiting. */
@@ -484,6 +509,13 @@ class NormalizeBatcher {
                 throw new NothingToSend();
             }
             metrics.batch(bound.size());
+            span.setAttribute(TERMS, bound.size());
+            for (Map.Entry<String, Pending> term : bound) {
+                for (Span asker : term.getValue().askers) {
+                    span.addLink(asker.getSpanContext());
+                    asker.addLink(span.getSpanContext());
+                }
+            }
             return carried();
         }
 

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +26,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.titlesgateway.auth.SecretHash;
 import io.titlesgateway.emulator.LightcastEmulatorResource;
+import io.titlesgateway.support.EveryPartAtWork;
 import io.titlesgateway.support.GatewayTokens;
 import io.titlesgateway.support.RedisAvailable;
 
@@ -41,29 +39,13 @@ import io.titlesgateway.support.RedisAvailable;
  * short workload, so a renamed metric breaks the build, not the dashboard.
  */
 @QuarkusTest
-@TestProfile(MonitoringTest.EveryPartAtWork.class)
+@TestProfile(EveryPartAtWork.class)
 @WithTestResource(LightcastEmulatorResource.class)
 class MonitoringTest {
 
-    private static final String CALLER = "svc-monitored";
-    private static final String SECRET = "monitoring-test-secret";
     private static final YAMLMapper YAML = new YAMLMapper();
     /** Series Prometheus makes itself, or that come from elsewhere in a cluster. */
     private static final Set<String> NOT_THE_GATEWAYS = Set.of("up");
-
-    /** Lightcast with bulk access, replicas on Redis, callers who authenticate: every metric has a reason to exist. */
-    public static class EveryPartAtWork implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new LinkedHashMap<>();
-            config.put("titles.redis-url", RedisAvailable.URL);
-            config.put("lightcast.bulk.enabled", "true");
-            config.put("titles.auth", "auto");
-            config.put("titles.clients", "[{\"id\":\"" + CALLER + "\",\"secretHash\":\"" + SecretHash.of(SECRET) + "\"}]");
-            config.put("titles.token-signing-key", Base64.getEncoder().encodeToString("a-test-signing-key-of-32-bytes-at-least".getBytes()));
-            return config;
-        }
-    }
 
     @Test
     void everyMetricTheAlertsAndTheDashboardNameIsExported() throws Exception {
@@ -120,7 +102,7 @@ class MonitoringTest {
 
     /** Normalize misses gathered into bulk calls, inspect, lookups, a stream, all as an authenticated caller. */
     private static void workload() {
-        String bearer = GatewayTokens.bearer(CALLER, SECRET);
+        String bearer = GatewayTokens.bearer(EveryPartAtWork.CALLER, EveryPartAtWork.SECRET);
         List<Thread> callers = new ArrayList<>();
         List<Integer> statuses = java.util.Collections.synchronizedList(new ArrayList<>());
         for (String term : List.of("cashier", "truck driver", "registered nurse", "senior data scientist")) {

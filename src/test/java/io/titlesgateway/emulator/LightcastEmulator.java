@@ -451,7 +451,8 @@ public final class LightcastEmulator implements AutoCloseable {
 
     private void record(HttpExchange exchange, String path, String bearer, String body, long arrived, int status) {
         received.add(new ReceivedRequest(exchange.getRequestMethod(), path, exchange.getRequestURI().getRawQuery(),
-                exchange.getRequestHeaders().getFirst("Content-Type"), bearer, body, arrived, status));
+                exchange.getRequestHeaders().getFirst("Content-Type"), bearer, body, arrived, status,
+                exchange.getRequestHeaders().getFirst("traceparent")));
     }
 
     private static void send(HttpExchange exchange, Reply reply) throws IOException {
