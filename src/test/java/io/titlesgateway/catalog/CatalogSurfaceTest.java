@@ -22,6 +22,9 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.junit.QuarkusTest;
 import io.titlesgateway.support.CatalogReady;
 
@@ -35,10 +38,28 @@ class CatalogSurfaceTest {
     @Inject
     Catalog catalog;
 
+    @Inject
+    InMemorySpanExporter exported;
+
     /** The catalog loads on its own thread while the gateway starts; tests begin once it is in. */
     @BeforeEach
     void catalogLoaded() {
         CatalogReady.await(catalog);
+    }
+
+    @Test
+    void aCatalogAnswerIsTracedAsTheMatchUnderTheRequest() {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        given().header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01").contentType("text/plain").body("line cook")
+                .post("/titles/versions/latest/normalize").then().statusCode(200);
+
+        java.util.function.Supplier<java.util.List<SpanData>> trace = () -> exported.getFinishedSpanItems().stream()
+                .filter(span -> span.getTraceId().equals(traceId)).toList();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> trace.get().stream().anyMatch(span -> span.getKind() == SpanKind.SERVER));
+        SpanData server = trace.get().stream().filter(span -> span.getKind() == SpanKind.SERVER).findFirst().orElseThrow();
+        assertThat(trace.get()).filteredOn(span -> span.getName().equals("titles.catalog.match"))
+                .singleElement().satisfies(match -> assertThat(match.getParentSpanId()).isEqualTo(server.getSpanId()));
     }
 
     @Test

@@ -21,7 +21,7 @@ import io.titlesgateway.support.EmulatedUpstreamTest;
 class MetricsTest extends EmulatedUpstreamTest {
 
     private static double metric(String scrape, String nameAndLabels) {
-        Matcher value = Pattern.compile("(?m)^" + Pattern.quote(nameAndLabels) + " ([0-9.eE+-]+)$").matcher(scrape);
+        Matcher value = Pattern.compile("(?m)^" + Pattern.quote(nameAndLabels) + " ([0-9.eE+-]+)(?: # .*)?$").matcher(scrape);
         return value.find() ? Double.parseDouble(value.group(1)) : 0;
     }
 
@@ -56,6 +56,9 @@ class MetricsTest extends EmulatedUpstreamTest {
     @Test
     void tokenRequestsAreCounted() {
         String counter = "titles_upstream_token_requests_total{status=\"200\"}";
+        // the start-up probe's token is counted once readiness has heard Lightcast: not this test's
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> given().get("/q/health/ready").statusCode() == 200);
         double before = metric(scrape(), counter);
         emulator.revokeTokens();
         given().get("/titles/meta").then().statusCode(200);

@@ -18,7 +18,8 @@ public final class Metrics {
 
     /** The value of the first sample of {@code name} whose labels contain {@code labelsPart}, or -1 when there is none. */
     public static double value(String name, String labelsPart) {
-        Matcher sample = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? (\\S+)$")
+        // a sample may end with an exemplar ("# {trace_id=...} 1.0 ...") when tracing is on
+        Matcher sample = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? (\\S+)(?: # .*)?$")
                 .matcher(given().get("/q/metrics").then().statusCode(200).extract().asString());
         while (sample.find()) {
             String labels = sample.group(1) == null ? "" : sample.group(1);
