@@ -260,11 +260,11 @@ class ManifestsTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = { "deployment", "knative", "deployment-shared", "knative-shared" })
     void everyOverlayRendersWithKubectl(String overlay) throws Exception {
-        List<JsonNode> objects = rendered(overlay);
+        List<JsonNode> objects = Kustomize.render(DIR.resolve(overlay));
         JsonNode image = YAML.readTree(DIR.resolve("image/kustomization.yaml").toFile()).path("images").get(0);
         String expectedImage = image.path("newName").asText() + ":" + image.path("newTag").asText();
-        JsonNode configMap = only(objects, "ConfigMap", "titles-gateway");
-        JsonNode gateway = overlay.startsWith("knative") ? only(objects, "Service", "titles-gateway") : only(objects, "Deployment", "titles-gateway");
+        JsonNode configMap = Kustomize.only(objects, "ConfigMap", "titles-gateway");
+        JsonNode gateway = overlay.startsWith("knative") ? Kustomize.only(objects, "Service", "titles-gateway") : Kustomize.only(objects, "Deployment", "titles-gateway");
 
         JsonNode podSpec = gateway.path("spec").path("template").path("spec");
         assertThat(podSpec.path("containers").get(0).path("image").asText()).as("the gateway's image").isEqualTo(expectedImage);
@@ -282,35 +282,6 @@ class ManifestsTest {
         assertThat(configMap.path("data").has("TITLES_REDIS_URL")).as("the ConfigMap points at a Redis").isEqualTo(shared);
         assertThat(objects.stream().anyMatch(object -> object.path("metadata").path("name").asText().contains("redis")))
                 .as("a Redis comes with the overlay").isEqualTo(shared);
-    }
-
-    private static List<JsonNode> rendered(String overlay) throws Exception {
-        Process kubectl;
-        try {
-            kubectl = new ProcessBuilder("kubectl", "kustomize", DIR.resolve(overlay).toString()).redirectErrorStream(true).start();
-        } catch (IOException notInstalled) {
-            org.junit.jupiter.api.Assumptions.abort("kubectl is not installed here: " + notInstalled.getMessage());
-            throw notInstalled;
-        }
-        String output = new String(kubectl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(kubectl.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("kubectl finished").isTrue();
-        assertThat(kubectl.exitValue()).as("kubectl kustomize %s: %s", overlay, output).isZero();
-        List<JsonNode> objects = new ArrayList<>();
-        try (var documents = YAML.readerFor(JsonNode.class).<JsonNode>readValues(output)) {
-            documents.forEachRemaining(object -> {
-                if (object != null && !object.isEmpty()) {
-                    objects.add(object);
-                }
-            });
-        }
-        return objects;
-    }
-
-    private static JsonNode only(List<JsonNode> objects, String kind, String name) {
-        List<JsonNode> found = objects.stream().filter(object -> kind.equals(object.path("kind").asText())
-                && name.equals(object.path("metadata").path("name").asText())).toList();
-        assertThat(found).as("%s %s rendered", kind, name).hasSize(1);
-        return found.get(0);
     }
 
     /**

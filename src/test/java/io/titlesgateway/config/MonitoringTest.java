@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,16 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -43,7 +39,6 @@ import io.titlesgateway.support.RedisAvailable;
 @WithTestResource(LightcastEmulatorResource.class)
 class MonitoringTest {
 
-    private static final YAMLMapper YAML = new YAMLMapper();
     /** Series Prometheus makes itself, or that come from elsewhere in a cluster. */
     private static final Set<String> NOT_THE_GATEWAYS = Set.of("up");
 
@@ -53,7 +48,7 @@ class MonitoringTest {
         workload();
         Set<String> exported = exportedSeries();
         Set<String> named = new TreeSet<>();
-        expressions().values().forEach(expression -> named.addAll(PromQl.metricsOf(expression)));
+        expressions(rendered()).values().forEach(expression -> named.addAll(PromQl.metricsOf(expression)));
 
         assertThat(named).as("metrics the monitoring names").hasSizeGreaterThan(10);
         assertThat(named.stream().filter(name -> !NOT_THE_GATEWAYS.contains(name) && !exported.contains(name)).toList())
@@ -73,7 +68,7 @@ class MonitoringTest {
             assertThat(alert.path("annotations").path("runbook_url").asText()).as(name).isEqualTo("docs/operations.md#" + anchor);
             assertThat(runbook).as("the runbook entry of %s", name).containsPattern("(?m)^#### " + Pattern.quote(name) + "$");
         }
-        expressions().forEach((where, expression) -> assertThat(PromQl.metricsOf(expression)).as(where).isNotEmpty());
+        expressions(objects).forEach((where, expression) -> assertThat(PromQl.metricsOf(expression)).as(where).isNotEmpty());
 
         JsonNode monitor = only(objects, "PodMonitor");
         JsonNode deployment = only(objects, "Deployment");
@@ -86,7 +81,7 @@ class MonitoringTest {
             ports.add(endpoint.path("port").asText());
         });
         assertThat(ports).as("the Deployment's port and Knative's").containsExactlyInAnyOrder("http", "http1");
-        JsonNode dashboard = only(objects, "ConfigMap", "titles-gateway-dashboard");
+        JsonNode dashboard = Kustomize.only(objects, "ConfigMap", "titles-gateway-dashboard");
         assertThat(dashboard.path("metadata").path("labels").path("grafana_dashboard").asText()).isEqualTo("1");
     }
 
@@ -124,14 +119,13 @@ class MonitoringTest {
     }
 
     /** Every PromQL expression of the rendered rules and dashboard, by where it is. */
-    private static Map<String, String> expressions() throws Exception {
-        List<JsonNode> objects = rendered();
+    private static Map<String, String> expressions(List<JsonNode> objects) throws Exception {
         Map<String, String> expressions = new LinkedHashMap<>();
         for (JsonNode alert : only(objects, "PrometheusRule").path("spec").path("groups").get(0).path("rules")) {
             expressions.put("alert " + alert.path("alert").asText(), alert.path("expr").asText());
         }
         JsonNode dashboard = new ObjectMapper().readTree(
-                only(objects, "ConfigMap", "titles-gateway-dashboard").path("data").path("titles-gateway.json").asText());
+                Kustomize.only(objects, "ConfigMap", "titles-gateway-dashboard").path("data").path("titles-gateway.json").asText());
         for (JsonNode panel : dashboard.path("panels")) {
             for (JsonNode target : panel.path("targets")) {
                 expressions.put("panel '" + panel.path("title").asText() + "' " + target.path("refId").asText(),
@@ -153,36 +147,12 @@ class MonitoringTest {
                 components:
                   - ../../kubernetes/monitoring
                 """);
-        Process kubectl;
-        try {
-            kubectl = new ProcessBuilder("kubectl", "kustomize", overlay.toString()).redirectErrorStream(true).start();
-        } catch (java.io.IOException notInstalled) {
-            Assumptions.abort("kubectl is not installed here: " + notInstalled.getMessage());
-            throw notInstalled;
-        }
-        String output = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(kubectl.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(kubectl.exitValue()).as("kubectl kustomize: %s", output).isZero();
-        List<JsonNode> objects = new ArrayList<>();
-        try (var documents = YAML.readerFor(JsonNode.class).<JsonNode>readValues(output)) {
-            documents.forEachRemaining(object -> {
-                if (object != null && !object.isEmpty()) {
-                    objects.add(object);
-                }
-            });
-        }
-        return objects;
+        return Kustomize.render(overlay);
     }
 
     private static JsonNode only(List<JsonNode> objects, String kind) {
         return objects.stream().filter(object -> object.path("kind").asText().equals(kind)).reduce((a, b) -> {
             throw new AssertionError("more than one " + kind);
         }).orElseThrow(() -> new AssertionError("no " + kind));
-    }
-
-    private static JsonNode only(List<JsonNode> objects, String kind, String name) {
-        return objects.stream().filter(object -> object.path("kind").asText().equals(kind)
-                && object.path("metadata").path("name").asText().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("no " + kind + " " + name));
     }
 }
