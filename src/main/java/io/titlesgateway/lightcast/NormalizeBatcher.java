@@ -448,15 +448,17 @@ class NormalizeBatcher {
             return pool.look(queue.key.version(), queue.key.fields(), terms(offering), room)
                     .map(look -> {
                         List<Runnable> settled = new ArrayList<>();
-                        List<String> carried;
-                        synchronized (NormalizeBatcher.this) {
-                            settle(queue, offering, look.found(), settled);
-                            deliver(queue, look.delivered(), settled);
-                            takePopped(look);
-                            carried = bound();
+                        try {
+                            synchronized (NormalizeBatcher.this) {
+                                settle(queue, offering, look.found(), settled);
+                                deliver(queue, look.delivered(), settled);
+                                takePopped(look);
+                                return bound();
+                            }
+                        } finally {
+                            // also when nothing is left to send: the look may have answered every term it offered
+                            settled.forEach(Runnable::run);
                         }
-                        settled.forEach(Runnable::run);
-                        return carried;
                     })
                     .onFailure(failure -> !(failure instanceof NothingToSend)).recoverWithItem(() -> {
                         synchronized (NormalizeBatcher.this) {
