@@ -30,6 +30,7 @@ import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
@@ -49,7 +50,7 @@ import io.titlesgateway.titles.Title;
 /**
  * The catalog's titles in an in-memory Lucene index: prefix search for type-ahead, and candidate
  * retrieval for normalization (exact, fuzzy and phrase matches on names and O*NET's short forms),
- * re-ranked by how much of the raw title each candidate covers.
+ * each candidate described by cheap features and ranked by the learned model ({@link Ranker}).
  */
 final class CatalogIndex {
 
@@ -60,8 +61,6 @@ final class CatalogIndex {
     private static final String ORD = "ord";
     /** Titles retrieved before re-ranking. */
     private static final int RETRIEVED = 50;
-    /** How far the support of other candidates of the same occupation can lift a candidate (1.0: by up to double). */
-    private static final double OCCUPATION_SUPPORT = 1.0;
     private static final Pattern PARENTHESES = Pattern.compile("\\([^)]*\\)");
     /** Words that carry no meaning in a title: left out of both sides of a comparison. */
     private static final Set<String> STOP_WORDS = Set.of("of", "and", "the", "for", "in", "a", "an", "to", "at", "or",
@@ -77,13 +76,18 @@ final class CatalogIndex {
     private final AtomicReferenceArray<double[]> titleWeights;
     /** Per title, its shape for callers, built once (bounded by the catalog's size). */
     private final Map<String, Title> asTitles = new ConcurrentHashMap<>();
-    /** Word weights, computed once per word; the vocabulary is bounded by the index's (and by the cap below). */
+    /** Word weights, computed once per word the index holds: bounded by its vocabulary. */
     private final Map<String, Double> weights = new ConcurrentHashMap<>();
+    /** Per word the index holds, the occupations of the titles holding it and their shares: bounded like the weights. */
+    private final Map<String, Map<String, Double>> socShares;
     private final List<CatalogTitle> byName;
     private final Map<String, CatalogTitle> byId;
     private final Analyzer analyzer = new TitleAnalyzer();
     private final IndexSearcher searcher;
     private final long[] ordOfDoc;
+    /** Per occupation (SOC), how common it is among the titles: log(1 + its titles) / log(1 + the most any has). */
+    private final Map<String, Double> occupationSize;
+    private final Ranker ranker;
 
     private CatalogIndex(List<CatalogTitle> titles, IndexSearcher searcher, long[] ordOfDoc, int[] nameOrder) {
         this.titles = titles;
@@ -92,14 +96,43 @@ final class CatalogIndex {
         this.titleWords = new AtomicReferenceArray<>(titles.size());
         this.titleWeights = new AtomicReferenceArray<>(titles.size());
         this.byId = new HashMap<>(titles.size() * 4 / 3 + 1);
+        Map<String, Integer> perSoc = new HashMap<>();
         for (CatalogTitle title : titles) {
             byId.put(title.id(), title);
+            perSoc.merge(title.primary().soc().id(), 1, Integer::sum);
         }
+        double most = Math.log1p(perSoc.values().stream().mapToInt(Integer::intValue).max().orElse(1));
+        this.occupationSize = new HashMap<>();
+        perSoc.forEach((soc, count) -> occupationSize.put(soc, Math.log1p(count) / most));
         CatalogTitle[] byName = new CatalogTitle[nameOrder.length];
         for (int i = 0; i < nameOrder.length; i++) {
             byName[i] = titles.get(nameOrder[i]);
         }
         this.byName = List.of(byName);
+        this.socShares = new ConcurrentHashMap<>();
+        this.ranker = Ranker.shipped().orElse(Ranker.UNTRAINED);
+    }
+
+    /** The same index ranking with another model: for training and evaluating one. */
+    private CatalogIndex(CatalogIndex index, Ranker ranker) {
+        this.titles = index.titles;
+        this.searcher = index.searcher;
+        this.ordOfDoc = index.ordOfDoc;
+        this.titleWords = index.titleWords;
+        this.titleWeights = index.titleWeights;
+        this.byId = index.byId;
+        this.occupationSize = index.occupationSize;
+        this.byName = index.byName;
+        this.socShares = index.socShares;
+        this.ranker = ranker;
+    }
+
+    CatalogIndex rankingWith(Ranker other) {
+        return new CatalogIndex(this, other);
+    }
+
+    Ranker ranker() {
+        return ranker;
     }
 
     /** The positions of {@code titles} in name order, ignoring case: the listing's order. */
@@ -198,11 +231,96 @@ final class CatalogIndex {
 
     /**
      * The best candidates for a cleaned raw title, most likely first: Lucene retrieves titles
-     * sharing words (a typo-tolerant search only for words the index does not know), each is scored
-     * by how much of the raw title it covers, rare words counting more than common ones, and
-     * candidates whose occupation other good candidates share move up.
+     * sharing words (a typo-tolerant search only for words the index does not know), each is
+     * described by how much of the raw title it covers and how (rare words counting more than
+     * common ones), how many other good candidates share its occupation, and how common that
+     * occupation is; the learned ranking scores them, and its calibration gives each a confidence.
      */
     List<Candidate> match(RawTitle raw, int candidates) {
+        Ranking ranking = rank(described(raw));
+        List<Candidate> ranked = new ArrayList<>(Math.min(candidates, ranking.size()));
+        double ceiling = 1;
+        for (int k = 0; k < ranking.size() && ranked.size() < candidates; k++) {
+            // a candidate ranked lower is never surer than one ranked above it
+            ceiling = Math.min(ceiling, ranker.confidence(ranking.share(k), ranking.score(k), ranking.dice(k)));
+            ranked.add(new Candidate(ranking.title(k), ceiling));
+        }
+        return ranked;
+    }
+
+    /**
+     * Candidates in the ranking's order, best first, each with its score and the share of the
+     * ranking's probability that falls on its occupation (a softmax over the candidates' scores,
+     * summed per occupation).
+     */
+    record Ranking(List<Described> described, int[] order, double[] scores, double[] shares) {
+
+        int size() {
+            return order.length;
+        }
+
+        CatalogTitle title(int rank) {
+            return described.get(order[rank]).title();
+        }
+
+        double score(int rank) {
+            return scores[order[rank]];
+        }
+
+        double share(int rank) {
+            return shares[order[rank]];
+        }
+
+        double dice(int rank) {
+            return described.get(order[rank]).features()[Ranker.Feature.DICE.ordinal()];
+        }
+    }
+
+    /**
+     * Scores the candidates with this index's model and orders them: the occupations by the share
+     * of the probability that falls on them (what the model is trained to get right), and within
+     * one, the candidates by score; ties go to occupations' own titles, then shorter names.
+     */
+    Ranking rank(List<Described> described) {
+        int n = described.size();
+        double[] scores = new double[n];
+        double best = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            scores[i] = ranker.score(described.get(i).features());
+            best = Math.max(best, scores[i]);
+        }
+        Map<String, Double> mass = new HashMap<>();
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            double weight = Math.exp(scores[i] - best);
+            mass.merge(socOf(described.get(i)), weight, Double::sum);
+            total += weight;
+        }
+        double[] shares = new double[n];
+        for (int i = 0; i < n; i++) {
+            shares[i] = mass.get(socOf(described.get(i))) / total;
+        }
+        int[] order = IntStream.range(0, n).boxed()
+                .sorted(Comparator.comparingDouble((Integer i) -> -shares[i])
+                        .thenComparing(i -> socOf(described.get(i)))
+                        .thenComparingDouble(i -> -scores[i])
+                        .thenComparing(i -> !described.get(i).title().canonical())
+                        .thenComparingInt(i -> described.get(i).title().name().length())
+                        .thenComparing(i -> described.get(i).title().name()))
+                .mapToInt(Integer::intValue).toArray();
+        return new Ranking(described, order, scores, shares);
+    }
+
+    private static String socOf(Described candidate) {
+        return candidate.title().primary().soc().id();
+    }
+
+    /** A candidate and what the ranking knows of it ({@link Ranker.Feature}, in order). */
+    record Described(CatalogTitle title, double[] features) {
+    }
+
+    /** The candidates Lucene retrieves for a raw title, each with its features, in retrieval order. */
+    List<Described> described(RawTitle raw) {
         List<String> words = words(raw.text());
         if (words.isEmpty()) {
             return List.of();
@@ -220,37 +338,110 @@ final class CatalogIndex {
             query.add(new BoostQuery(new PhraseQuery(1, NAME, words.toArray(String[]::new)), 3f), BooleanClause.Occur.SHOULD);
         }
         double[] rawWeights = words.stream().mapToDouble(this::weight).toArray();
-        List<Candidate> scored = new ArrayList<>();
-        for (Scored hit : top(query.build(), RETRIEVED)) {
-            scored.add(new Candidate(hit.title(), Similarity.of(words, rawWeights, wordsOf(hit.ord()), titleWeights.get(hit.ord()))));
+        boolean rawSupervises = words.stream().anyMatch(CatalogLoader.SUPERVISORY::contains);
+        List<Scored> hits = top(query.build(), RETRIEVED);
+        if (hits.isEmpty()) {
+            return List.of();
         }
-        List<Candidate> ranked = rankedWithOccupationSupport(scored);
-        return ranked.size() <= candidates ? ranked : List.copyOf(ranked.subList(0, candidates));
+        int n = hits.size();
+        Similarity[] overlaps = new Similarity[n];
+        double[] dice = new double[n];
+        Map<String, Double> support = new HashMap<>();
+        Map<String, Double> bestOfSoc = new HashMap<>();
+        Map<String, Integer> countOfSoc = new HashMap<>();
+        double totalDice = 0;
+        for (int i = 0; i < n; i++) {
+            Scored hit = hits.get(i);
+            String soc = hit.title().primary().soc().id();
+            overlaps[i] = Similarity.of(words, rawWeights, wordsOf(hit.ord()), titleWeights.get(hit.ord()));
+            dice[i] = overlaps[i].dice();
+            support.merge(soc, dice[i], Double::sum);
+            bestOfSoc.merge(soc, dice[i], Math::max);
+            countOfSoc.merge(soc, 1, Integer::sum);
+            totalDice += dice[i];
+        }
+        double[] byDice = dice.clone();
+        Arrays.sort(byDice);
+        double bestDice = byDice[n - 1];
+        double bestRetrieval = Math.max(hits.get(0).score(), 1e-9);
+        List<Described> described = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            CatalogTitle title = hits.get(i).title();
+            Similarity overlap = overlaps[i];
+            String soc = title.primary().soc().id();
+            double[] features = new double[Ranker.FEATURES];
+            features[Ranker.Feature.DICE.ordinal()] = dice[i];
+            features[Ranker.Feature.OCCUPATION_SUPPORT.ordinal()] = support.get(soc) / Math.max(totalDice, 1e-9);
+            features[Ranker.Feature.RETRIEVAL_SCORE.ordinal()] = hits.get(i).score() / bestRetrieval;
+            features[Ranker.Feature.RAW_COVERAGE.ordinal()] = overlap.rawCoverage();
+            features[Ranker.Feature.TITLE_COVERAGE.ordinal()] = overlap.titleCoverage();
+            features[Ranker.Feature.HEAD_MATCH.ordinal()] = overlap.headMatched() ? 1 : 0;
+            features[Ranker.Feature.FIRST_MATCH.ordinal()] = overlap.firstMatched() ? 1 : 0;
+            features[Ranker.Feature.OCCUPATION_TITLE.ordinal()] = title.canonical() ? 1 : 0;
+            features[Ranker.Feature.EXACT.ordinal()] = dice[i] >= 0.999 ? 1 : 0;
+            features[Ranker.Feature.EXTRA_WORDS.ordinal()] = Math.min(4, overlap.unmatchedTitleWords()) / 4.0;
+            features[Ranker.Feature.OCCUPATION_SIZE.ordinal()] = occupationSize.getOrDefault(soc, 0.0);
+            features[Ranker.Feature.AMBIGUOUS.ordinal()] = title.occupations().size() > 1 ? 1 : 0;
+            features[Ranker.Feature.SUPERVISOR_MISMATCH.ordinal()] = rawSupervises != title.supervisor() ? 1 : 0;
+            features[Ranker.Feature.DICE_RANK.ordinal()] = 1.0 / (1 + rankOf(byDice, dice[i]));
+            features[Ranker.Feature.DICE_GAP.ordinal()] = bestDice - dice[i];
+            features[Ranker.Feature.RETRIEVAL_RANK.ordinal()] = 1.0 / (1 + i);
+            features[Ranker.Feature.BEST_OF_OCCUPATION.ordinal()] = dice[i] / Math.max(bestOfSoc.get(soc), 1e-9);
+            features[Ranker.Feature.OCCUPATION_COUNT.ordinal()] = (double) countOfSoc.get(soc) / n;
+            features[Ranker.Feature.DICE_SQUARED.ordinal()] = dice[i] * dice[i];
+            features[Ranker.Feature.BACKED_DICE.ordinal()] = dice[i] * features[Ranker.Feature.OCCUPATION_SUPPORT.ordinal()];
+            features[Ranker.Feature.WORD_AFFINITY.ordinal()] = affinity(words, rawWeights, soc);
+            described.add(new Described(title, features));
+        }
+        return described;
     }
 
-    /**
-     * Orders candidates by confidence, lifted a little by how many other good candidates share
-     * their occupation: twenty titles of one occupation saying so are better evidence than one.
-     * At equal standing an occupation's own title beats an alternate, and a shorter name a longer one.
-     */
-    private static List<Candidate> rankedWithOccupationSupport(List<Candidate> scored) {
-        Map<String, Double> support = new HashMap<>();
+    /** The raw words' weighted average share of titles that are of {@code soc}, among the titles holding each word. */
+    private double affinity(List<String> words, double[] rawWeights, String soc) {
+        double sum = 0;
         double total = 0;
-        for (Candidate candidate : scored) {
-            support.merge(candidate.title().primary().soc().id(), candidate.confidence(), Double::sum);
-            total += candidate.confidence();
+        for (int w = 0; w < words.size(); w++) {
+            sum += rawWeights[w] * occupationsOf(words.get(w)).getOrDefault(soc, 0.0);
+            total += rawWeights[w];
         }
-        double all = Math.max(total, 1e-9);
-        Map<Candidate, Double> standing = new HashMap<>();
-        for (Candidate candidate : scored) {
-            double share = support.get(candidate.title().primary().soc().id()) / all;
-            standing.put(candidate, candidate.confidence() * (1 + OCCUPATION_SUPPORT * share));
+        return total == 0 ? 0 : sum / total;
+    }
+
+    /** Of the titles holding a word, the share of each occupation's; worked out once per word the first time it is asked. */
+    private Map<String, Double> occupationsOf(String word) {
+        Map<String, Double> known = socShares.get(word);
+        if (known != null) {
+            return known;
         }
-        List<Candidate> ranked = new ArrayList<>(scored);
-        ranked.sort(Comparator.comparingDouble((Candidate candidate) -> standing.get(candidate)).reversed()
-                .thenComparing(candidate -> !candidate.title().canonical())
-                .thenComparingInt(candidate -> candidate.title().name().length()));
-        return ranked;
+        if (documentFrequency(new Term(NAME, word)) == 0) {
+            return Map.of(); // not remembered: a word no title holds may be anything a caller sent
+        }
+        return socShares.computeIfAbsent(word, unused -> {
+            Map<String, Double> shares = new HashMap<>();
+            try {
+                LeafReader leaf = searcher.getIndexReader().leaves().get(0).reader();
+                PostingsEnum postings = leaf.postings(new Term(NAME, word), PostingsEnum.NONE);
+                int count = 0;
+                for (int doc = postings.nextDoc(); doc != PostingsEnum.NO_MORE_DOCS; doc = postings.nextDoc()) {
+                    shares.merge(titles.get((int) ordOfDoc[doc]).primary().soc().id(), 1.0, Double::sum);
+                    count++;
+                }
+                int titlesWithWord = count;
+                shares.replaceAll((soc, n) -> n / titlesWithWord);
+                return Map.copyOf(shares);
+            } catch (IOException impossible) {
+                throw new UncheckedIOException(impossible);
+            }
+        });
+    }
+
+    /** How many of the (ascending) values are greater than {@code value}: 0 for the best. */
+    private static int rankOf(double[] ascending, double value) {
+        int above = 0;
+        for (int i = ascending.length - 1; i >= 0 && ascending[i] > value; i--) {
+            above++;
+        }
+        return above;
     }
 
     /** A title's words and (alongside) their weights; an idempotent first computation, so a race only repeats it. */
@@ -269,12 +460,21 @@ final class CatalogIndex {
         return asTitles.computeIfAbsent(title.id(), id -> title.toTitle(Catalog.VERSION));
     }
 
-    /** How much a word tells: rare words (a high inverse document frequency) say more than "manager". */
+    /**
+     * How much a word tells: rare words (a high inverse document frequency) say more than "manager".
+     * Remembered only for words the index holds, so that what callers send cannot grow the map.
+     */
     private double weight(String word) {
-        return weights.computeIfAbsent(word, unused -> {
-            int frequency = documentFrequency(new Term(NAME, word));
-            return Math.log(1 + (double) titles.size() / (frequency + 1));
-        });
+        Double known = weights.get(word);
+        if (known != null) {
+            return known;
+        }
+        int frequency = documentFrequency(new Term(NAME, word));
+        double weight = Math.log(1 + (double) titles.size() / (frequency + 1));
+        if (frequency > 0) {
+            weights.put(word, weight);
+        }
+        return weight;
     }
 
     private int documentFrequency(Term term) {

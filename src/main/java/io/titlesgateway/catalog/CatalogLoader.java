@@ -36,7 +36,7 @@ final class CatalogLoader {
     /** How many hot or in-demand technologies and how many core skills an occupation carries. */
     private static final int TECHNOLOGIES = 5;
     private static final int CORE_SKILLS = 5;
-    private static final Set<String> SUPERVISORY = Set.of("supervisor", "supervisors", "manager", "managers", "director",
+    static final Set<String> SUPERVISORY = Set.of("supervisor", "supervisors", "manager", "managers", "director",
             "directors", "chief", "head", "foreman", "forewoman", "superintendent", "president", "executive", "officer");
     private static final Pattern WORDS = Pattern.compile("[^a-z]+");
 

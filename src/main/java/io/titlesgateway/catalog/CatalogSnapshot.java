@@ -30,7 +30,8 @@ import io.titlesgateway.titles.Reference;
  * The catalog, built once at build time (the {@code process-classes} phase runs {@link #main}) and
  * shipped in the jar: its titles in a compact binary form and its Lucene index files. Start-up then
  * reads them instead of parsing the open data and indexing it, which takes seconds. Without a
- * snapshot (dev mode, a bare IDE build) the catalog is built from the open data as before.
+ * snapshot (dev mode, a bare IDE build) the catalog is built from the open data as before. The
+ * build also trains the catalog's ranking ({@link RankerTraining}) and writes it beside the snapshot.
  */
 public final class CatalogSnapshot {
 
@@ -45,6 +46,8 @@ public final class CatalogSnapshot {
     /** Writes the snapshot into {@code args[0]} (the build's classes folder + /catalog/snapshot). */
     public static void main(String[] args) throws IOException {
         Path target = Path.of(args[0]);
+        Path ranker = target.getParent().resolve(Path.of(Ranker.RESOURCE).getFileName().toString());
+        Files.deleteIfExists(ranker); // an earlier build's model, perhaps of other features: trained anew below
         long start = System.nanoTime();
         List<CatalogTitle> titles = CatalogLoader.load();
         Files.createDirectories(target);
@@ -67,6 +70,18 @@ public final class CatalogSnapshot {
         Files.write(target.resolve(FILES), indexFiles, StandardCharsets.UTF_8);
         System.out.printf("Catalog snapshot: %d titles, %d index files, written to %s in %d ms%n", titles.size(),
                 indexFiles.size(), target, (System.nanoTime() - start) / 1_000_000);
+        writeRanker(titles, ranker);
+    }
+
+    /** Trains the ranking on this catalog and writes it beside the snapshot, where {@link Ranker#shipped()} finds it. */
+    private static void writeRanker(List<CatalogTitle> titles, Path file) throws IOException {
+        long start = System.nanoTime();
+        Ranker ranker = RankerTraining.train(titles);
+        try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            ranker.write(out);
+        }
+        System.out.printf("Catalog ranking: trained on %s, written to %s in %d ms%n", ranker.trainedOn(), file,
+                (System.nanoTime() - start) / 1_000_000);
     }
 
     /** The shipped snapshot, if this build has one. */

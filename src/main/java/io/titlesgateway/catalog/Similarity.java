@@ -3,29 +3,58 @@ package io.titlesgateway.catalog;
 import java.util.List;
 
 /**
- * How much a candidate title and a raw title have in common, 0–1: a Dice coefficient over their
- * words, each word weighted by how much it tells, where a word one typo away, or the start of a
- * longer word, counts for part of a match. 1 means the same words; 0.5, the default threshold,
- * about half of what they say.
+ * How much a candidate title and a raw title have in common: each raw word is paired with the
+ * title word it matches best, a word one typo away, or the start of a longer word, counting for
+ * part of a match, each word weighted by how much it tells. {@link #dice()} is the weighted Dice
+ * coefficient (1: the same words); the rest describes the pairing for the learned ranking.
+ *
+ * @param matched weights of the matched pairs, each pair counting its raw word's and its title word's weight times how well they match
+ * @param rawMatched of the raw title's weight, how much found a match
+ * @param rawTotal the raw title's weight
+ * @param titleMatched of the candidate's weight, how much was matched
+ * @param titleTotal the candidate's weight
+ * @param unmatchedTitleWords the candidate's words nothing in the raw title matched
+ * @param headMatched whether the raw title's last word (its head noun, in English) matches the candidate's last word
+ * @param firstMatched whether the first words match
  */
-final class Similarity {
+record Similarity(double matched, double rawMatched, double rawTotal, double titleMatched, double titleTotal,
+        int unmatchedTitleWords, boolean headMatched, boolean firstMatched) {
 
     private static final double TYPO = 0.8;
     private static final double PREFIX = 0.6;
+    static final Similarity NONE = new Similarity(0, 0, 0, 0, 0, 0, false, false);
 
-    private Similarity() {
+    /** 0–1: the matched weight against the weights of all words on both sides. */
+    double dice() {
+        double total = rawTotal + titleTotal;
+        return total == 0 ? 0 : Math.min(1, matched / total);
     }
 
-    /** Weighted: a matched pair counts the raw word's weight on both sides, against the weights of all words. */
-    static double of(List<String> rawWords, double[] rawWeights, String[] titleWords, double[] titleWeights) {
+    /** The share of the raw title's weight the candidate covers. */
+    double rawCoverage() {
+        return rawTotal == 0 ? 0 : rawMatched / rawTotal;
+    }
+
+    /** The share of the candidate's weight the raw title covers. */
+    double titleCoverage() {
+        return titleTotal == 0 ? 0 : titleMatched / titleTotal;
+    }
+
+    /** Pairs each raw word with its best unused title word, in the raw title's order. */
+    static Similarity of(List<String> rawWords, double[] rawWeights, String[] titleWords, double[] titleWeights) {
         if (rawWords.isEmpty() || titleWords.length == 0) {
-            return 0;
+            return NONE;
         }
         boolean[] used = new boolean[titleWords.length];
         double matched = 0;
-        double total = 0;
+        double rawMatched = 0;
+        double rawTotal = 0;
+        double titleMatched = 0;
+        int last = rawWords.size() - 1;
+        boolean head = false;
+        boolean first = false;
         for (int r = 0; r < rawWords.size(); r++) {
-            total += rawWeights[r];
+            rawTotal += rawWeights[r];
             int best = -1;
             double bestScore = 0;
             for (int i = 0; i < titleWords.length; i++) {
@@ -40,12 +69,19 @@ final class Similarity {
             if (best >= 0) {
                 used[best] = true;
                 matched += bestScore * (rawWeights[r] + titleWeights[best]);
+                rawMatched += bestScore * rawWeights[r];
+                titleMatched += bestScore * titleWeights[best];
+                head |= r == last && best == titleWords.length - 1;
+                first |= r == 0 && best == 0;
             }
         }
-        for (double weight : titleWeights) {
-            total += weight;
+        double titleTotal = 0;
+        int unmatched = 0;
+        for (int i = 0; i < titleWords.length; i++) {
+            titleTotal += titleWeights[i];
+            unmatched += used[i] ? 0 : 1;
         }
-        return total == 0 ? 0 : Math.min(1, matched / total);
+        return new Similarity(matched, rawMatched, rawTotal, titleMatched, titleTotal, unmatched, head, first);
     }
 
     private static double wordScore(String raw, String title) {

@@ -91,12 +91,31 @@ class CatalogMatchingTest {
             "Forklift Operator 3rd Shift | 53-7051",
             "HR Generalist | 13-1071",
             "Réstaurant Mgr (Hybrid) | 11-9051",
-            "Sr. Accountant - Hybrid | 13-2011" })
+            "Sr. Accountant - Hybrid | 13-2011",
+            "ICU RN - nights | 29-1141",
+            "Travel Nurse - ICU - $3,100/wk | 29-1141",
+            "Sr. Software Eng II (Remote) | 15-1252",
+            "RETAIL STORE MANAGER - CHICAGO IL | 41-1011",
+            "Phlebotomist - PRN | 31-9097",
+            "Pharmacy Tech - nights | 29-2052",
+            "Registered Nurse (RN) - Med/Surg - Sign-on Bonus | 29-1141",
+            "Payroll Spec | 43-3051",
+            "Sous Chef - weekends | 35-1011",
+            "Heavy Equipment Operator - $28/hr | 47-2073" })
     void messyTitlesFindTheirOccupation(String raw, String soc) {
         List<CatalogIndex.Candidate> best = index.match(TitleCleaner.clean(raw), 5);
         assertThat(best).as("candidates for " + raw).isNotEmpty();
         assertThat(best.get(0).title().primary().soc().id()).as("top-1 SOC of '" + raw + "', matched " + best.get(0).title().name())
                 .isEqualTo(soc);
+    }
+
+    @Test
+    void aRegisteredNurseTitleComesFirstForAMessyNursePosting() {
+        List<CatalogIndex.Candidate> best = index.match(TitleCleaner.clean("Sr. RN - ICU nights"), 10);
+        assertThat(best.get(0).title().primary().soc().id()).isEqualTo("29-1141");
+        assertThat(best.get(0).title().name()).containsIgnoringCase("RN");
+        assertThat(best).extracting(CatalogIndex.Candidate::confidence).as("confidence never rises down the list")
+                .isSortedAccordingTo(java.util.Comparator.reverseOrder());
     }
 
     @Test

@@ -1,0 +1,280 @@
+package io.titlesgateway.catalog;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Trains the catalog's ranking from the open data's own labels, at build time: every alternate
+ * title names its occupation, so a title held out is a question whose answer is known. Titles fall
+ * into ten folds by their name. Two folds train the ranking, two others calibrate its confidence,
+ * and the evaluation fold is never seen. One of each pair is asked against an index that lacks its
+ * titles (the hard case, a title the catalog does not list), the other against the whole catalog
+ * (the usual case, a listed title written messily); each question is a posting-like variant of
+ * the title ({@link MessyTitles}).
+ *
+ * <p>The ranking is a linear score fitted by a listwise softmax loss: for each question, the share
+ * of the softmax over its candidates that falls on candidates of a right occupation is maximized,
+ * and, with half that weight, the share on the very title it was written from where the index lists
+ * it, so that within an occupation the title that says what the question says comes first.
+ * At answer time the occupations are ordered by that share, and the calibration is a logistic
+ * regression of "the top answer is right" on the log odds of the top occupation's share, the top
+ * answer's score and its Dice. Everything is deterministic: the same data gives the
+ * same model, to the last digit.
+ */
+final class RankerTraining {
+
+    /** The fold bench/catalog-eval.sh measures on: never trained or calibrated on. */
+    static final int EVALUATION_FOLD = 3;
+    /** Titles asked against an index that lacks them, to train and to calibrate. */
+    private static final int HARD_TRAINING = 5;
+    private static final int HARD_CALIBRATION = 9;
+    /** Titles asked against the whole catalog, written messily, to train and to calibrate. */
+    private static final int LISTED_TRAINING = 7;
+    private static final int LISTED_CALIBRATION = 1;
+    /** Changes whenever how the model is trained changes, so that the fingerprint does. */
+    private static final String METHOD = "listwise-softmax+source-0.5/adam-400/l2-1e-3; occupation-share-order; platt-on-share-score-dice; folds 5,7|9,1; messy-v1";
+    private static final List<String> DATA = List.of("occupation_data.tsv.gz", "alternate_titles.tsv.gz", "soc_2018_definitions.tsv.gz");
+    private static final int ITERATIONS = 400;
+    private static final double LEARNING_RATE = 0.05;
+    private static final double L2 = 1e-3;
+    /** How much putting the very title a question was written from first counts, against putting its occupation first. */
+    private static final double SOURCE_WEIGHT = 0.5;
+
+    private RankerTraining() {
+    }
+
+    /** A title's fold, 0–9, fixed by its name. */
+    static int fold(String name) {
+        return Math.floorMod(name.toLowerCase(Locale.ROOT).hashCode(), 10);
+    }
+
+    /** A question with a known answer: a messy title, the title it was written from, and the occupations (SOC codes) that list it. */
+    record Question(String raw, String source, Set<String> socs) {
+    }
+
+    /** The questions of one fold: a posting-like variant of each of its alternate titles. */
+    static List<Question> questions(List<CatalogTitle> catalog, int fold) {
+        List<Question> questions = new ArrayList<>();
+        for (CatalogTitle title : catalog) {
+            if (!title.canonical() && fold(title.name()) == fold) {
+                Set<String> socs = title.occupations().stream().map(o -> o.soc().id()).collect(Collectors.toCollection(TreeSet::new));
+                questions.add(new Question(MessyTitles.variant(title.name(), 31L * title.name().hashCode() + fold), title.name(), socs));
+            }
+        }
+        return questions;
+    }
+
+    /** Trains the model for this catalog (the whole of it, as {@link CatalogLoader#load()} reads it). */
+    static Ranker train(List<CatalogTitle> catalog) {
+        CatalogIndex whole = CatalogIndex.build(catalog);
+        CatalogIndex lacking = CatalogIndex.build(CatalogLoader.load(name -> fold(name) != HARD_TRAINING && fold(name) != HARD_CALIBRATION));
+
+        List<Labelled> training = new ArrayList<>(labelled(lacking, questions(catalog, HARD_TRAINING)));
+        training.addAll(labelled(whole, questions(catalog, LISTED_TRAINING)));
+        double[][] standard = standardization(training);
+        double[] weights = fit(training, standard[0], standard[1]);
+        String trainedOn = fingerprint();
+        Ranker uncalibrated = new Ranker(standard[0], standard[1], weights, new double[] { 1, 0, 0, 0 }, trainedOn);
+
+        List<double[]> tops = new ArrayList<>(topAnswers(lacking.rankingWith(uncalibrated), questions(catalog, HARD_CALIBRATION)));
+        tops.addAll(topAnswers(whole.rankingWith(uncalibrated), questions(catalog, LISTED_CALIBRATION)));
+        return new Ranker(standard[0], standard[1], weights, calibrate(tops), trainedOn);
+    }
+
+    /** What the model is trained from: the open data's bytes, the features and the method. */
+    static String fingerprint() {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (String file : DATA) {
+                try (InputStream in = RankerTraining.class.getResourceAsStream("/catalog/" + file)) {
+                    if (in == null) {
+                        throw new IllegalStateException("The catalog data file " + file + " is missing from the classpath");
+                    }
+                    digest.update(in.readAllBytes());
+                }
+            }
+            for (Ranker.Feature feature : Ranker.Feature.values()) {
+                digest.update(feature.name().getBytes(StandardCharsets.UTF_8));
+            }
+            digest.update(METHOD.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest.digest(), 0, 16);
+        } catch (IOException unreadable) {
+            throw new UncheckedIOException(unreadable);
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    /** One question's candidates: their features, which are of a right occupation, and which (if any) is the title it was written from. */
+    private record Labelled(double[][] features, boolean[] right, int source) {
+    }
+
+    /** The questions whose candidates hold both a right and a wrong occupation: only those teach the ranking anything. */
+    private static List<Labelled> labelled(CatalogIndex index, List<Question> questions) {
+        List<Labelled> labelled = new ArrayList<>();
+        for (Question question : questions) {
+            List<CatalogIndex.Described> candidates = index.described(TitleCleaner.clean(question.raw()));
+            double[][] features = new double[candidates.size()][];
+            boolean[] right = new boolean[candidates.size()];
+            int rights = 0;
+            int source = -1;
+            for (int i = 0; i < candidates.size(); i++) {
+                features[i] = candidates.get(i).features();
+                right[i] = question.socs().contains(candidates.get(i).title().primary().soc().id());
+                rights += right[i] ? 1 : 0;
+                source = candidates.get(i).title().name().equals(question.source()) ? i : source;
+            }
+            if (rights > 0 && (rights < candidates.size() || source >= 0)) {
+                labelled.add(new Labelled(features, right, source));
+            }
+        }
+        return labelled;
+    }
+
+    /** Per feature, its mean and standard deviation over every candidate (1 where it does not vary). */
+    private static double[][] standardization(List<Labelled> data) {
+        int f = Ranker.FEATURES;
+        double[] sum = new double[f];
+        double[] squares = new double[f];
+        long count = 0;
+        for (Labelled question : data) {
+            for (double[] row : question.features()) {
+                for (int j = 0; j < f; j++) {
+                    sum[j] += row[j];
+                    squares[j] += row[j] * row[j];
+                }
+                count++;
+            }
+        }
+        double[] mean = new double[f];
+        double[] scale = new double[f];
+        for (int j = 0; j < f; j++) {
+            mean[j] = sum[j] / count;
+            double variance = squares[j] / count - mean[j] * mean[j];
+            scale[j] = variance > 1e-12 ? Math.sqrt(variance) : 1;
+        }
+        return new double[][] { mean, scale };
+    }
+
+    /** The weights that put the most softmax mass on right candidates, by full-batch Adam. */
+    private static double[] fit(List<Labelled> data, double[] mean, double[] scale) {
+        int f = Ranker.FEATURES;
+        double[] weights = new double[f];
+        Adam adam = new Adam(f);
+        for (int iteration = 0; iteration < ITERATIONS; iteration++) {
+            double[] gradient = new double[f];
+            for (Labelled question : data) {
+                double[][] x = question.features();
+                int n = x.length;
+                double[] scores = new double[n];
+                double max = Double.NEGATIVE_INFINITY;
+                for (int i = 0; i < n; i++) {
+                    double s = 0;
+                    for (int j = 0; j < f; j++) {
+                        s += weights[j] * (x[i][j] - mean[j]) / scale[j];
+                    }
+                    scores[i] = s;
+                    max = Math.max(max, s);
+                }
+                double all = 0;
+                double right = 0;
+                for (int i = 0; i < n; i++) {
+                    scores[i] = Math.exp(scores[i] - max);
+                    all += scores[i];
+                    right += question.right()[i] ? scores[i] : 0;
+                }
+                for (int i = 0; i < n; i++) {
+                    double p = scores[i] / all;
+                    // d(-log P(right))/d(score_i): p_i, less p_i / P(right) for the right ones
+                    double g = p - (question.right()[i] ? scores[i] / right : 0);
+                    if (question.source() >= 0) {
+                        // and, where the title it was written from is listed, d(-log P(that title)): the right title within the occupation
+                        g += SOURCE_WEIGHT * (p - (i == question.source() ? 1 : 0));
+                    }
+                    for (int j = 0; j < f; j++) {
+                        gradient[j] += g * (x[i][j] - mean[j]) / scale[j];
+                    }
+                }
+            }
+            for (int j = 0; j < f; j++) {
+                gradient[j] = gradient[j] / data.size() + 2 * L2 * weights[j];
+            }
+            adam.step(weights, gradient);
+        }
+        return weights;
+    }
+
+    /** Per question, the top answer's calibration inputs, and whether it is right (1) or not (0). */
+    private static List<double[]> topAnswers(CatalogIndex index, List<Question> questions) {
+        List<double[]> tops = new ArrayList<>();
+        for (Question question : questions) {
+            CatalogIndex.Ranking ranking = index.rank(index.described(TitleCleaner.clean(question.raw())));
+            if (ranking.size() > 0) {
+                boolean right = question.socs().contains(ranking.title(0).primary().soc().id());
+                double[] inputs = Ranker.calibrationInputs(ranking.share(0), ranking.score(0), ranking.dice(0));
+                tops.add(new double[] { inputs[0], inputs[1], inputs[2], right ? 1 : 0 });
+            }
+        }
+        return tops;
+    }
+
+    /** The logistic regression of rightness on the calibration inputs: their weights, and a bias. */
+    private static double[] calibrate(List<double[]> tops) {
+        int inputs = 3;
+        double[] weights = new double[inputs + 1];
+        Adam adam = new Adam(inputs + 1);
+        for (int iteration = 0; iteration < 2 * ITERATIONS; iteration++) {
+            double[] gradient = new double[inputs + 1];
+            for (double[] top : tops) {
+                double z = weights[inputs];
+                for (int j = 0; j < inputs; j++) {
+                    z += weights[j] * top[j];
+                }
+                double g = 1 / (1 + Math.exp(-z)) - top[inputs];
+                for (int j = 0; j < inputs; j++) {
+                    gradient[j] += g * top[j];
+                }
+                gradient[inputs] += g;
+            }
+            for (int j = 0; j <= inputs; j++) {
+                gradient[j] /= tops.size();
+            }
+            adam.step(weights, gradient);
+        }
+        return weights;
+    }
+
+    /** Adam's update, with its usual constants. */
+    private static final class Adam {
+        private final double[] first;
+        private final double[] second;
+        private int steps;
+
+        Adam(int size) {
+            first = new double[size];
+            second = new double[size];
+        }
+
+        void step(double[] weights, double[] gradient) {
+            steps++;
+            for (int j = 0; j < weights.length; j++) {
+                first[j] = 0.9 * first[j] + 0.1 * gradient[j];
+                second[j] = 0.999 * second[j] + 0.001 * gradient[j] * gradient[j];
+                double corrected = first[j] / (1 - Math.pow(0.9, steps));
+                double spread = second[j] / (1 - Math.pow(0.999, steps));
+                weights[j] -= LEARNING_RATE * corrected / (Math.sqrt(spread) + 1e-8);
+            }
+        }
+    }
+}
