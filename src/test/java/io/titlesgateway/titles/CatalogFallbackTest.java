@@ -2,7 +2,6 @@ package io.titlesgateway.titles;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
 import java.util.Map;
@@ -60,7 +59,7 @@ class CatalogFallbackTest extends EmulatedUpstreamTest {
         given().contentType("application/json").body("{\"term\":\"registered nurse\",\"fields\":[\"name\"]}")
                 .post("/titles/versions/5.47/normalize").then().statusCode(200)
                 .header("X-Titles-Source", "catalog")
-                .body("data.title.name", equalTo("Registered Nurses"));
+                .body("data.title.name", startsWith("Registered Nurse")); // the occupation's own title or O*NET's "Registered Nurse (RN)"
         assertThat(emulator.apiCalls("/normalize")).hasSize(3);
     }
 
