@@ -47,7 +47,10 @@ public final class CatalogSnapshot {
     public static void main(String[] args) throws IOException {
         Path target = Path.of(args[0]);
         Path ranker = target.getParent().resolve(Path.of(Ranker.RESOURCE).getFileName().toString());
-        Files.deleteIfExists(ranker); // an earlier build's model, perhaps of other features: trained anew below
+        boolean trained = trainedFromThis(ranker);
+        if (!trained) {
+            Files.deleteIfExists(ranker); // an earlier build's model, perhaps of other features: trained anew below
+        }
         long start = System.nanoTime();
         List<CatalogTitle> titles = CatalogLoader.load();
         Files.createDirectories(target);
@@ -70,7 +73,26 @@ public final class CatalogSnapshot {
         Files.write(target.resolve(FILES), indexFiles, StandardCharsets.UTF_8);
         System.out.printf("Catalog snapshot: %d titles, %d index files, written to %s in %d ms%n", titles.size(),
                 indexFiles.size(), target, (System.nanoTime() - start) / 1_000_000);
-        writeRanker(titles, ranker);
+        if (trained) {
+            System.out.printf("Catalog ranking: %s is already trained from this data and this code%n", ranker);
+        } else {
+            writeRanker(titles, ranker);
+        }
+    }
+
+    /**
+     * Whether the model an earlier build left is the one this build would train: training is
+     * deterministic, so the same fingerprint (data, code, method) means the same model.
+     */
+    private static boolean trainedFromThis(Path ranker) throws IOException {
+        if (!Files.exists(ranker)) {
+            return false;
+        }
+        try {
+            return Ranker.read(Files.readAllLines(ranker, StandardCharsets.UTF_8)).trainedOn().equals(RankerTraining.fingerprint());
+        } catch (RuntimeException unreadable) {
+            return false; // another format: train anew
+        }
     }
 
     /** Trains the ranking on this catalog and writes it beside the snapshot, where {@link Ranker#shipped()} finds it. */

@@ -45,6 +45,9 @@ final class RankerTraining {
     /** Changes whenever how the model is trained changes, so that the fingerprint does. */
     private static final String METHOD = "listwise-softmax+source-0.5/adam-400/l2-1e-3; occupation-share-order; platt-on-share-score-dice; folds 5,7|9,1; messy-v1";
     private static final List<String> DATA = List.of("occupation_data.tsv.gz", "alternate_titles.tsv.gz", "soc_2018_definitions.tsv.gz");
+    /** The code that cleans titles, retrieves candidates, computes their features and trains: a change to any retrains. */
+    private static final List<Class<?>> CODE = List.of(TitleCleaner.class, CatalogIndex.class, Similarity.class, Ranker.class,
+            Ranker.Feature.class, MessyTitles.class, RankerTraining.class, CatalogLoader.class);
     private static final int ITERATIONS = 400;
     private static final double LEARNING_RATE = 0.05;
     private static final double L2 = 1e-3;
@@ -92,7 +95,7 @@ final class RankerTraining {
         return new Ranker(standard[0], standard[1], weights, calibrate(tops), trainedOn);
     }
 
-    /** What the model is trained from: the open data's bytes, the features and the method. */
+    /** What the model is trained from: the open data's bytes, the compiled code that makes the features and trains, the method. */
     static String fingerprint() {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
@@ -104,8 +107,12 @@ final class RankerTraining {
                     digest.update(in.readAllBytes());
                 }
             }
-            for (Ranker.Feature feature : Ranker.Feature.values()) {
-                digest.update(feature.name().getBytes(StandardCharsets.UTF_8));
+            for (Class<?> code : CODE) {
+                try (InputStream in = code.getResourceAsStream(classFile(code))) {
+                    if (in != null) { // absent only where classes are not files (a native image, which never trains)
+                        digest.update(in.readAllBytes());
+                    }
+                }
             }
             digest.update(METHOD.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest.digest(), 0, 16);
@@ -114,6 +121,11 @@ final class RankerTraining {
         } catch (NoSuchAlgorithmException impossible) {
             throw new IllegalStateException(impossible);
         }
+    }
+
+    /** A class's file name beside it: "Ranker$Feature.class" for a nested one. */
+    private static String classFile(Class<?> code) {
+        return code.getName().substring(code.getPackageName().length() + 1) + ".class";
     }
 
     /** One question's candidates: their features, which are of a right occupation, and which (if any) is the title it was written from. */
