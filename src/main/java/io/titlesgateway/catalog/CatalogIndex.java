@@ -99,7 +99,7 @@ final class CatalogIndex {
         Map<String, Integer> perSoc = new HashMap<>();
         for (CatalogTitle title : titles) {
             byId.put(title.id(), title);
-            perSoc.merge(title.primary().soc().id(), 1, Integer::sum);
+            perSoc.merge(socOf(title), 1, Integer::sum);
         }
         double most = Math.log1p(perSoc.values().stream().mapToInt(Integer::intValue).max().orElse(1));
         this.occupationSize = new HashMap<>();
@@ -312,7 +312,12 @@ final class CatalogIndex {
     }
 
     private static String socOf(Described candidate) {
-        return candidate.title().primary().soc().id();
+        return socOf(candidate.title());
+    }
+
+    /** The SOC code of the occupation a title names first: what the ranking and its features group by. */
+    private static String socOf(CatalogTitle title) {
+        return title.primary().soc().id();
     }
 
     /** A candidate and what the ranking knows of it ({@link Ranker.Feature}, in order). */
@@ -339,6 +344,7 @@ final class CatalogIndex {
         }
         double[] rawWeights = words.stream().mapToDouble(this::weight).toArray();
         boolean rawSupervises = words.stream().anyMatch(CatalogLoader.SUPERVISORY::contains);
+        List<Map<String, Double>> wordOccupations = words.stream().map(this::occupationsOf).toList();
         List<Scored> hits = top(query.build(), RETRIEVED);
         if (hits.isEmpty()) {
             return List.of();
@@ -352,7 +358,7 @@ final class CatalogIndex {
         double totalDice = 0;
         for (int i = 0; i < n; i++) {
             Scored hit = hits.get(i);
-            String soc = hit.title().primary().soc().id();
+            String soc = socOf(hit.title());
             overlaps[i] = Similarity.of(words, rawWeights, wordsOf(hit.ord()), titleWeights.get(hit.ord()));
             dice[i] = overlaps[i].dice();
             support.merge(soc, dice[i], Double::sum);
@@ -368,7 +374,7 @@ final class CatalogIndex {
         for (int i = 0; i < n; i++) {
             CatalogTitle title = hits.get(i).title();
             Similarity overlap = overlaps[i];
-            String soc = title.primary().soc().id();
+            String soc = socOf(title);
             double[] features = new double[Ranker.FEATURES];
             features[Ranker.Feature.DICE.ordinal()] = dice[i];
             features[Ranker.Feature.OCCUPATION_SUPPORT.ordinal()] = support.get(soc) / Math.max(totalDice, 1e-9);
@@ -390,18 +396,18 @@ final class CatalogIndex {
             features[Ranker.Feature.OCCUPATION_COUNT.ordinal()] = (double) countOfSoc.get(soc) / n;
             features[Ranker.Feature.DICE_SQUARED.ordinal()] = dice[i] * dice[i];
             features[Ranker.Feature.BACKED_DICE.ordinal()] = dice[i] * features[Ranker.Feature.OCCUPATION_SUPPORT.ordinal()];
-            features[Ranker.Feature.WORD_AFFINITY.ordinal()] = affinity(words, rawWeights, soc);
+            features[Ranker.Feature.WORD_AFFINITY.ordinal()] = affinity(wordOccupations, rawWeights, soc);
             described.add(new Described(title, features));
         }
         return described;
     }
 
     /** The raw words' weighted average share of titles that are of {@code soc}, among the titles holding each word. */
-    private double affinity(List<String> words, double[] rawWeights, String soc) {
+    private static double affinity(List<Map<String, Double>> wordOccupations, double[] rawWeights, String soc) {
         double sum = 0;
         double total = 0;
-        for (int w = 0; w < words.size(); w++) {
-            sum += rawWeights[w] * occupationsOf(words.get(w)).getOrDefault(soc, 0.0);
+        for (int w = 0; w < wordOccupations.size(); w++) {
+            sum += rawWeights[w] * wordOccupations.get(w).getOrDefault(soc, 0.0);
             total += rawWeights[w];
         }
         return total == 0 ? 0 : sum / total;
@@ -423,7 +429,7 @@ final class CatalogIndex {
                 PostingsEnum postings = leaf.postings(new Term(NAME, word), PostingsEnum.NONE);
                 int count = 0;
                 for (int doc = postings.nextDoc(); doc != PostingsEnum.NO_MORE_DOCS; doc = postings.nextDoc()) {
-                    shares.merge(titles.get((int) ordOfDoc[doc]).primary().soc().id(), 1.0, Double::sum);
+                    shares.merge(socOf(titles.get((int) ordOfDoc[doc])), 1.0, Double::sum);
                     count++;
                 }
                 int titlesWithWord = count;

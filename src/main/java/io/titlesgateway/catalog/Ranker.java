@@ -119,8 +119,17 @@ record Ranker(double[] mean, double[] scale, double[] weights, double[] calibrat
         return new Ranker(mean, scale, weights, new double[] { 0, 0, 8, -4 }, "untrained");
     }
 
-    /** The model this build trained, shipped beside the catalog snapshot; empty in a bare IDE build. */
+    /** The model this build trained, shipped beside the catalog snapshot; empty in a bare IDE build. Read once. */
     static Optional<Ranker> shipped() {
+        return Shipped.MODEL;
+    }
+
+    /** Holds the shipped model, read the first time an index asks for it (training and the evaluation build several). */
+    private static final class Shipped {
+        static final Optional<Ranker> MODEL = readShipped();
+    }
+
+    private static Optional<Ranker> readShipped() {
         InputStream in = Ranker.class.getResourceAsStream(RESOURCE);
         if (in == null) {
             return Optional.empty();

@@ -48,38 +48,6 @@ public final class CatalogEvaluation {
         return RankerTraining.fold(name) == RankerTraining.EVALUATION_FOLD;
     }
 
-    /** What one model scored on one set of questions. */
-    private static final class Score {
-        int asked, top1, top5, right, rightConfident, wrong, wrongUnsure;
-        final int[] bucketAnswers = new int[10];
-        final int[] bucketRight = new int[10];
-
-        void add(List<CatalogIndex.Candidate> candidates, Set<String> socs) {
-            boolean first = !candidates.isEmpty() && socs.contains(candidates.get(0).title().primary().soc().id());
-            // top-5 on distinct occupations: five titles of one SOC are one guess, not five
-            boolean any = candidates.stream().map(c -> c.title().primary().soc().id()).distinct().limit(5).anyMatch(socs::contains);
-            double confidence = candidates.isEmpty() ? 0 : candidates.get(0).confidence();
-            int bucket = Math.min(9, (int) (confidence * 10));
-            asked++;
-            bucketAnswers[bucket]++;
-            bucketRight[bucket] += first ? 1 : 0;
-            top1 += first ? 1 : 0;
-            top5 += any ? 1 : 0;
-            if (first) {
-                right++;
-                rightConfident += confidence >= 0.5 ? 1 : 0;
-            } else {
-                wrong++;
-                wrongUnsure += confidence < 0.5 ? 1 : 0;
-            }
-        }
-
-        String row() {
-            return String.format(Locale.ROOT, "%.1f %% | %.1f %% | %.1f %% | %.1f %%", 100.0 * top1 / asked, 100.0 * top5 / asked,
-                    100.0 * rightConfident / Math.max(1, right), 100.0 * wrongUnsure / Math.max(1, wrong));
-        }
-    }
-
     public static void main(String[] args) {
         List<CatalogTitle> full = CatalogLoader.load();
         Map<String, Set<String>> heldOutSocs = new LinkedHashMap<>();
@@ -102,8 +70,8 @@ public final class CatalogEvaluation {
         List<RankerTraining.Question> postings = RankerTraining.questions(full, RankerTraining.EVALUATION_FOLD);
         System.out.println("| ranking | top-1 SOC | top-5 SOC | right answers with confidence >= 0.5 | wrong answers with confidence < 0.5 |");
         System.out.println("|---|---|---|---|---|");
-        Score realisticBefore = new Score();
-        Score realistic = new Score();
+        AnswerTally realisticBefore = new AnswerTally();
+        AnswerTally realistic = new AnswerTally();
         CatalogIndex wholeUntrained = whole.rankingWith(Ranker.UNTRAINED);
         for (RankerTraining.Question question : postings) {
             realisticBefore.add(wholeUntrained.match(TitleCleaner.clean(question.raw()), 20), question.socs());
@@ -117,39 +85,41 @@ public final class CatalogEvaluation {
         System.out.printf("%n## Hard protocol: the fold held out of the index, each title perturbed%n%n");
         System.out.println("| perturbation | untrained top-1 | learned top-1 | learned top-5 | right answers with confidence >= 0.5 | wrong answers with confidence < 0.5 |");
         System.out.println("|---|---|---|---|---|---|");
-        Score allHard = new Score();
-        Score allHardBefore = new Score();
+        AnswerTally allHard = new AnswerTally();
+        AnswerTally allHardBefore = new AnswerTally();
         CatalogIndex hardUntrained = hard.rankingWith(Ranker.UNTRAINED);
         for (var perturbation : PERTURBATIONS.entrySet()) {
-            Score before = new Score();
-            Score after = new Score();
+            AnswerTally before = new AnswerTally();
+            AnswerTally after = new AnswerTally();
             for (var entry : heldOutSocs.entrySet()) {
                 RawTitle raw = TitleCleaner.clean(perturbation.getValue().apply(entry.getKey()));
-                before.add(hardUntrained.match(raw, 20), entry.getValue());
-                after.add(hard.match(raw, 20), entry.getValue());
-                allHard.add(hard.match(raw, 20), entry.getValue());
-                allHardBefore.add(hardUntrained.match(raw, 20), entry.getValue());
+                List<CatalogIndex.Candidate> untrained = hardUntrained.match(raw, 20);
+                List<CatalogIndex.Candidate> learnedAnswer = hard.match(raw, 20);
+                before.add(untrained, entry.getValue());
+                after.add(learnedAnswer, entry.getValue());
+                allHard.add(learnedAnswer, entry.getValue());
+                allHardBefore.add(untrained, entry.getValue());
             }
             String[] cells = after.row().split(" \\| ");
-            System.out.printf("| %s | %.1f %% | %s | %s | %s | %s |%n", perturbation.getKey(), 100.0 * before.top1 / before.asked,
+            System.out.printf("| %s | %.1f %% | %s | %s | %s | %s |%n", perturbation.getKey(), 100.0 * before.accuracy(),
                     cells[0], cells[1], cells[2], cells[3]);
         }
         System.out.printf("%nTop-1 SOC over every perturbation: untrained %.1f %%, learned %.1f %%%n",
-                100.0 * allHardBefore.top1 / allHardBefore.asked, 100.0 * allHard.top1 / allHard.asked);
+                100.0 * allHardBefore.accuracy(), 100.0 * allHard.accuracy());
         reliability("hard, learned, every perturbation", allHard);
         ceilings(hard, kept, heldOutSocs);
         throughput(whole, new ArrayList<>(heldOutSocs.keySet()));
     }
 
     /** Whether confidence means what it says: of the answers at confidence c, the share that is right. */
-    private static void reliability(String what, Score score) {
+    private static void reliability(String what, AnswerTally score) {
         System.out.printf("%nReliability of the top answer's confidence (%s):%n%n", what);
         System.out.println("| confidence | answers | right |");
         System.out.println("|---|---|---|");
-        for (int bucket = 0; bucket < score.bucketAnswers.length; bucket++) {
-            int answers = score.bucketAnswers[bucket];
+        for (int bucket = 0; bucket < AnswerTally.BUCKETS; bucket++) {
+            int answers = score.answers[bucket];
             System.out.printf("| %.1f–%.1f | %d | %s |%n", bucket / 10.0, (bucket + 1) / 10.0, answers,
-                    answers == 0 ? "–" : String.format(Locale.ROOT, "%.1f %%", 100.0 * score.bucketRight[bucket] / answers));
+                    answers == 0 ? "–" : String.format(Locale.ROOT, "%.1f %%", 100.0 * score.bucketAccuracy(bucket)));
         }
     }
 

@@ -49,15 +49,17 @@ class RankingModelTest {
         assertThat(questions).hasSizeGreaterThan(2 * SAMPLE);
         CatalogIndex listed = CatalogIndex.build(catalog);
         CatalogIndex lacking = CatalogIndex.build(CatalogLoader.load(name -> RankerTraining.fold(name) != RankerTraining.EVALUATION_FOLD));
-        Reliability reliability = new Reliability();
+        AnswerTally reliability = new AnswerTally();
         for (int i = 0; i < SAMPLE; i++) {
-            reliability.add(listed, questions.get(i));
-            reliability.add(lacking, questions.get(questions.size() - 1 - i));
+            RankerTraining.Question asListed = questions.get(i);
+            RankerTraining.Question unlisted = questions.get(questions.size() - 1 - i);
+            reliability.add(listed.match(TitleCleaner.clean(asListed.raw()), 1), asListed.socs());
+            reliability.add(lacking.match(TitleCleaner.clean(unlisted.raw()), 1), unlisted.socs());
         }
         assertThat(Math.abs(reliability.meanConfidence() - reliability.accuracy()))
                 .as("mean confidence %.3f against accuracy %.3f", reliability.meanConfidence(), reliability.accuracy())
                 .isLessThan(0.05);
-        for (int bucket = 0; bucket < 10; bucket++) {
+        for (int bucket = 0; bucket < AnswerTally.BUCKETS; bucket++) {
             if (reliability.answers[bucket] >= 60) {
                 assertThat(Math.abs(reliability.bucketAccuracy(bucket) - reliability.bucketConfidence(bucket)))
                         .as("answers at confidence %.1f–%.1f: right %.3f of the time, confidence %.3f on average", bucket / 10.0,
@@ -67,68 +69,5 @@ class RankingModelTest {
         }
         assertThat(reliability.rightAbove(0.5)).as("of the answers at confidence 0.5 or more, the share right")
                 .isGreaterThan(reliability.rightBelow(0.5) + 0.3);
-    }
-
-    /** Answers by confidence bucket: how many, how many right, their summed confidence. */
-    private static final class Reliability {
-        final int[] answers = new int[10];
-        final int[] right = new int[10];
-        final double[] confidence = new double[10];
-
-        void add(CatalogIndex index, RankerTraining.Question question) {
-            List<CatalogIndex.Candidate> best = index.match(TitleCleaner.clean(question.raw()), 1);
-            double sure = best.isEmpty() ? 0 : best.get(0).confidence();
-            boolean isRight = !best.isEmpty() && question.socs().contains(best.get(0).title().primary().soc().id());
-            int bucket = Math.min(9, (int) (sure * 10));
-            answers[bucket]++;
-            right[bucket] += isRight ? 1 : 0;
-            confidence[bucket] += sure;
-        }
-
-        double meanConfidence() {
-            return sum(confidence) / count(answers);
-        }
-
-        double accuracy() {
-            return (double) count(right) / count(answers);
-        }
-
-        double bucketAccuracy(int bucket) {
-            return (double) right[bucket] / answers[bucket];
-        }
-
-        double bucketConfidence(int bucket) {
-            return confidence[bucket] / answers[bucket];
-        }
-
-        double rightAbove(double threshold) {
-            int from = (int) (threshold * 10);
-            return (double) count(right, from, 10) / Math.max(1, count(answers, from, 10));
-        }
-
-        double rightBelow(double threshold) {
-            int to = (int) (threshold * 10);
-            return (double) count(right, 0, to) / Math.max(1, count(answers, 0, to));
-        }
-
-        private static int count(int[] values) {
-            return count(values, 0, values.length);
-        }
-
-        private static int count(int[] values, int from, int to) {
-            int total = 0;
-            for (int i = from; i < to; i++) {
-                total += values[i];
-            }
-            return total;
-        }
-
-        private static double sum(double[] values) {
-            double total = 0;
-            for (double value : values) {
-                total += value;
-            }
-            return total;
-        }
     }
 }
