@@ -51,9 +51,10 @@ public class Catalog {
                     var shipped = CatalogSnapshot.read();
                     loaded = shipped.orElseGet(() -> CatalogIndex.build(CatalogLoader.load()));
                     index = loaded;
-                    LOG.infof("Catalog %s loaded: %d titles in %d ms, %s", VERSION, loaded.size(),
+                    LOG.infof("Catalog %s loaded: %d titles in %d ms, %s; ranking model %s", VERSION, loaded.size(),
                             (System.nanoTime() - start) / 1_000_000,
-                            shipped.isPresent() ? "from the snapshot built with the jar" : "built from the open data");
+                            shipped.isPresent() ? "from the snapshot built with the jar" : "built from the open data",
+                            loaded.ranker().trainedOn());
                 }
             }
         }

@@ -54,7 +54,7 @@ class ManifestsTest {
     /** Lightcast's requests per second per client. */
     private static final int LIGHTCAST_LIMIT = 5;
     /** Variables the container image reads, not the app. */
-    private static final Set<String> IMAGE_VARIABLES = Set.of("JAVA_OPTS_APPEND", "JAVA_APP_JAR");
+    private static final Set<String> IMAGE_VARIABLES = Set.of("JAVA_OPTS");
 
     @Inject
     SmallRyeConfig config;

@@ -9,15 +9,15 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The gateway as it ships: the packaged jar ({@code target/quarkus-app/quarkus-run.jar}, which
- * {@code mvn verify} builds before the integration tests) in a process of its own, on a free port,
- * configured through the environment as a Kubernetes pod would be.
+ * The gateway as it ships, in a process of its own, on a free port, configured through the
+ * environment as a Kubernetes pod would be: the packaged jar ({@code target/quarkus-app/quarkus-run.jar},
+ * which {@code mvn verify} builds before the integration tests), or with {@code -Dnative} the native
+ * executable ({@code native.image.path}), so that every integration test runs against both.
  */
 public final class GatewayProcess implements AutoCloseable {
 
@@ -35,20 +35,35 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** Starts one with {@code environment} on top of the inherited one; {@link #awaitReady()} before use. */
     public static GatewayProcess start(String name, Map<String, String> environment) throws IOException {
-        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: the integration tests run after the package phase (mvn verify)");
-        }
         int port = RedisServer.freePort();
         File log = Path.of("target", "replicas", name + ".log").toFile();
         Files.createDirectories(log.toPath().getParent());
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx192m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
+        ProcessBuilder builder = new ProcessBuilder(command()).redirectErrorStream(true).redirectOutput(log);
         builder.environment().putAll(environment);
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
         builder.environment().put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
         return new GatewayProcess(port, builder.start(), log);
+    }
+
+    /** Whether these tests run the native executable ({@code mvn verify -Dnative}) rather than the jar. */
+    public static boolean isNative() {
+        return !System.getProperty("native.image.path", "").isEmpty() && "native".equals(System.getProperty("gateway.launch"));
+    }
+
+    private static List<String> command() {
+        if (isNative()) {
+            Path executable = Path.of(System.getProperty("native.image.path"));
+            if (!Files.isExecutable(executable)) {
+                throw new IllegalStateException(executable + " is missing: build it with mvn verify -Dnative");
+            }
+            return List.of(executable.toString(), "-Xmx192m");
+        }
+        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: the integration tests run after the package phase (mvn verify)");
+        }
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx192m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString());
     }
 
     /** Waits until readiness answers 200, or fails with where the log is. */
