@@ -2,6 +2,8 @@ package io.titlesgateway.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,11 +17,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -29,6 +32,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import io.titlesgateway.emulator.LightcastEmulator;
 import io.titlesgateway.support.Podman;
+import io.titlesgateway.support.RedisServer;
 
 /**
  * Every image of {@code src/main/docker}, built here on the Debian-made bases and run as the manifests
@@ -86,11 +90,17 @@ class ImagesIT {
     }
 
     /** The memory limit the Deployment gives the gateway's container, in MiB. */
-    private static int manifestMemoryLimitMiB() throws Exception {
-        JsonNode deployment = new YAMLMapper().readTree(Path.of("kubernetes", "deployment", "deployment.yaml").toFile());
-        String limit = deployment.at("/spec/template/spec/containers/0/resources/limits/memory").asText();
-        assertThat(limit).as("the Deployment's memory limit").endsWith("Mi");
-        return Integer.parseInt(limit.substring(0, limit.length() - 2));
+    private static final int MEMORY_LIMIT_MIB = manifestMemoryLimitMiB();
+
+    private static int manifestMemoryLimitMiB() {
+        try {
+            JsonNode deployment = new YAMLMapper().readTree(Path.of("kubernetes", "deployment", "deployment.yaml").toFile());
+            String limit = deployment.at("/spec/template/spec/containers/0/resources/limits/memory").asText();
+            assertThat(limit).as("the Deployment's memory limit").endsWith("Mi");
+            return Integer.parseInt(limit.substring(0, limit.length() - 2));
+        } catch (IOException unreadable) {
+            throw new UncheckedIOException(unreadable);
+        }
     }
 
     @ParameterizedTest
@@ -131,29 +141,19 @@ class ImagesIT {
     @ParameterizedTest
     @MethodSource("images")
     void stopsCleanlyOnSigtermAnsweringTheRequestInFlight(Image image) throws Exception {
-        Map<String, String> environment = new HashMap<>();
-        try (LightcastEmulator emulator = LightcastEmulator.start()) {
-            environment.putAll(lightcast(emulator));
-            // the held call outlasts the shutdown's start, whatever the machine's pace: no read timeout meanwhile
-            environment.put("QUARKUS_REST_CLIENT_LIGHTCAST_READ_TIMEOUT", "120000");
-            environment.put("LIGHTCAST_ATTEMPT_TIMEOUT", "120S");
-            stopCleanly(image, emulator, environment);
-        }
-    }
-
-    private static void stopCleanly(Image image, LightcastEmulator emulator, Map<String, String> environment) throws Exception {
-        try (Container gateway = Container.start(built(image), environment)) {
+        try (LightcastEmulator emulator = LightcastEmulator.start();
+                Container gateway = Container.start(built(image), withoutReadTimeouts(lightcast(emulator)))) {
             gateway.awaitReady();
             emulator.hold("/normalize");
             String term = "registered nurse " + System.nanoTime();
             CompletableFuture<HttpResponse<String>> inFlight = CLIENT.sendAsync(gateway.normalizeRequest(term, "id,name"),
                     HttpResponse.BodyHandlers.ofString());
-            awaitTrue(() -> emulator.apiCalls("/normalize").stream().anyMatch(call -> call.body().contains(term)),
-                    "Lightcast received the call in flight");
+            within60s("Lightcast received the call in flight")
+                    .until(() -> emulator.apiCalls("/normalize").stream().anyMatch(call -> call.body().contains(term)));
 
             gateway.signal("TERM");
             // Quarkus's graceful shutdown has begun: new requests wait no longer, those in flight are awaited
-            awaitTrue(() -> gateway.logs().contains("Waiting for HTTP requests to complete"), "the shutdown began");
+            within60s("the shutdown began").until(() -> gateway.logs().contains("Waiting for HTTP requests to complete"));
             emulator.release();
 
             HttpResponse<String> answer = inFlight.get(150, TimeUnit.SECONDS);
@@ -167,7 +167,6 @@ class ImagesIT {
     @ParameterizedTest
     @MethodSource("images")
     void fitsTheManifestsMemoryLimitUnderAThousandRequests(Image image) throws Exception {
-        int limitMiB = manifestMemoryLimitMiB();
         try (Container gateway = Container.start(built(image), Map.of("TITLES_BACKEND", "catalog"))) {
             gateway.awaitReady();
             List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
@@ -185,8 +184,16 @@ class ImagesIT {
             assertThat(gateway.inspect("{{.State.Running}}")).isEqualTo("true");
             long usedBytes = gateway.memoryUsageBytes();
             assertThat(usedBytes).as("memory in use after 1,000 requests").isPositive()
-                    .isLessThan(limitMiB * 1024L * 1024L);
+                    .isLessThan(MEMORY_LIMIT_MIB * 1024L * 1024L);
         }
+    }
+
+    /** The held call outlasts the shutdown's start, whatever the machine's pace: no read timeout meanwhile. */
+    private static Map<String, String> withoutReadTimeouts(Map<String, String> environment) {
+        Map<String, String> longer = new HashMap<>(environment);
+        longer.put("QUARKUS_REST_CLIENT_LIGHTCAST_READ_TIMEOUT", "120000");
+        longer.put("LIGHTCAST_ATTEMPT_TIMEOUT", "120S");
+        return longer;
     }
 
     private static Map<String, String> lightcast(LightcastEmulator emulator) {
@@ -195,18 +202,8 @@ class ImagesIT {
                 "TITLES_AUTH", "none", "LIGHTCAST_WARM_UP", "false");
     }
 
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void awaitTrue(Condition condition, String what) throws Exception {
-        long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.holds()) {
-            if (System.nanoTime() > giveUpAt) {
-                throw new AssertionError("not within 60 s: " + what);
-            }
-            Thread.sleep(50);
-        }
+    private static ConditionFactory within60s(String what) {
+        return Awaitility.await(what).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50));
     }
 
     /**
@@ -223,14 +220,11 @@ class ImagesIT {
             this.port = port;
         }
 
-        static Container start(String image, Map<String, String> environment) throws Exception {
-            int port;
-            try (var socket = new java.net.ServerSocket(0)) {
-                port = socket.getLocalPort();
-            }
+        static Container start(String image, Map<String, String> environment) {
+            int port = RedisServer.freePort();
             List<String> args = new ArrayList<>(List.of("run", "-d", "--network", "host", "--read-only",
                     "--tmpfs", "/tmp:rw,size=64m", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
-                    "--memory", manifestMemoryLimitMiB() + "m", "--cpus", "1",
+                    "--memory", MEMORY_LIMIT_MIB + "m", "--cpus", "1",
                     "-e", "QUARKUS_HTTP_PORT=" + port, "-e", "QUARKUS_LOG_CONSOLE_JSON_ENABLED=false"));
             environment.forEach((name, value) -> args.addAll(List.of("-e", name + "=" + value)));
             args.add(image);
@@ -238,13 +232,13 @@ class ImagesIT {
             return new Container(id.lines().reduce((first, last) -> last).orElseThrow(), port);
         }
 
-        void awaitReady() throws Exception {
-            awaitTrue(() -> {
+        void awaitReady() {
+            within60s("the container became ready").until(() -> {
                 if (!"true".equals(inspect("{{.State.Running}}"))) {
                     throw new AssertionError("the container exited:\n" + logs());
                 }
                 return isReady();
-            }, "the container became ready; its log:\n" + logs());
+            });
         }
 
         boolean isReady() {
@@ -287,14 +281,14 @@ class ImagesIT {
             return rows.get(0).trim();
         }
 
-        long memoryUsageBytes() throws ExecutionException {
+        long memoryUsageBytes() {
             String stats = Podman.run(Duration.ofSeconds(30), "stats", "--no-stream", "--format", "json", id)
                     .orFail("podman stats").output();
             try {
                 JsonNode row = JSON.readTree(stats.substring(stats.indexOf('['))).get(0);
                 return parseBytes(row.path("mem_usage").asText().split("/")[0].trim());
             } catch (Exception unreadable) {
-                throw new ExecutionException("podman stats said: " + stats, unreadable);
+                throw new IllegalStateException("podman stats said: " + stats, unreadable);
             }
         }
 

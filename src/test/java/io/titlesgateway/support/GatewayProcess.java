@@ -45,13 +45,9 @@ public final class GatewayProcess implements AutoCloseable {
         return new GatewayProcess(port, builder.start(), log);
     }
 
-    /** Whether these tests run the native executable ({@code mvn verify -Dnative}) rather than the jar. */
-    public static boolean isNative() {
-        return !System.getProperty("native.image.path", "").isEmpty() && "native".equals(System.getProperty("gateway.launch"));
-    }
-
+    /** The jar, or under {@code mvn verify -Dnative} ({@code gateway.launch=native}) the native executable. */
     private static List<String> command() {
-        if (isNative()) {
+        if ("native".equals(System.getProperty("gateway.launch"))) {
             Path executable = Path.of(System.getProperty("native.image.path"));
             if (!Files.isExecutable(executable)) {
                 throw new IllegalStateException(executable + " is missing: build it with mvn verify -Dnative");

@@ -55,7 +55,7 @@ public final class Podman {
         String message = "THE IMAGE TESTS DID NOT RUN: " + missing + " is missing on this machine. "
                 + "Run src/main/docker/local-bases.sh (as root: it installs podman from Debian's packages) first.";
         System.err.println("\n*** " + message + " ***\n");
-        if (System.getenv("CI") != null) {
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             throw new IllegalStateException(message);
         }
         Assumptions.abort(message);

@@ -111,7 +111,8 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    static int freePort() {
+    /** A port nothing listens on now, for a server a test starts. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException impossible) {

@@ -15,9 +15,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,30 +48,30 @@ class EveryPartShippedIT {
     void theCatalogMatchesWithLuceneAndTheTrainedRankingOnEveryEndpoint() throws Exception {
         try (GatewayProcess gateway = GatewayProcess.start("shipped-catalog", Map.of("TITLES_BACKEND", "catalog")).awaitReady()) {
             String latest = "/titles/versions/latest";
-            JsonNode nurse = data(send(gateway, text(gateway, latest + "/normalize?fields=id,name,mapping", "Sr. RN - ICU nights")));
+            JsonNode nurse = data(send(text(gateway, latest + "/normalize?fields=id,name,mapping", "Sr. RN - ICU nights")));
             assertThat(nurse.at("/title/mapping/socs/0/id").asText()).isEqualTo("29-1141");
             assertThat(nurse.path("confidence").asDouble()).as("the calibrated confidence").isGreaterThan(0.9);
             assertThat(gateway.log()).as("the catalog's start-up line").containsPattern("ranking model (?!untrained)\\S+");
 
-            JsonNode candidates = data(send(gateway, gateway.postJson(latest + "/normalize/inspect",
+            JsonNode candidates = data(send(gateway.postJson(latest + "/normalize/inspect",
                     "{\"term\":\"senior software engineer\",\"limit\":8}")));
             List<Double> confidences = new ArrayList<>();
             candidates.forEach(candidate -> confidences.add(candidate.path("confidence").asDouble()));
             assertThat(confidences).as("inspect's candidates").hasSizeGreaterThanOrEqualTo(5);
             assertThat(confidences).isSortedAccordingTo((a, b) -> Double.compare(b, a));
 
-            JsonNode bulk = data(send(gateway, gateway.postJson(latest + "/normalize/bulk",
+            JsonNode bulk = data(send(gateway.postJson(latest + "/normalize/bulk",
                     "{\"terms\":[\"cashier\",\"truck driver\",\"line cook\"]}")));
             assertThat(bulk).hasSize(3);
             assertThat(bulk.findValuesAsText("term")).containsExactly("cashier", "truck driver", "line cook");
 
-            JsonNode found = data(send(gateway, get(gateway, latest + "/titles?q=nurse&limit=5")));
+            JsonNode found = data(send(get(gateway, latest + "/titles?q=nurse&limit=5")));
             assertThat(found).hasSize(5);
             String id = nurse.at("/title/id").asText();
-            JsonNode title = data(send(gateway, get(gateway, latest + "/titles/" + id)));
+            JsonNode title = data(send(get(gateway, latest + "/titles/" + id)));
             assertThat(title.path("name").asText()).isEqualTo(nurse.at("/title/name").asText());
 
-            HttpResponse<String> stream = send(gateway, text(gateway, latest + "/normalize/stream", "cashier\nplumber\nchef\n"));
+            HttpResponse<String> stream = send(text(gateway, latest + "/normalize/stream", "cashier\nplumber\nchef\n"));
             assertThat(stream.body().lines().map(EveryPartShippedIT::json).map(line -> line.path("term").asText()))
                     .containsExactly("cashier", "plumber", "chef");
         }
@@ -101,24 +100,24 @@ class EveryPartShippedIT {
             String term = "data scientist " + System.nanoTime();
             String id;
             try (GatewayProcess first = GatewayProcess.start("shipped-lightcast-1", environment).awaitReady()) {
-                assertThat(send(first, text(first, normalize, term)).statusCode()).as("a caller without a token").isEqualTo(401);
+                assertThat(send(text(first, normalize, term)).statusCode()).as("a caller without a token").isEqualTo(401);
                 String token = callerToken(first);
 
-                HttpResponse<String> miss = send(first, authorized(text(first, normalize, term), token));
+                HttpResponse<String> miss = send(authorized(text(first, normalize, term), token));
                 assertThat(miss.statusCode()).as(miss.body()).isEqualTo(200);
                 assertThat(miss.headers().firstValue("X-Titles-Source")).hasValue("lightcast");
                 id = data(miss).at("/title/id").asText();
-                HttpResponse<String> hit = send(first, authorized(text(first, normalize, term), token));
+                HttpResponse<String> hit = send(authorized(text(first, normalize, term), token));
                 assertThat(hit.headers().firstValue("X-Cache")).hasValue("HIT");
 
                 String lookup = "/titles/versions/5.47/titles/" + id;
-                send(first, authorized(get(first, lookup), token));
-                HttpResponse<String> lookupHit = send(first, authorized(get(first, lookup), token));
+                send(authorized(get(first, lookup), token));
+                HttpResponse<String> lookupHit = send(authorized(get(first, lookup), token));
                 assertThat(lookupHit.headers().firstValue("X-Cache")).as("a title at hand, from the router").hasValue("HIT");
                 assertThat(data(lookupHit).path("id").asText()).isEqualTo(id);
 
                 List<String> lines = List.of("software engineer " + System.nanoTime(), "line cook " + System.nanoTime());
-                HttpResponse<String> stream = send(first, authorized(text(first, normalize + "/stream", String.join("\n", lines)), token));
+                HttpResponse<String> stream = send(authorized(text(first, normalize + "/stream", String.join("\n", lines)), token));
                 assertThat(stream.body().lines().map(EveryPartShippedIT::json).map(line -> line.path("term").asText()))
                         .containsExactlyElementsOf(lines);
                 assertThat(emulator.apiCalls("/normalize/bulk")).as("bulk calls Lightcast received").isNotEmpty();
@@ -134,14 +133,14 @@ class EveryPartShippedIT {
 
             try (GatewayProcess second = GatewayProcess.start("shipped-lightcast-2", environment).awaitReady()) {
                 int before = emulator.apiCalls().size();
-                HttpResponse<String> shared = send(second, authorized(text(second, normalize, term), callerToken(second)));
+                HttpResponse<String> shared = send(authorized(text(second, normalize, term), callerToken(second)));
                 assertThat(shared.statusCode()).isEqualTo(200);
                 assertThat(data(shared).at("/title/id").asText()).isEqualTo(id);
                 assertThat(emulator.apiCalls().size() - before).as("calls a second replica made for what Redis holds")
                         .isZero();
             }
-            awaitTrue(() -> exports.stream().anyMatch(body -> new String(body, StandardCharsets.ISO_8859_1).contains("titles-gateway")),
-                    "spans exported over OTLP by the titles-gateway service");
+            Awaitility.await("spans exported over OTLP by the titles-gateway service").atMost(Duration.ofSeconds(60))
+                    .until(() -> exports.stream().anyMatch(body -> new String(body, StandardCharsets.ISO_8859_1).contains("titles-gateway")));
         } finally {
             collector.stop(0);
         }
@@ -163,7 +162,7 @@ class EveryPartShippedIT {
     private static String callerToken(GatewayProcess gateway) throws Exception {
         String form = "grant_type=client_credentials&client_id=" + CALLER + "&client_secret="
                 + URLEncoder.encode(SECRET, StandardCharsets.UTF_8);
-        HttpResponse<String> answer = send(gateway, HttpRequest.newBuilder(gateway.uri("/connect/token"))
+        HttpResponse<String> answer = send(HttpRequest.newBuilder(gateway.uri("/connect/token"))
                 .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build());
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
@@ -183,7 +182,7 @@ class EveryPartShippedIT {
         return HttpRequest.newBuilder(request, (name, value) -> true).header("Authorization", "Bearer " + token).build();
     }
 
-    private static HttpResponse<String> send(GatewayProcess gateway, HttpRequest request) throws Exception {
+    private static HttpResponse<String> send(HttpRequest request) throws Exception {
         return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -197,14 +196,6 @@ class EveryPartShippedIT {
             return JSON.readTree(text);
         } catch (Exception unreadable) {
             throw new AssertionError("not JSON: " + text, unreadable);
-        }
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("within 60 s: " + what).isLessThan(giveUpAt);
-            Thread.sleep(100);
         }
     }
 }
