@@ -5,18 +5,20 @@
 # the manifests run it (read-only root, /tmp tmpfs, 384 Mi, one CPU, host network) and times, from
 # `podman run` and from the process's own start (the container's StartedAt):
 #   - ready (GET /q/health/ready answers 200), then the first catalog normalize answered;
-#   - in Lightcast mode (the emulator at 5 requests/s, on loopback): the first Lightcast normalize answered;
+#   - in Lightcast mode (the emulator at 5 requests/s on loopback, answering each call after LATENCY_MS,
+#     as a distant Lightcast would): the first Lightcast normalize answered;
 # runs alternate between the images so that all see the same machine; medians and ratios to JVM 17.
 # Then, once per image: resident memory of the process after 1,000 catalog normalizations, and cache-hit
 # throughput (GET of one title by id, Lightcast mode, X-Cache: HIT) measured for DURATION after WARMUP.
 # Needs the jar (./mvnw package) and the native executable (./mvnw package -Dnative, with GRAALVM_HOME
 # from src/main/native/toolchain.sh on these machines); builds the images; writes bench/results/images.md.
-# Usage: bench/images.sh      (RUNS=5 WARMUP=30s DURATION=10s IMAGES="jvm jvm25 native")
+# Usage: bench/images.sh      (RUNS=5 WARMUP=30s DURATION=10s LATENCY_MS=150 IMAGES="jvm jvm25 native")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
 WARMUP=${WARMUP:-30s}
 DURATION=${DURATION:-10s}
+LATENCY_MS=${LATENCY_MS:-150}
 IMAGES=(${IMAGES:-jvm jvm25 native})
 PORT=18480
 EMULATOR_PORT=18489
@@ -40,7 +42,7 @@ emulator=""
 container=""
 trap '[ -z "$container" ] || podman rm -f -t 1 "$container" >/dev/null 2>&1 || true; [ -z "$emulator" ] || kill "$emulator" 2>/dev/null || true' EXIT
 java -cp "target/test-classes:target/quarkus-app/lib/main/*" io.titlesgateway.emulator.LightcastEmulator \
-  --port $EMULATOR_PORT --rate 5 > /tmp/images-emulator.log 2>&1 &
+  --port $EMULATOR_PORT --rate 5 --latency-ms "$LATENCY_MS" > /tmp/images-emulator.log 2>&1 &
 emulator=$!
 LIGHTCAST=(-e LIGHTCAST_CLIENT_ID=gateway-test -e LIGHTCAST_CLIENT_SECRET=emulator-secret-7c1d9f
   -e LIGHTCAST_API_URL=http://127.0.0.1:$EMULATOR_PORT/titles -e LIGHTCAST_AUTH_URL=http://127.0.0.1:$EMULATOR_PORT)
@@ -113,7 +115,7 @@ done
 
 first=${IMAGES[0]}
 {
-  echo "# Images: cold start, memory, cache hits ($(date -u +%Y-%m-%d), RUNS=$RUNS, load $(cut -d' ' -f1-3 /proc/loadavg))"
+  echo "# Images: cold start, memory, cache hits ($(date -u +%Y-%m-%d), RUNS=$RUNS, emulator latency $LATENCY_MS ms, load $(cut -d' ' -f1-3 /proc/loadavg))"
   echo
   echo "Medians in ms; ratios to $first. \`bench/images.sh\`."
   echo
