@@ -190,6 +190,17 @@ public class CallerAuth {
         return ANONYMOUS;
     }
 
+    /** The caller's share of the Lightcast normalize quota, if {@code TITLES_CLIENTS} gives it one. */
+    public java.util.Optional<QuotaShare> quotaShareOf(String caller) {
+        Callers.Caller known = callers.find(caller);
+        return known == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(known.quotaShare());
+    }
+
+    /** The callers configured in {@code TITLES_CLIENTS}, by id, sorted. */
+    public java.util.List<String> configuredCallers() {
+        return callers.ids();
+    }
+
     /** The weight of a caller in shares of the upstream budget; 1 for anyone not configured. */
     public int weightOf(String caller) {
         Callers.Caller known = callers.find(caller);

@@ -13,9 +13,14 @@ final class Callers {
 
     /**
      * One caller: its id, the hash of its secret, its weight in shares of the upstream budget, and
-     * its own caps (null: none): requests per second, normalize requests per UTC day.
+     * its own caps (null: none): requests per second, normalize requests per UTC day, and its share
+     * of the Lightcast normalize quota.
      */
-    record Caller(String id, SecretHash secret, int weight, Integer ratePerSecond, Integer dailyNormalize) {
+    record Caller(String id, SecretHash secret, int weight, Integer ratePerSecond, Integer dailyNormalize, QuotaShare quotaShare) {
+
+        Caller(String id, SecretHash secret, int weight, Integer ratePerSecond, Integer dailyNormalize) {
+            this(id, secret, weight, ratePerSecond, dailyNormalize, null);
+        }
     }
 
     private final Map<String, Caller> byId;
@@ -34,7 +39,7 @@ final class Callers {
         try {
             entries = new ObjectMapper().readTree(json);
         } catch (JsonProcessingException unreadable) {
-            throw new IllegalArgumentException("TITLES_CLIENTS is not JSON: an array of {\"id\", \"secretHash\", \"weight\", \"ratePerSecond\", \"dailyNormalize\"} is expected");
+            throw new IllegalArgumentException("TITLES_CLIENTS is not JSON: an array of {\"id\", \"secretHash\", \"weight\", \"ratePerSecond\", \"dailyNormalize\", \"quotaPerMonth\"} is expected");
         }
         if (entries == null || !entries.isArray()) {
             throw new IllegalArgumentException("TITLES_CLIENTS must be a JSON array of {\"id\", \"secretHash\", \"weight\"}");
@@ -60,7 +65,14 @@ final class Callers {
             }
             Integer ratePerSecond = optionalPositive(entry, "ratePerSecond", where, id);
             Integer dailyNormalize = optionalPositive(entry, "dailyNormalize", where, id);
-            if (byId.put(id, new Caller(id, secret, weight, ratePerSecond, dailyNormalize)) != null) {
+            Integer perMonth = optionalPositive(entry, "quotaPerMonth", where, id);
+            Integer perYear = optionalPositive(entry, "quotaPerYear", where, id);
+            if (perMonth != null && perYear != null) {
+                throw new IllegalArgumentException(where + " (" + id + "): give quotaPerMonth or quotaPerYear, not both");
+            }
+            QuotaShare share = perMonth != null ? new QuotaShare(perMonth, QuotaShare.Per.MONTH)
+                    : perYear != null ? new QuotaShare(perYear, QuotaShare.Per.YEAR) : null;
+            if (byId.put(id, new Caller(id, secret, weight, ratePerSecond, dailyNormalize, share)) != null) {
                 throw new IllegalArgumentException(where + ": the id " + id + " appears twice");
             }
         }

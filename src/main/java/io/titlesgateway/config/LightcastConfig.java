@@ -60,6 +60,18 @@ public interface LightcastConfig {
     @WithDefault("true")
     boolean warmUp();
 
+    /**
+     * How long a normalize or inspect answer of a concrete version is kept, in process and in Redis
+     * ({@code LIGHTCAST_ANSWER_LIFETIME}): a version's answers never change, so in effect its life;
+     * the caches' sizes bound them.
+     */
+    @WithDefault("3650D")
+    Duration answerLifetime();
+
+    /** How often, at most, the gateway asks Lightcast again whether a spent normalize quota is back before its reset. */
+    @WithDefault("60S")
+    Duration quotaProbeInterval();
+
     /** Below this many normalize calls left in the quota, readiness reports the quota as low. */
     @WithDefault("10")
     long quotaLowWatermark();

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -62,6 +63,22 @@ public interface TitlesConfig {
     /** Most replicas that can run at once ({@code TITLES_MAX_REPLICAS}): without Redis each takes rate / this. */
     @WithDefault("1")
     int maxReplicas();
+
+    /**
+     * Directory of the answer store ({@code TITLES_DATA_DIR}), on a volume: normalize and inspect
+     * answers kept there outlive restarts and scale-to-zero; unset: none.
+     */
+    Optional<String> dataDir();
+
+    /** Largest size of the answer store's file ({@code TITLES_STORE_MAX_SIZE}); past it the answers used least recently go. */
+    @WithDefault("256M")
+    MemorySize storeMaxSize();
+
+    /**
+     * Name of the primary that Redis Sentinel watches ({@code TITLES_REDIS_SENTINEL_MASTER}); when set,
+     * {@code TITLES_REDIS_URL} lists the sentinels, comma-separated, and the replicas follow a failover.
+     */
+    Optional<String> redisSentinelMaster();
 
     enum Auth {
         AUTO,

@@ -23,6 +23,7 @@ import io.smallrye.common.annotation.Identifier;
 import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.faulttolerance.api.RateLimitException;
 import io.smallrye.mutiny.Uni;
+import io.titlesgateway.auth.CallerAuth;
 import io.titlesgateway.config.LightcastConfig;
 import io.titlesgateway.titles.Spans;
 import io.titlesgateway.titles.BulkNormalization;
@@ -49,6 +50,12 @@ class GuardedLightcast {
     private final LightcastMetrics metrics;
     private final LightcastHealth health;
     private final long breakerDelaySeconds;
+
+    @Inject
+    QuotaGate quota;
+
+    @Inject
+    CallerShares shares;
 
     /** The span of a call's wait for a permit of the budget, and the endpoint it waits to call. */
     static final String BUDGET_WAIT = "lightcast.budget.wait";
@@ -112,12 +119,12 @@ class GuardedLightcast {
     /** One normalize at threshold 0; neither started nor retried once {@code wanted} says nobody waits for it. */
     Uni<Normalization> normalize(String version, String term, List<String> fields, BooleanSupplier wanted) {
         var body = new LightcastCalls.Normalize(term, fields, 0.0);
-        return call("/normalize", () -> api.normalize(version, body), budget.claim(wanted)).map(this::quotaNoted);
+        return quotaCounted(() -> call("/normalize", () -> api.normalize(version, body), budget.claim(wanted)));
     }
 
     Uni<List<Normalization>> inspect(String version, String term, List<String> fields, int limit) {
         var body = new LightcastCalls.Inspect(term, fields, 0.0, limit);
-        return call("/normalize/inspect", () -> api.inspect(version, body)).map(this::quotaNoted);
+        return quotaCounted(() -> call("/normalize/inspect", () -> api.inspect(version, body)));
     }
 
     /** One bulk normalize of {@code terms} at threshold 0. */
@@ -138,12 +145,32 @@ class GuardedLightcast {
 
     private Uni<List<BulkNormalization>> bulk(String version, Supplier<Uni<List<String>>> terms, List<String> fields,
             UpstreamBudget.Claim claim) {
-        return call("/normalize/bulk", terms, taken -> api.bulk(version, new LightcastCalls.Bulk(taken, fields, 0.0)), claim)
+        return quotaCounted(() -> call("/normalize/bulk", terms, taken -> api.bulk(version, new LightcastCalls.Bulk(taken, fields, 0.0)),
+                claim));
+    }
+
+    /**
+     * A call that costs normalize quota: refused before it goes out when the caller's share, or the
+     * quota itself, is spent; counted for the caller once Lightcast answered it (a no match too).
+     */
+    private <T> Uni<T> quotaCounted(Supplier<Uni<RestResponse<LightcastEnvelope<T>>>> call) {
+        String caller = CallerAuth.currentCaller();
+        TitlesException refused = shares.refusal(caller);
+        if (refused != null) {
+            return Uni.createFrom().failure(refused);
+        }
+        return quota.admit().flatMap(open -> call.get())
+                .invoke(() -> shares.spent(caller))
+                .onFailure(failure -> failure instanceof TitlesException answer && answer.status() == 404).invoke(() -> {
+                    shares.spent(caller);
+                    quota.answered();
+                })
                 .map(this::quotaNoted);
     }
 
     private <T> T quotaNoted(RestResponse<LightcastEnvelope<T>> response) {
         metrics.quota(response.getHeaderString("RateLimit-Remaining"), response.getHeaderString("RateLimit-Reset"));
+        quota.noted(response.getHeaderString("RateLimit-Remaining"), response.getHeaderString("RateLimit-Reset"));
         return response.getEntity().data();
     }
 
@@ -190,6 +217,7 @@ class GuardedLightcast {
     private <P, T> Uni<T> afterUpstream429(LightcastRateLimited failure, String endpoint, Supplier<Uni<P>> atPermit,
             Function<P, Uni<T>> request, UpstreamBudget.Claim claim, Context asked) {
         if (failure.quotaExhausted()) {
+            quota.spent(failure.reset());
             return Uni.createFrom().failure(failure);
         }
         Duration pause = Duration.ofSeconds(failure.retryAfterSeconds());

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,7 +22,10 @@ import io.quarkus.cache.CacheResult;
 import io.quarkus.cache.CaffeineCache;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import com.fasterxml.jackson.databind.JavaType;
 import io.titlesgateway.config.LightcastConfig;
+import io.titlesgateway.store.AnswerFile;
+import io.titlesgateway.store.AnswerStore;
 import io.titlesgateway.titles.BulkNormalization;
 import io.titlesgateway.titles.BulkQuery;
 import io.titlesgateway.titles.Normalization;
@@ -73,6 +77,9 @@ class LightcastCache {
 
     @Inject
     SharedCache shared;
+
+    @Inject
+    AnswerStore store;
 
     private final boolean bulkEnabled;
     /** Single normalize calls a stream may have waiting for the budget at once, without bulk access. */
@@ -181,8 +188,9 @@ class LightcastCache {
     @CacheResult(cacheName = INSPECT)
     Uni<Fetched<List<Normalization>>> inspect(@CacheKey String version, @CacheKey String termKey, String term,
             List<String> widestFields) {
-        return shared.one(INSPECT, version, termKey, shared.listOf(Normalization.class),
-                () -> upstream.inspect(version, term, widestFields, INSPECT_CANDIDATES));
+        JavaType type = shared.listOf(Normalization.class);
+        return kept(INSPECT, version, termKey, type, () -> shared.one(INSPECT, version, termKey, type,
+                () -> upstream.inspect(version, term, widestFields, INSPECT_CANDIDATES)));
     }
 
     /**
@@ -192,11 +200,13 @@ class LightcastCache {
     Uni<Fetched<Normalization>> normalize(String version, String termKey, String term, List<String> widestFields) {
         if (pooling()) {
             // the batcher looks in the shared cache itself, for a whole batch in one round trip
-            return normalizations.getAsync(new VersionedKey(version, termKey), key -> Uni.createFrom().completionStage(() -> batcher
-                    .normalize(version, widestFields, Map.of(termKey, term), UpstreamBudget.Claim.ALWAYS_WANTED, true).get(termKey)));
+            return normalizations.getAsync(new VersionedKey(version, termKey), key -> kept(NORMALIZE, version, termKey,
+                    shared.typeOf(Normalization.class), () -> Uni.createFrom().completionStage(() -> batcher
+                            .normalize(version, widestFields, Map.of(termKey, term), UpstreamBudget.Claim.ALWAYS_WANTED, true).get(termKey))));
         }
-        return normalizations.getAsync(new VersionedKey(version, termKey), key -> shared.one(NORMALIZE, version, termKey,
-                shared.typeOf(Normalization.class), () -> fetchOne(version, termKey, term, widestFields, UpstreamBudget.Claim.ALWAYS_WANTED)));
+        return normalizations.getAsync(new VersionedKey(version, termKey), key -> kept(NORMALIZE, version, termKey,
+                shared.typeOf(Normalization.class), () -> shared.one(NORMALIZE, version, termKey, shared.typeOf(Normalization.class),
+                        () -> fetchOne(version, termKey, term, widestFields, UpstreamBudget.Claim.ALWAYS_WANTED))));
     }
 
     /** Whether normalize misses join the pool the replicas share on Redis, rather than each its own lookup there. */
@@ -317,12 +327,82 @@ class LightcastCache {
             }
             all.put(key, entry);
         }
-        if (!pending.isEmpty() && pooled) {
-            fetchMissing.accept(List.copyOf(pending.keySet()), pending);
-        } else if (!pending.isEmpty()) {
-            shared.fill(cacheName, version, List.copyOf(pending.keySet()), pending, shared.typeOf(valueType), fetchMissing);
+        if (pending.isEmpty()) {
+            return all;
+        }
+        if (durable(cacheName) && store.enabled()) {
+            fromStoreThenFetch(cacheName, valueType, version, pending, pooled, fetchMissing);
+        } else {
+            fetch(cacheName, valueType, version, pending, pooled, fetchMissing);
         }
         return all;
+    }
+
+    private <T> void fetch(String cacheName, Class<T> valueType, String version, Map<String, CompletableFuture<Fetched<T>>> pending,
+            boolean pooled, SharedCache.Fetch<T> fetchMissing) {
+        if (pooled) {
+            fetchMissing.accept(List.copyOf(pending.keySet()), pending);
+        } else {
+            shared.fill(cacheName, version, List.copyOf(pending.keySet()), pending, shared.typeOf(valueType), fetchMissing);
+        }
+    }
+
+    /** Completes what the answer store has of {@code pending}; the rest is fetched, and kept there once it comes. */
+    private <T> void fromStoreThenFetch(String cacheName, Class<T> valueType, String version,
+            Map<String, CompletableFuture<Fetched<T>>> pending, boolean pooled, SharedCache.Fetch<T> fetchMissing) {
+        Map<String, String> storeKeys = new LinkedHashMap<>();
+        pending.keySet().forEach(key -> storeKeys.put(key, storeKey(cacheName, version, key)));
+        JavaType type = shared.typeOf(valueType);
+        store.find(storeKeys.values()).thenAccept(found -> {
+            Map<String, CompletableFuture<Fetched<T>>> rest = new LinkedHashMap<>();
+            pending.forEach((key, entry) -> {
+                Fetched<T> answer = readBack(found.get(storeKeys.get(key)), type);
+                if (answer != null) {
+                    entry.complete(answer);
+                } else {
+                    rest.put(key, entry);
+                    entry.thenAccept(fetched -> store.keep(storeKeys.get(key), shared.encode(fetched.value())));
+                }
+            });
+            if (!rest.isEmpty()) {
+                fetch(cacheName, valueType, version, rest, pooled, fetchMissing);
+            }
+        });
+    }
+
+    /**
+     * An answer from the answer store when there is one, else from {@code fetch}, kept there once it
+     * comes: answers of a concrete version never change, so a replica that restarts, or starts
+     * from zero, with its store pays for none of them again.
+     */
+    private <T> Uni<Fetched<T>> kept(String cacheName, String version, String termKey, JavaType type, Supplier<Uni<Fetched<T>>> fetch) {
+        if (!store.enabled()) {
+            return fetch.get();
+        }
+        String key = storeKey(cacheName, version, termKey);
+        return Uni.createFrom().completionStage(() -> store.find(List.of(key))).flatMap(found -> {
+            Fetched<T> answer = readBack(found.get(key), type);
+            if (answer != null) {
+                return Uni.createFrom().item(answer);
+            }
+            return fetch.get().invoke(fetched -> store.keep(key, shared.encode(fetched.value())));
+        });
+    }
+
+    private <T> Fetched<T> readBack(AnswerFile.Stored stored, JavaType type) {
+        return stored == null ? null
+                : shared.decode(stored.value(), type, java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+                        Math.max(0, System.currentTimeMillis() - stored.writtenAtMillis())));
+    }
+
+    /** Answers that depend only on the concrete version and the term: what the answer store keeps. */
+    private static boolean durable(String cacheName) {
+        return NORMALIZE.equals(cacheName) || INSPECT.equals(cacheName);
+    }
+
+    /** Where the answer store keeps an entry: the Lightcast client (its fields) and the layout, then the cache, version and term. */
+    private String storeKey(String cacheName, String version, String termKey) {
+        return shared.clientTag() + ":" + SharedCache.FORMAT + ":" + cacheName + ":" + version + ":" + termKey;
     }
 
     /** Every entry, once all are there; the first failure fails the whole. */

@@ -98,7 +98,7 @@ final class LightcastErrors {
         String detail = quota
                 ? "The gateway's Lightcast normalize quota is used up; it resets later (see Retry-After)."
                 : "Lightcast's rate limit for the gateway's client is spent; try again later.";
-        return new LightcastRateLimited(detail, retryAfterSeconds(response), quota);
+        return new LightcastRateLimited(detail, retryAfterSeconds(response), quota, response.getHeaderString("RateLimit-Reset"));
     }
 
     private static TitlesException passThrough(Response response, int status) {

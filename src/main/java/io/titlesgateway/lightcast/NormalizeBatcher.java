@@ -19,7 +19,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import io.smallrye.mutiny.Uni;
+import io.titlesgateway.auth.CallerAuth;
 import io.titlesgateway.config.LightcastConfig;
+import io.titlesgateway.titles.TitlesException;
 import io.titlesgateway.titles.Spans;
 import io.titlesgateway.titles.BulkNormalization;
 import io.titlesgateway.titles.BulkQuery;
@@ -147,6 +149,9 @@ class NormalizeBatcher {
     Spans spans;
 
     @Inject
+    CallerShares shares;
+
+    @Inject
     NormalizeBatcher(GuardedLightcast upstream, SharedPool pool, LightcastMetrics metrics, Vertx vertx, LightcastConfig config,
             MeterRegistry registry) {
         this.upstream = upstream;
@@ -183,6 +188,11 @@ class NormalizeBatcher {
     Map<String, CompletableFuture<Fetched<Normalization>>> normalize(String version, List<String> fields,
             Map<String, String> termsByKey, BooleanSupplier wanted, boolean mayPool) {
         Map<String, CompletableFuture<Fetched<Normalization>>> futures = new LinkedHashMap<>();
+        TitlesException refused = shares.refusal(CallerAuth.currentCaller());
+        if (refused != null) {
+            termsByKey.keySet().forEach(key -> futures.put(key, CompletableFuture.failedFuture(refused)));
+            return futures;
+        }
         Where arriving = mayPool && pool.active() ? Where.NEW : Where.HERE;
         Queue queue;
         boolean startSender;

@@ -20,7 +20,9 @@ import io.titlesgateway.config.TitlesConfig;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.RedisRole;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
@@ -58,8 +60,8 @@ class RedisLink {
     @Inject
     RedisLink(TitlesConfig titles, Vertx vertx) {
         this(titles.redisUrl().filter(url -> !url.isBlank()).map(url -> client(vertx, url, ConfigProvider.getConfig()
-                .getOptionalValue("quarkus.redis.password", String.class))).orElse(null),
-                titles.redisTimeout().toMillis());
+                .getOptionalValue("quarkus.redis.password", String.class), titles.redisSentinelMaster().filter(name -> !name.isBlank())))
+                .orElse(null), titles.redisTimeout().toMillis());
     }
 
     /** A link over {@code redis} (null: none); what a replica is made of, tests included. */
@@ -71,7 +73,26 @@ class RedisLink {
 
     /** A client of {@code url}, with {@code password} (Quarkus's own {@code quarkus.redis.password}) unless the URL holds one. */
     static Redis client(Vertx vertx, String url, Optional<String> password) {
-        RedisOptions options = new RedisOptions().setConnectionString(url).setMaxPoolSize(8).setMaxPoolWaiting(1024);
+        return client(vertx, url, password, Optional.empty());
+    }
+
+    /**
+     * A client of {@code urls}: one Redis, or with {@code sentinelMaster} the sentinels (comma-separated)
+     * that say which Redis is the primary of that name now; each new connection asks them, so after
+     * a failover the replica reaches the promoted one.
+     */
+    static Redis client(Vertx vertx, String urls, Optional<String> password, Optional<String> sentinelMaster) {
+        RedisOptions options = new RedisOptions().setMaxPoolSize(8).setMaxPoolWaiting(1024);
+        if (sentinelMaster.isPresent()) {
+            options.setType(RedisClientType.SENTINEL).setMasterName(sentinelMaster.get()).setRole(RedisRole.MASTER);
+            for (String sentinel : urls.split(",")) {
+                if (!sentinel.isBlank()) {
+                    options.addConnectionString(sentinel.strip());
+                }
+            }
+        } else {
+            options.setConnectionString(urls);
+        }
         password.filter(secret -> !secret.isEmpty() && options.getPassword() == null).ifPresent(options::setPassword);
         return Redis.createClient(vertx, options);
     }

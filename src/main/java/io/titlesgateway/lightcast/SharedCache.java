@@ -159,12 +159,12 @@ class SharedCache {
             fetch.accept(ids, pending);
             return;
         }
-        lookUp(new Lookup<>(cacheName, scope, pending, type, fetch, Vertx.currentContext(), System.nanoTime() + waitNanos), ids);
+        lookUp(new Lookup<>(cacheName, scope, pending, type, fetch, Vertx.currentContext(), System.nanoTime() + waitNanos, false), ids);
     }
 
-    /** One fill under way: where its answers go, and where and until when it runs. */
+    /** One fill under way: where its answers go, where and until when it runs, and whether a reply was late already. */
     private record Lookup<T>(String cacheName, String scope, Map<String, CompletableFuture<Fetched<T>>> pending, JavaType type,
-            Fetch<T> fetch, Context context, long giveUpAt) {
+            Fetch<T> fetch, Context context, long giveUpAt, boolean late) {
     }
 
     private <T> void lookUp(Lookup<T> lookup, List<String> ids) {
@@ -175,6 +175,15 @@ class SharedCache {
         redis.send(request).subscribe().with(
                 reply -> onContext(lookup.context(), () -> settle(lookup, ids, reply)),
                 failure -> onContext(lookup.context(), () -> {
+                    if (redis.lateOnly(failure) && !lookup.late()) {
+                        // a late reply is this replica's event loops busy as often as Redis slow: the answer
+                        // may be there, and paying Lightcast for it again costs quota; so one more look
+                        metrics.sharedLookups(lookup.cacheName(), "late", ids.size());
+                        Lookup<T> again = new Lookup<>(lookup.cacheName(), lookup.scope(), lookup.pending(), lookup.type(),
+                                lookup.fetch(), lookup.context(), lookup.giveUpAt(), true);
+                        vertx.setTimer(LOOK_AGAIN_MILLIS, unused -> onContext(again.context(), () -> lookUp(again, ids)));
+                        return;
+                    }
                     metrics.sharedLookups(lookup.cacheName(), "error", ids.size());
                     lookup.fetch().accept(ids, subset(lookup.pending(), ids));
                 }));

@@ -8,6 +8,7 @@ import io.quarkus.cache.CacheManager;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.titlesgateway.emulator.InjectEmulator;
 import io.titlesgateway.emulator.LightcastEmulator;
+import io.titlesgateway.lightcast.QuotaGate;
 import io.titlesgateway.lightcast.UpstreamBudget;
 
 /**
@@ -26,6 +27,9 @@ public abstract class EmulatedUpstreamTest {
     @Inject
     UpstreamBudget budget;
 
+    @Inject
+    QuotaGate quota;
+
     @BeforeEach
     void startFromScratch() {
         emulator.reset();
@@ -33,6 +37,7 @@ public abstract class EmulatedUpstreamTest {
         clearCaches();
         CircuitBreakerMaintenance.get().resetAll();
         budget.resume();
+        quota.forget();
     }
 
     protected void clearCaches() {

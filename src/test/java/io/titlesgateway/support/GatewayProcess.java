@@ -111,6 +111,16 @@ public final class GatewayProcess implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
+    /** Kills the process at once (SIGKILL), as a lost node or the OOM killer would. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(25, TimeUnit.SECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
         process.destroy();
