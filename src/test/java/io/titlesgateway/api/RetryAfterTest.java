@@ -74,6 +74,9 @@ class RetryAfterTest extends EmulatedUpstreamTest {
     @Inject
     Vertx vertx;
 
+    @Inject
+    io.titlesgateway.lightcast.QuotaGate quota;
+
     private Redis redis;
     private String plain;
 
@@ -134,7 +137,13 @@ class RetryAfterTest extends EmulatedUpstreamTest {
                 .post(V + "/normalize");
         assertThat(spent.statusCode()).isEqualTo(429);
         assertUsable(spent, AN_HOUR);
+        Response known = given().header("Authorization", plain).contentType("application/json").body("{\"term\":\"quota known spent\"}")
+                .post(V + "/normalize");
+        assertThat(known.statusCode()).isEqualTo(429);
+        // no call made: back when the next probe may go
+        assertUsable(known, 60);
         emulator.quota(1_000_000);
+        quota.forget(); // as after Lightcast raised the quota
     }
 
     /** Another replica met Lightcast's 429 and paused every replica for 30 s, on Redis. */
