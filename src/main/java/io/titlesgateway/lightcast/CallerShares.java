@@ -20,6 +20,8 @@ import io.quarkus.runtime.StartupEvent;
 import io.titlesgateway.auth.CallerAuth;
 import io.titlesgateway.auth.QuotaShare;
 import io.titlesgateway.titles.TitlesException;
+import io.titlesgateway.store.RedisLink;
+import io.titlesgateway.store.SharedCache;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;

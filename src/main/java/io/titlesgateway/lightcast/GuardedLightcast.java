@@ -34,6 +34,7 @@ import io.titlesgateway.titles.Title;
 import io.titlesgateway.titles.TitlesException;
 import io.titlesgateway.titles.VersionChanges;
 import io.titlesgateway.titles.VersionInfo;
+import io.titlesgateway.store.BudgetSpent;
 
 /**
  * Every call to Lightcast, each through the shared guards and the budget: breaker, retries with

@@ -49,6 +49,11 @@ import io.titlesgateway.titles.TitlesBackend;
 import io.titlesgateway.titles.TitlesException;
 import io.titlesgateway.titles.VersionChanges;
 import io.titlesgateway.titles.VersionInfo;
+import io.titlesgateway.store.RedisLink;
+import io.titlesgateway.store.RedisReadiness;
+import io.titlesgateway.store.SharedCache;
+import io.titlesgateway.store.SharedLedger;
+import io.titlesgateway.store.Fetched;
 
 /**
  * The Lightcast backend as callers see it: {@code latest} resolved through the cached {@code /meta},

@@ -35,6 +35,9 @@ import io.titlesgateway.titles.Title;
 import io.titlesgateway.titles.TitlesException;
 import io.titlesgateway.titles.VersionChanges;
 import io.titlesgateway.titles.VersionInfo;
+import io.titlesgateway.store.SharedCache;
+import io.titlesgateway.store.Fetched;
+import io.titlesgateway.store.SharedPool;
 
 /**
  * Lightcast answers, cached. Keys always hold a concrete version, titles are fetched with every
@@ -55,7 +58,7 @@ class LightcastCache {
     static final String SEARCH = "lightcast-search";
     static final String TITLE = "lightcast-title";
     static final String TITLE_FIELDS = "lightcast-title-fields";
-    static final String NORMALIZE = "lightcast-normalize";
+    static final String NORMALIZE = SharedPool.NORMALIZE_CACHE;
     static final String INSPECT = "lightcast-inspect";
 
     /** What inspect fetches, so that any caller's limit (0–100) can be cut from one entry. */

@@ -49,13 +49,6 @@ public class LightcastMetrics {
         batchSizes.record(terms);
     }
 
-    /** Lookups of {@code cacheName} in the shared cache on Redis: hit, miss (a lease taken), wait (another replica's lease) or error. */
-    void sharedLookups(String cacheName, String outcome, int count) {
-        if (count > 0) {
-            registry.counter("titles.cache.shared", "cache", cacheName, "outcome", outcome).increment(count);
-        }
-    }
-
     void upstreamCall(String endpoint, String outcome) {
         registry.counter("titles.upstream.calls", "endpoint", endpoint, "outcome", outcome).increment();
     }

@@ -7,13 +7,13 @@ import io.titlesgateway.titles.TitlesException;
  * an open breaker. The one kind of failure worth a retry, counted by the breaker, and answered
  * from a stale cache entry when there is one.
  */
-class LightcastUnavailable extends TitlesException {
+public class LightcastUnavailable extends TitlesException {
 
-    LightcastUnavailable(int status, String title, String detail, Long retryAfterSeconds) {
+    public LightcastUnavailable(int status, String title, String detail, Long retryAfterSeconds) {
         super(status, title, detail, retryAfterSeconds);
     }
 
-    static LightcastUnavailable unreachable(String detail) {
+    public static LightcastUnavailable unreachable(String detail) {
         return new LightcastUnavailable(502, "Bad Gateway", detail, null);
     }
 

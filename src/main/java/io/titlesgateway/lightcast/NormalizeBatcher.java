@@ -26,6 +26,9 @@ import io.titlesgateway.titles.Spans;
 import io.titlesgateway.titles.BulkNormalization;
 import io.titlesgateway.titles.BulkQuery;
 import io.titlesgateway.titles.Normalization;
+import io.titlesgateway.store.SharedPool;
+import io.titlesgateway.store.Fetched;
+import io.titlesgateway.store.BudgetSpent;
 import io.vertx.core.Vertx;
 
 /**

@@ -19,6 +19,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.titlesgateway.config.LightcastConfig;
+import io.titlesgateway.store.RedisLink;
+import io.titlesgateway.store.SharedCache;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;

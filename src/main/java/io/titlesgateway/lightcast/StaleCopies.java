@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import io.quarkus.cache.Cache;
 import io.quarkus.cache.CacheName;
 import io.quarkus.cache.CaffeineCache;
+import io.titlesgateway.store.Fetched;
 
 /**
  * The last good answer for each cache key, kept long after the fresh entry has expired, so that a

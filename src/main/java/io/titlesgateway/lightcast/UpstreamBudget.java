@@ -24,6 +24,9 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.titlesgateway.auth.CallerAuth;
 import io.titlesgateway.config.LightcastConfig;
+import io.titlesgateway.store.SharedLedger;
+import io.titlesgateway.store.Permits;
+import io.titlesgateway.store.BudgetSpent;
 
 /**
  * The one budget every Lightcast request draws from: {@code rate} permits, each good for one

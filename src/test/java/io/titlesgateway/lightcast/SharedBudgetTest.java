@@ -30,6 +30,8 @@ import io.titlesgateway.support.EmulatedUpstreamTest;
 import io.titlesgateway.support.RedisAvailable;
 import io.titlesgateway.support.SharedOnRedis;
 import io.titlesgateway.support.Terms;
+import io.titlesgateway.store.RedisLink;
+import io.titlesgateway.store.SharedLedger;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 

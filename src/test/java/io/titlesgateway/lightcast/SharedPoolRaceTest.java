@@ -30,6 +30,9 @@ import io.titlesgateway.support.EmulatedUpstreamTest;
 import io.titlesgateway.support.EveryPartAtWork;
 import io.titlesgateway.support.GatewayTokens;
 import io.titlesgateway.support.RedisAvailable;
+import io.titlesgateway.store.RedisLink;
+import io.titlesgateway.store.SharedCache;
+import io.titlesgateway.store.SharedPool;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -130,28 +133,28 @@ class SharedPoolRaceTest extends EmulatedUpstreamTest {
         }
 
         @Override
-        boolean active() {
+        public boolean active() {
             return real.active();
         }
 
         @Override
-        Uni<Look> look(String version, List<String> fields, List<Term> terms, int pop) {
+        public Uni<Look> look(String version, List<String> fields, List<Term> terms, int pop) {
             Uni<Look> look = real.look(version, fields, terms, pop);
             return pop > 0 ? look : look.onItem().delayIt().by(PLAIN_LOOK_DELAY);
         }
 
         @Override
-        void answered(String version, List<String> fields, List<Popped> terms, List<io.titlesgateway.titles.Normalization> answers) {
+        public void answered(String version, List<String> fields, List<Popped> terms, List<io.titlesgateway.titles.Normalization> answers) {
             real.answered(version, fields, terms, answers);
         }
 
         @Override
-        void failed(String version, List<String> fields, List<Popped> terms, Throwable failure) {
+        public void failed(String version, List<String> fields, List<Popped> terms, Throwable failure) {
             real.failed(version, fields, terms, failure);
         }
 
         @Override
-        void withdraw(String version, List<String> fields, List<String> keys) {
+        public void withdraw(String version, List<String> fields, List<String> keys) {
             real.withdraw(version, fields, keys);
         }
     }

@@ -22,6 +22,7 @@ import io.titlesgateway.support.EmulatedUpstreamTest;
 import io.titlesgateway.support.Load;
 import io.titlesgateway.support.RedisAvailable;
 import io.titlesgateway.support.SharedOnRedis;
+import io.titlesgateway.store.RedisLink;
 import io.vertx.core.Vertx;
 
 /**

@@ -1,4 +1,4 @@
-package io.titlesgateway.lightcast;
+package io.titlesgateway.store;
 
 import java.util.concurrent.TimeUnit;
 
@@ -13,15 +13,15 @@ import io.smallrye.mutiny.Uni;
  * kept, shared or, while Redis does not answer, by this replica alone. Always UP: a replica alone
  * still serves its callers, at its share of the budget.
  */
-final class RedisReadiness implements AsyncHealthCheck {
+public final class RedisReadiness implements AsyncHealthCheck {
 
-    static final String NAME = "redis";
+    public static final String NAME = "redis";
 
     private final RedisLink redis;
     private final SharedLedger ledger;
     private final SharedCache cache;
 
-    RedisReadiness(RedisLink redis, SharedLedger ledger, SharedCache cache) {
+    public RedisReadiness(RedisLink redis, SharedLedger ledger, SharedCache cache) {
         this.redis = redis;
         this.ledger = ledger;
         this.cache = cache;

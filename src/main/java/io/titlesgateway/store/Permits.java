@@ -1,4 +1,4 @@
-package io.titlesgateway.lightcast;
+package io.titlesgateway.store;
 
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -8,21 +8,21 @@ import java.util.concurrent.TimeUnit;
  * second after that request completed, so no one-second span sees more starts than permits.
  * Not thread-safe: its owner holds its own lock around every call.
  */
-final class Permits {
+public final class Permits {
 
-    static final long SPAN_NANOS = TimeUnit.SECONDS.toNanos(1);
+    public static final long SPAN_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long IN_FLIGHT = Long.MAX_VALUE;
 
     /** Per permit: when it may be used again (System.nanoTime()), or {@link #IN_FLIGHT} while its request is out. */
     private final long[] freeAt;
 
-    Permits(int count) {
+    public Permits(int count) {
         freeAt = new long[count];
         Arrays.fill(freeAt, Long.MIN_VALUE);
     }
 
     /** The permit usable soonest; if it is in flight, so are all. */
-    int earliest() {
+    public int earliest() {
         int earliest = 0;
         for (int i = 1; i < freeAt.length; i++) {
             if (freeAt[i] < freeAt[earliest]) {
@@ -32,26 +32,26 @@ final class Permits {
         return earliest;
     }
 
-    boolean inFlight(int permit) {
+    public boolean inFlight(int permit) {
         return freeAt[permit] == IN_FLIGHT;
     }
 
     /** When {@code permit} may be used again, as System.nanoTime(); meaningless while it is in flight. */
-    long freeAt(int permit) {
+    public long freeAt(int permit) {
         return freeAt[permit];
     }
 
-    void take(int permit) {
+    public void take(int permit) {
         freeAt[permit] = IN_FLIGHT;
     }
 
     /** It was taken but no request went out on it: usable again when it would have been, {@code freeAt}. */
-    void putBack(int permit, long freeAt) {
+    public void putBack(int permit, long freeAt) {
         this.freeAt[permit] = freeAt;
     }
 
     /** Its request is over: usable again a second from now. */
-    void giveBack(int permit) {
+    public void giveBack(int permit) {
         freeAt[permit] = System.nanoTime() + SPAN_NANOS;
     }
 }

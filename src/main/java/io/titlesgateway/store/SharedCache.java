@@ -1,4 +1,4 @@
-package io.titlesgateway.lightcast;
+package io.titlesgateway.store;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.titlesgateway.config.LightcastConfig;
 import io.vertx.core.Context;
@@ -42,11 +43,11 @@ import io.vertx.redis.client.Response;
  * Without Redis, or while it does not answer, every miss is fetched by the replica itself.
  */
 @ApplicationScoped
-class SharedCache {
+public class SharedCache {
 
     private static final Logger LOG = Logger.getLogger(SharedCache.class);
     /** The layout of keys and values; a release that changes either must change this. */
-    static final int FORMAT = 1;
+    public static final int FORMAT = 1;
     /** How often a replica waiting on another's lease looks again. */
     private static final long LOOK_AGAIN_MILLIS = 20;
 
@@ -89,13 +90,13 @@ class SharedCache {
             """;
 
     /** Fetches from Lightcast the keys this replica holds the lease of, completing their entries. */
-    interface Fetch<T> extends BiConsumer<List<String>, Map<String, CompletableFuture<Fetched<T>>>> {
+    public interface Fetch<T> extends BiConsumer<List<String>, Map<String, CompletableFuture<Fetched<T>>>> {
     }
 
     private final RedisLink redis;
     private final Vertx vertx;
     private final ObjectMapper json;
-    private final LightcastMetrics metrics;
+    private final MeterRegistry registry;
     private final String client;
     private final String valuePrefix;
     private final String leasePrefix;
@@ -105,11 +106,11 @@ class SharedCache {
     private final Map<String, Long> lifetimes = new ConcurrentHashMap<>();
 
     @Inject
-    SharedCache(RedisLink redis, Vertx vertx, ObjectMapper json, LightcastMetrics metrics, LightcastConfig lightcast) {
+    public SharedCache(RedisLink redis, Vertx vertx, ObjectMapper json, MeterRegistry registry, LightcastConfig lightcast) {
         this.redis = redis;
         this.vertx = vertx;
         this.json = json;
-        this.metrics = metrics;
+        this.registry = registry;
         // the credentials decide what an answer holds (its fields), so each Lightcast client has its own entries;
         // the braces keep one client's keys in one Redis cluster slot, as the scripts need
         this.client = "{" + lightcast.clientId().orElse("anonymous") + "}";
@@ -120,27 +121,27 @@ class SharedCache {
     }
 
     /** What readiness says of the second level. */
-    String mode() {
+    public String mode() {
         return redis.mode("in process, then shared on Redis", "in process only");
     }
 
-    JavaType typeOf(Class<?> type) {
+    public JavaType typeOf(Class<?> type) {
         return json.getTypeFactory().constructType(type);
     }
 
-    JavaType listOf(Class<?> element) {
+    public JavaType listOf(Class<?> element) {
         return json.getTypeFactory().constructCollectionType(List.class, element);
     }
 
     /** How long an entry of {@code cacheName} lives, here and in Redis: its configured expire-after-write. */
-    long lifetimeNanos(String cacheName) {
+    public long lifetimeNanos(String cacheName) {
         return lifetimes.computeIfAbsent(cacheName, name -> ConfigProvider.getConfig()
                 .getOptionalValue("quarkus.cache.caffeine.\"" + name + "\".expire-after-write", Duration.class)
                 .orElse(Duration.ofHours(1)).toNanos());
     }
 
     /** One entry: from Redis if another replica has it, else fetched by whichever replica takes the lease. */
-    <T> Uni<Fetched<T>> one(String cacheName, String scope, String id, JavaType type, Supplier<Uni<T>> fetch) {
+    public <T> Uni<Fetched<T>> one(String cacheName, String scope, String id, JavaType type, Supplier<Uni<T>> fetch) {
         return Uni.createFrom().deferred(() -> {
             CompletableFuture<Fetched<T>> entry = new CompletableFuture<>();
             fill(cacheName, scope, List.of(id), Map.of(id, entry), type, (owned, pending) -> fetch.get().subscribe().with(
@@ -153,7 +154,7 @@ class SharedCache {
      * Completes {@code pending} (one entry per id, all within {@code scope}): each from Redis where
      * another replica has it, else through {@code fetch}, once per id across the replicas.
      */
-    <T> void fill(String cacheName, String scope, List<String> ids, Map<String, CompletableFuture<Fetched<T>>> pending,
+    public <T> void fill(String cacheName, String scope, List<String> ids, Map<String, CompletableFuture<Fetched<T>>> pending,
             JavaType type, Fetch<T> fetch) {
         if (!redis.configured() || redis.alone()) {
             fetch.accept(ids, pending);
@@ -178,13 +179,13 @@ class SharedCache {
                     if (redis.lateOnly(failure) && !lookup.late()) {
                         // a late reply is this replica's event loops busy as often as Redis slow: the answer
                         // may be there, and paying Lightcast for it again costs quota; so one more look
-                        metrics.sharedLookups(lookup.cacheName(), "late", ids.size());
+                        sharedLookups(lookup.cacheName(), "late", ids.size());
                         Lookup<T> again = new Lookup<>(lookup.cacheName(), lookup.scope(), lookup.pending(), lookup.type(),
                                 lookup.fetch(), lookup.context(), lookup.giveUpAt(), true);
                         vertx.setTimer(LOOK_AGAIN_MILLIS, unused -> onContext(again.context(), () -> lookUp(again, ids)));
                         return;
                     }
-                    metrics.sharedLookups(lookup.cacheName(), "error", ids.size());
+                    sharedLookups(lookup.cacheName(), "error", ids.size());
                     lookup.fetch().accept(ids, subset(lookup.pending(), ids));
                 }));
     }
@@ -205,8 +206,8 @@ class SharedCache {
                 owned.add(ids.get(i));
             }
         }
-        metrics.sharedLookups(lookup.cacheName(), "hit", ids.size() - owned.size() - waiting.size());
-        metrics.sharedLookups(lookup.cacheName(), "miss", owned.size());
+        sharedLookups(lookup.cacheName(), "hit", ids.size() - owned.size() - waiting.size());
+        sharedLookups(lookup.cacheName(), "miss", owned.size());
         if (!owned.isEmpty()) {
             fetchAndShare(lookup, owned);
         }
@@ -241,7 +242,7 @@ class SharedCache {
 
     /** Keys another replica is fetching: looked up again shortly, until the holder's attempt could no longer succeed. */
     private <T> void lookAgain(Lookup<T> lookup, List<String> waiting) {
-        metrics.sharedLookups(lookup.cacheName(), "wait", waiting.size());
+        sharedLookups(lookup.cacheName(), "wait", waiting.size());
         if (System.nanoTime() - lookup.giveUpAt() > 0) {
             waiting.forEach(id -> lookup.pending().get(id).completeExceptionally(new BudgetSpent(1)));
             return;
@@ -249,22 +250,29 @@ class SharedCache {
         vertx.setTimer(LOOK_AGAIN_MILLIS, unused -> onContext(lookup.context(), () -> lookUp(lookup, waiting)));
     }
 
+    /** Lookups of {@code cacheName} here: hit, miss (a lease taken), wait (another replica's lease), late (asked again) or error. */
+    private void sharedLookups(String cacheName, String outcome, int count) {
+        if (count > 0) {
+            registry.counter("titles.cache.shared", "cache", cacheName, "outcome", outcome).increment(count);
+        }
+    }
+
     /** The Lightcast client's hash tag: every key of one client sits in one Redis cluster slot, as the scripts need. */
-    String clientTag() {
+    public String clientTag() {
         return client;
     }
 
     /** Who holds a lease this replica took. */
-    String owner() {
+    public String owner() {
         return owner;
     }
 
     /** How long a lease lasts: one attempt, and a second more. */
-    long leaseMillis() {
+    public long leaseMillis() {
         return leaseMillis;
     }
 
-    String encode(Object value) {
+    public String encode(Object value) {
         ObjectNode entry = json.createObjectNode();
         entry.put("f", FORMAT);
         entry.set("v", json.valueToTree(value));
@@ -272,7 +280,7 @@ class SharedCache {
     }
 
     /** The entry, or {@code null} if it is not one this release can read. */
-    <T> Fetched<T> decode(String stored, JavaType type, long ageNanos) {
+    public <T> Fetched<T> decode(String stored, JavaType type, long ageNanos) {
         try {
             JsonNode entry = json.readTree(stored);
             if (entry.path("f").asInt() != FORMAT || !entry.has("v")) {
@@ -295,12 +303,12 @@ class SharedCache {
     }
 
     /** Where the entry of {@code id} in {@code cacheName} within {@code scope} is kept. */
-    String valueKey(String cacheName, String scope, String id) {
+    public String valueKey(String cacheName, String scope, String id) {
         return valuePrefix + cacheName + ":" + scope + ":" + id;
     }
 
     /** Where the lease on that entry is kept, while a replica fetches it. */
-    String leaseKey(String cacheName, String scope, String id) {
+    public String leaseKey(String cacheName, String scope, String id) {
         return leasePrefix + cacheName + ":" + scope + ":" + id;
     }
 

@@ -1,4 +1,4 @@
-package io.titlesgateway.lightcast;
+package io.titlesgateway.store;
 
 import java.time.Duration;
 import java.util.List;
@@ -43,7 +43,7 @@ import io.vertx.redis.client.Request;
  * as well until every other replica must be back too, so neither switch lets a second hold more.
  */
 @ApplicationScoped
-class SharedLedger {
+public class SharedLedger {
 
     private static final Logger LOG = Logger.getLogger(SharedLedger.class);
     /** A second, and a second more for shared requests granted before Redis failed to reach Lightcast. */
@@ -121,7 +121,7 @@ class SharedLedger {
             """;
 
     /** A permit taken from the ledger; {@link #giveBack()} once its request is over, {@link #putBack()} if none went out on it. */
-    interface Ticket {
+    public interface Ticket {
         void giveBack();
 
         /** Nothing went out on the permit: usable again at once rather than a second after. */
@@ -149,7 +149,7 @@ class SharedLedger {
     private final Map<String, AtomicInteger> asking = new ConcurrentHashMap<>();
 
     @Inject
-    SharedLedger(RedisLink redis, TitlesConfig titles, LightcastConfig lightcast, Vertx vertx) {
+    public SharedLedger(RedisLink redis, TitlesConfig titles, LightcastConfig lightcast, Vertx vertx) {
         this(redis, vertx, lightcast.clientId().orElse("anonymous"), lightcast.rateLimit(), lightcast.attemptTimeout().toMillis() + 1_000,
                 lightcast.rateLimit() / Math.max(1, titles.maxReplicas()));
         if (redis.configured() && titles.maxReplicas() > lightcast.rateLimit()) {
@@ -159,7 +159,7 @@ class SharedLedger {
     }
 
     /** A ledger on {@code redis} for one Lightcast client; what a replica is made of, tests included. */
-    SharedLedger(RedisLink redis, Vertx vertx, String client, int rate, long holdMillis, int aloneRate) {
+    public SharedLedger(RedisLink redis, Vertx vertx, String client, int rate, long holdMillis, int aloneRate) {
         this.redis = redis;
         this.vertx = vertx;
         this.rate = Math.max(1, rate);
@@ -172,12 +172,12 @@ class SharedLedger {
     }
 
     /** What readiness says of the shared budget. */
-    String mode() {
+    public String mode() {
         return redis.mode("shared on Redis", "this replica alone at " + aloneRate + "/s");
     }
 
     /** A permit of the shared budget for {@code caller}'s request, waiting for one up to {@code deadline} (System.nanoTime()). */
-    Uni<Ticket> take(long deadline, String caller, int weight) {
+    public Uni<Ticket> take(long deadline, String caller, int weight) {
         if (!redis.configured()) {
             return Uni.createFrom().item(NOTHING_TO_GIVE_BACK);
         }
@@ -200,7 +200,7 @@ class SharedLedger {
      * A permit of the shared budget only if one is free now and no caller of any replica waits for
      * one; else {@link BudgetSpent} at once. For probes, which never make a caller wait.
      */
-    Uni<Ticket> takeIfIdle() {
+    public Uni<Ticket> takeIfIdle() {
         if (!redis.configured()) {
             return Uni.createFrom().item(NOTHING_TO_GIVE_BACK);
         }
@@ -274,7 +274,7 @@ class SharedLedger {
     }
 
     /** Stops every replica handing out permits for {@code duration}, after Lightcast said 429. */
-    void pause(Duration duration) {
+    public void pause(Duration duration) {
         if (redis.configured() && !redis.alone()) {
             redis.send(Request.cmd(Command.SET).arg(pauseKey).arg("1").arg("PX").arg(Math.max(1, duration.toMillis())))
                     .subscribe().with(unused -> { }, failure -> LOG.debugf("The shared pause could not be set: %s", failure));

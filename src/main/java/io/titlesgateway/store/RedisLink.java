@@ -1,4 +1,4 @@
-package io.titlesgateway.lightcast;
+package io.titlesgateway.store;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -33,11 +33,11 @@ import io.vertx.redis.client.Response;
  * so that callers do not each pay the timeout, then asks again: recovery needs nobody.
  */
 @ApplicationScoped
-class RedisLink {
+public class RedisLink {
 
     private static final Logger LOG = Logger.getLogger(RedisLink.class);
     /** How long a replica goes it alone after Redis failed it, before it asks Redis again. */
-    static final long ALONE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    public static final long ALONE_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private final Redis redis;
@@ -58,21 +58,21 @@ class RedisLink {
     private volatile long sharedResumedAt;
 
     @Inject
-    RedisLink(TitlesConfig titles, Vertx vertx) {
+    public RedisLink(TitlesConfig titles, Vertx vertx) {
         this(titles.redisUrl().filter(url -> !url.isBlank()).map(url -> client(vertx, url, ConfigProvider.getConfig()
                 .getOptionalValue("quarkus.redis.password", String.class), titles.redisSentinelMaster().filter(name -> !name.isBlank())))
                 .orElse(null), titles.redisTimeout().toMillis());
     }
 
     /** A link over {@code redis} (null: none); what a replica is made of, tests included. */
-    RedisLink(Redis redis, long timeoutMillis) {
+    public RedisLink(Redis redis, long timeoutMillis) {
         this.redis = redis;
         this.timeout = Duration.ofMillis(timeoutMillis);
         this.confirmTimeout = Duration.ofMillis(Math.max(1_000, 5 * timeoutMillis));
     }
 
     /** A client of {@code url}, with {@code password} (Quarkus's own {@code quarkus.redis.password}) unless the URL holds one. */
-    static Redis client(Vertx vertx, String url, Optional<String> password) {
+    public static Redis client(Vertx vertx, String url, Optional<String> password) {
         return client(vertx, url, password, Optional.empty());
     }
 
@@ -81,7 +81,7 @@ class RedisLink {
      * that say which Redis is the primary of that name now; each new connection asks them, so after
      * a failover the replica reaches the promoted one.
      */
-    static Redis client(Vertx vertx, String urls, Optional<String> password, Optional<String> sentinelMaster) {
+    public static Redis client(Vertx vertx, String urls, Optional<String> password, Optional<String> sentinelMaster) {
         RedisOptions options = new RedisOptions().setMaxPoolSize(8).setMaxPoolWaiting(1024);
         if (sentinelMaster.isPresent()) {
             options.setType(RedisClientType.SENTINEL).setMasterName(sentinelMaster.get()).setRole(RedisRole.MASTER);
@@ -98,19 +98,19 @@ class RedisLink {
     }
 
     @PreDestroy
-    void close() {
+    public void close() {
         if (redis != null) {
             redis.close();
         }
     }
 
     /** Whether replicas share state through Redis at all. */
-    boolean configured() {
+    public boolean configured() {
         return redis != null;
     }
 
     /** Whether this replica has stopped asking Redis for now, after it failed. */
-    boolean alone() {
+    public boolean alone() {
         long until = aloneUntil;
         return until != 0 && System.nanoTime() - until < 0;
     }
@@ -121,7 +121,7 @@ class RedisLink {
     }
 
     /** What readiness says of a part kept on Redis: {@code shared} while it is, {@code degraded} while this replica is alone. */
-    String mode(String shared, String degraded) {
+    public String mode(String shared, String degraded) {
         if (!configured()) {
             return "in process (TITLES_REDIS_URL unset)";
         }
@@ -132,7 +132,7 @@ class RedisLink {
      * Opens the first connection as the replica starts, with time to spare, so that the first
      * callers do not pay for it or find the replica alone because a cold connection was slow.
      */
-    void connect(@Observes StartupEvent started) {
+    public void connect(@Observes StartupEvent started) {
         if (redis == null) {
             return;
         }
@@ -142,7 +142,7 @@ class RedisLink {
     }
 
     /** When shared mode last ended, as System.nanoTime(); 0 if it never did. */
-    long sharedEndedAt() {
+    public long sharedEndedAt() {
         return sharedEndedAt;
     }
 
@@ -151,7 +151,7 @@ class RedisLink {
      * answer yet, or Redis answers again since so recently that another replica may still be
      * alone (each goes alone for {@link #ALONE_NANOS} after its last failure, no later than now).
      */
-    boolean recovering() {
+    public boolean recovering() {
         if (!answered) {
             return true; // asking Redis again, and it has not answered yet
         }
@@ -160,7 +160,7 @@ class RedisLink {
     }
 
     /** A PING, as any command: for readiness, which reports whether Redis answers. */
-    Uni<Response> ping() {
+    public Uni<Response> ping() {
         return send(Request.cmd(Command.PING));
     }
 
@@ -169,7 +169,7 @@ class RedisLink {
      * while at once; a late reply may be this replica's own event loops lagging under load rather
      * than Redis, so one PING given longer decides, and only if that is late too does it go alone.
      */
-    Uni<Response> send(Request request) {
+    public Uni<Response> send(Request request) {
         return ask(request, timeout)
                 .invoke(this::answered)
                 .onFailure().invoke(failure -> {
@@ -185,7 +185,7 @@ class RedisLink {
     }
 
     /** Whether {@code failure} is a reply later than the timeout, while the replica is not alone (yet): worth asking again. */
-    boolean lateOnly(Throwable failure) {
+    public boolean lateOnly(Throwable failure) {
         return failure instanceof TimeoutException && !alone();
     }
 

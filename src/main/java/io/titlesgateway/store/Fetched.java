@@ -1,4 +1,4 @@
-package io.titlesgateway.lightcast;
+package io.titlesgateway.store;
 
 /**
  * An upstream answer as the cache keeps it, stamped with when it arrived in this replica: an
@@ -7,28 +7,28 @@ package io.titlesgateway.lightcast;
  * from the shared cache), was already there (a hit). {@code value} is {@code null} where Lightcast
  * had nothing (no match, an unknown id).
  */
-record Fetched<T>(T value, long arrivedAtNanos, long ageAtArrivalNanos, boolean here) {
+public record Fetched<T>(T value, long arrivedAtNanos, long ageAtArrivalNanos, boolean here) {
 
-    static <T> Fetched<T> now(T value) {
+    public static <T> Fetched<T> now(T value) {
         return new Fetched<>(value, System.nanoTime(), 0, true);
     }
 
     /** An answer another replica fetched {@code ageNanos} ago, read from the shared cache. */
-    static <T> Fetched<T> shared(T value, long ageNanos) {
+    public static <T> Fetched<T> shared(T value, long ageNanos) {
         return new Fetched<>(value, System.nanoTime(), ageNanos, false);
     }
 
     /** Whether it came into this replica, from Lightcast or from the shared cache, since {@code askedAtNanos}. */
-    boolean arrivedSince(long askedAtNanos) {
+    public boolean arrivedSince(long askedAtNanos) {
         return arrivedAtNanos - askedAtNanos >= 0;
     }
 
     /** Whether this replica fetched it from Lightcast since {@code askedAtNanos}: a miss. */
-    boolean fetchedSince(long askedAtNanos) {
+    public boolean fetchedSince(long askedAtNanos) {
         return here && arrivedSince(askedAtNanos);
     }
 
-    boolean olderThan(long lifetimeNanos) {
+    public boolean olderThan(long lifetimeNanos) {
         return System.nanoTime() - arrivedAtNanos + ageAtArrivalNanos > lifetimeNanos;
     }
 }

@@ -1,4 +1,4 @@
-package io.titlesgateway.lightcast;
+package io.titlesgateway.store;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +15,7 @@ import io.smallrye.mutiny.Uni;
 import io.titlesgateway.config.LightcastConfig;
 import io.titlesgateway.titles.Normalization;
 import io.titlesgateway.titles.TitlesException;
+import io.titlesgateway.lightcast.LightcastUnavailable;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -34,13 +35,15 @@ import io.vertx.redis.client.Response;
  * replica that dies leaves leases that lapse, and the waiters offer the terms again.
  */
 @ApplicationScoped
-class SharedPool {
+public class SharedPool {
 
     private static final Logger LOG = Logger.getLogger(SharedPool.class);
+    /** The cache whose entries the pool's answers are: the normalizations, one per version and term. */
+    public static final String NORMALIZE_CACHE = "lightcast-normalize";
     /** How long a failure marked on a lease tells waiters why the call carrying their term failed. */
     private static final long FAILURE_MILLIS = 3_000;
     /** The most terms one look carries; more wait for the next. */
-    static final int MAX_TERMS_PER_LOOK = 2_000;
+    public static final int MAX_TERMS_PER_LOOK = 2_000;
     /** The length of an owner, a UUID, which prefixes each raw term in the pool. */
     private static final int OWNER_LENGTH = 36;
 
@@ -150,7 +153,7 @@ class SharedPool {
             """;
 
     /** What a look found of one term. */
-    enum Kind {
+    public enum Kind {
         /** Its answer is in the shared cache. */
         ANSWERED,
         /** It waits in the pool on this replica's lease. */
@@ -162,26 +165,26 @@ class SharedPool {
     }
 
     /** One term's state in Redis; {@code answer} (null: no match) and {@code ageNanos} if answered, {@code failure} if failed. */
-    record Found(Kind kind, Normalization answer, long ageNanos, TitlesException failure) {
+    public record Found(Kind kind, Normalization answer, long ageNanos, TitlesException failure) {
     }
 
     /** A term for a look: its key, its raw form, and whether it waits on another replica. */
-    record Term(String key, String raw, boolean waitingElsewhere) {
+    public record Term(String key, String raw, boolean waitingElsewhere) {
     }
 
     /** A term popped from the pool, to be sent by this replica, and the owner of the replica that offered it. */
-    record Popped(String key, String raw, String offeredBy) {
+    public record Popped(String key, String raw, String offeredBy) {
     }
 
     /** What another replica's call brought for a term this replica offered: its answer, or its failure. */
-    record Delivered(String key, Found found) {
+    public record Delivered(String key, Found found) {
     }
 
     /**
      * What a look answered: one {@link Found} per term asked about, the terms popped, how many the
      * pool still holds, and what calls of other replicas delivered for this replica's terms.
      */
-    record Look(List<Found> found, List<Popped> popped, long poolLeft, List<Delivered> delivered) {
+    public record Look(List<Found> found, List<Popped> popped, long poolLeft, List<Delivered> delivered) {
     }
 
     private final RedisLink redis;
@@ -191,7 +194,7 @@ class SharedPool {
     private final long maxAgeMillis;
 
     @Inject
-    SharedPool(RedisLink redis, SharedCache cache, LightcastConfig config) {
+    public SharedPool(RedisLink redis, SharedCache cache, LightcastConfig config) {
         this.redis = redis;
         this.cache = cache;
         this.normalization = cache.typeOf(Normalization.class);
@@ -201,7 +204,7 @@ class SharedPool {
     }
 
     /** Whether misses are pooled now: Redis is configured and answering. */
-    boolean active() {
+    public boolean active() {
         return redis.configured() && !redis.alone();
     }
 
@@ -209,7 +212,7 @@ class SharedPool {
      * Offers {@code terms} (of {@code version}, fetched with {@code fields}) and reports each one's
      * state, then pops up to {@code pop} of the oldest terms of the pool for this replica to send.
      */
-    Uni<Look> look(String version, List<String> fields, List<Term> terms, int pop) {
+    public Uni<Look> look(String version, List<String> fields, List<Term> terms, int pop) {
         String pool = poolKey(version, fields);
         Request request = Request.cmd(Command.EVAL).arg(LOOK).arg(3 + 2 * terms.size()).arg(pool).arg(pool + ":raw")
                 .arg(inboxOf(pool, cache.owner()));
@@ -224,7 +227,7 @@ class SharedPool {
 
     private Look read(Response reply, int terms) {
         Response states = reply.get(0);
-        long lifetime = cache.lifetimeNanos(LightcastCache.NORMALIZE);
+        long lifetime = cache.lifetimeNanos(NORMALIZE_CACHE);
         List<Found> found = new ArrayList<>(terms);
         for (int i = 0; i < terms; i++) {
             String kind = states.get(3 * i).toString();
@@ -280,13 +283,13 @@ class SharedPool {
      * Writes the answers to the terms this replica popped and sent ({@code null}: no match), freeing
      * their leases, and delivers each to the replica that offered it.
      */
-    void answered(String version, List<String> fields, List<Popped> terms, List<Normalization> answers) {
+    public void answered(String version, List<String> fields, List<Popped> terms, List<Normalization> answers) {
         List<String> encoded = answers.stream().map(cache::encode).toList();
         send(sent(version, fields, terms, "", encoded), "answers");
     }
 
     /** Marks the terms this replica popped as failed with {@code failure}, and tells the replicas that offered them. */
-    void failed(String version, List<String> fields, List<Popped> terms, Throwable failure) {
+    public void failed(String version, List<String> fields, List<Popped> terms, Throwable failure) {
         send(sent(version, fields, terms, markOf(failure), terms.stream().map(term -> "").toList()), "a failure");
     }
 
@@ -296,7 +299,7 @@ class SharedPool {
         terms.forEach(term -> request.arg(valueKey(version, term.key())));
         terms.forEach(term -> request.arg(leaseKey(version, term.key())));
         terms.forEach(term -> request.arg(inboxOf(pool, term.offeredBy())));
-        long lifetimeMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(cache.lifetimeNanos(LightcastCache.NORMALIZE)));
+        long lifetimeMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(cache.lifetimeNanos(NORMALIZE_CACHE)));
         request.arg(lifetimeMillis).arg(cache.owner() + ":sent").arg(failure).arg(FAILURE_MILLIS);
         answers.forEach(request::arg);
         terms.forEach(term -> request.arg(term.key()));
@@ -311,7 +314,7 @@ class SharedPool {
     }
 
     /** Takes this replica's terms out of the pool: their callers were refused, so nobody sends them. */
-    void withdraw(String version, List<String> fields, List<String> keys) {
+    public void withdraw(String version, List<String> fields, List<String> keys) {
         String pool = poolKey(version, fields);
         Request request = Request.cmd(Command.EVAL).arg(WITHDRAW).arg(2 + keys.size()).arg(pool).arg(pool + ":raw");
         keys.forEach(key -> request.arg(leaseKey(version, key)));
@@ -354,10 +357,10 @@ class SharedPool {
     }
 
     private String valueKey(String version, String key) {
-        return cache.valueKey(LightcastCache.NORMALIZE, version, key);
+        return cache.valueKey(NORMALIZE_CACHE, version, key);
     }
 
     private String leaseKey(String version, String key) {
-        return cache.leaseKey(LightcastCache.NORMALIZE, version, key);
+        return cache.leaseKey(NORMALIZE_CACHE, version, key);
     }
 }
