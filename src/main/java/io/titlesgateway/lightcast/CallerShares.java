@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.Priority;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -37,6 +38,10 @@ import io.vertx.redis.client.Response;
  */
 @ApplicationScoped
 class CallerShares {
+
+    /** The timer that reads the replicas' shared state; -1 without Redis. */
+    private long looking = -1;
+
 
     private static final Logger LOG = Logger.getLogger(CallerShares.class);
     private static final long LOOK_MILLIS = 1_000;
@@ -75,7 +80,7 @@ class CallerShares {
             });
         }
         if (redis.configured()) {
-            vertx.setPeriodic(LOOK_MILLIS, unused -> look());
+            looking = vertx.setPeriodic(LOOK_MILLIS, unused -> look());
         }
     }
 
@@ -149,6 +154,13 @@ class CallerShares {
                 redis.send(Request.cmd(Command.GET).arg(keyPrefix + caller + ":" + period))
                         .subscribe().with(reply -> follow(caller, period, reply), unused -> { });
             });
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        if (looking != -1) {
+            vertx.cancelTimer(looking);
         }
     }
 }

@@ -7,6 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.atomic.AtomicLong;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -37,6 +38,10 @@ import io.vertx.redis.client.Response;
  */
 @ApplicationScoped
 public class QuotaGate {
+
+    /** The timer that reads the replicas' shared state; -1 without Redis. */
+    private long looking = -1;
+
 
     private static final Logger LOG = Logger.getLogger(QuotaGate.class);
     /** A spent quota whose reset Lightcast did not say (or said in a form we cannot read): probes alone reopen it. */
@@ -86,7 +91,7 @@ public class QuotaGate {
     /** With Redis, reads every second what the other replicas know of the quota. */
     void follow(@Observes StartupEvent started) {
         if (redis.configured()) {
-            vertx.setPeriodic(LOOK_MILLIS, unused -> look());
+            looking = vertx.setPeriodic(LOOK_MILLIS, unused -> look());
         }
     }
 
@@ -237,6 +242,13 @@ public class QuotaGate {
             } catch (DateTimeParseException notADate) {
                 return UNKNOWN_RESET;
             }
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        if (looking != -1) {
+            vertx.cancelTimer(looking);
         }
     }
 }

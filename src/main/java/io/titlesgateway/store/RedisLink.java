@@ -1,9 +1,11 @@
 package io.titlesgateway.store;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,6 +43,8 @@ public class RedisLink {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private final Redis redis;
+    /** With Sentinel: answers are written with a WAIT for one replica, so a failover keeps what Redis acknowledged. */
+    private final boolean replicated;
     private final Duration timeout;
     /** How long the PING that decides whether a late reply means Redis is failing may take. */
     private final Duration confirmTimeout;
@@ -61,12 +65,17 @@ public class RedisLink {
     public RedisLink(TitlesConfig titles, Vertx vertx) {
         this(titles.redisUrl().filter(url -> !url.isBlank()).map(url -> client(vertx, url, ConfigProvider.getConfig()
                 .getOptionalValue("quarkus.redis.password", String.class), titles.redisSentinelMaster().filter(name -> !name.isBlank())))
-                .orElse(null), titles.redisTimeout().toMillis());
+                .orElse(null), titles.redisTimeout().toMillis(), titles.redisSentinelMaster().filter(name -> !name.isBlank()).isPresent());
     }
 
     /** A link over {@code redis} (null: none); what a replica is made of, tests included. */
     public RedisLink(Redis redis, long timeoutMillis) {
+        this(redis, timeoutMillis, false);
+    }
+
+    private RedisLink(Redis redis, long timeoutMillis, boolean replicated) {
         this.redis = redis;
+        this.replicated = replicated;
         this.timeout = Duration.ofMillis(timeoutMillis);
         this.confirmTimeout = Duration.ofMillis(Math.max(1_000, 5 * timeoutMillis));
     }
@@ -179,6 +188,29 @@ public class RedisLink {
                     if (failure instanceof TimeoutException) {
                         confirmLate(failure);
                     } else {
+                        goAlone(failure);
+                    }
+                });
+    }
+
+    /**
+     * A write of answers that cost quota: as {@link #send}, and with Sentinel on the same connection
+     * a {@code WAIT} for one replica (half the timeout), so that what is acknowledged survives the
+     * primary; the reply is the write's, and whether a replica had it is counted.
+     */
+    public Uni<Response> keep(Request write, Consumer<Boolean> replicaHasIt) {
+        if (!replicated) {
+            return send(write);
+        }
+        long waitMillis = Math.max(1, timeout.toMillis() / 2);
+        return Uni.createFrom().completionStage(() -> redis.batch(List.of(write, Request.cmd(Command.WAIT).arg(1).arg(waitMillis)))
+                .toCompletionStage())
+                .ifNoItem().after(timeout.plusMillis(waitMillis)).fail()
+                .invoke(replies -> replicaHasIt.accept(replies.get(1) != null && replies.get(1).toInteger() >= 1))
+                .map(replies -> replies.get(0))
+                .invoke(this::answered)
+                .onFailure().invoke(failure -> {
+                    if (!connecting && !(failure instanceof TimeoutException)) {
                         goAlone(failure);
                     }
                 });

@@ -236,7 +236,7 @@ public class SharedCache {
             CompletableFuture<Fetched<T>> entry = mine.get(id);
             request.arg(entry.isCompletedExceptionally() ? "" : encode(entry.join().value()));
         }
-        redis.send(request).subscribe().with(unused -> { },
+        redis.keep(request, this::replicated).subscribe().with(unused -> { },
                 failure -> LOG.debugf("Fetched answers could not be shared through Redis: %s", failure));
     }
 
@@ -255,6 +255,11 @@ public class SharedCache {
         if (count > 0) {
             registry.counter("titles.cache.shared", "cache", cacheName, "outcome", outcome).increment(count);
         }
+    }
+
+    /** Counts a write of answers that a Redis replica acknowledged (with Sentinel), or did not in time. */
+    void replicated(boolean replicaHasIt) {
+        registry.counter("titles.store.redis.writes", "replicated", String.valueOf(replicaHasIt)).increment();
     }
 
     /** The Lightcast client's hash tag: every key of one client sits in one Redis cluster slot, as the scripts need. */

@@ -285,7 +285,10 @@ public class SharedPool {
      */
     public void answered(String version, List<String> fields, List<Popped> terms, List<Normalization> answers) {
         List<String> encoded = answers.stream().map(cache::encode).toList();
-        send(sent(version, fields, terms, "", encoded), "answers");
+        if (active()) {
+            redis.keep(sent(version, fields, terms, "", encoded), cache::replicated).subscribe().with(unused -> { },
+                    failure -> LOG.debugf("Redis did not take answers: %s", failure));
+        }
     }
 
     /** Marks the terms this replica popped as failed with {@code failure}, and tells the replicas that offered them. */

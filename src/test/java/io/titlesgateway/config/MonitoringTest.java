@@ -35,7 +35,7 @@ import io.titlesgateway.support.RedisAvailable;
  * short workload, so a renamed metric breaks the build, not the dashboard.
  */
 @QuarkusTest
-@TestProfile(EveryPartAtWork.class)
+@TestProfile(EveryPartAtWork.WithAnAnswerStore.class)
 @WithTestResource(LightcastEmulatorResource.class)
 class MonitoringTest {
 
