@@ -21,6 +21,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.titlesgateway.auth.CallerAuth;
 import io.titlesgateway.auth.QuotaShare;
 import io.titlesgateway.titles.TitlesException;
+import io.titlesgateway.titles.TitlesService;
 import io.titlesgateway.store.RedisLink;
 import io.titlesgateway.store.SharedCache;
 import io.vertx.core.Vertx;
@@ -39,10 +40,6 @@ import io.vertx.redis.client.Response;
 @ApplicationScoped
 class CallerShares {
 
-    /** The timer that reads the replicas' shared state; -1 without Redis. */
-    private long looking = -1;
-
-
     private static final Logger LOG = Logger.getLogger(CallerShares.class);
     private static final long LOOK_MILLIS = 1_000;
 
@@ -57,6 +54,8 @@ class CallerShares {
     private final String keyPrefix;
     private final Map<String, Use> uses = new ConcurrentHashMap<>();
     private final Map<String, Counter> calls = new ConcurrentHashMap<>();
+    /** The timer that reads the replicas' shared state; -1 without Redis. */
+    private long looking = -1;
 
     @Inject
     CallerShares(CallerAuth callers, RedisLink redis, Vertx vertx, MeterRegistry registry, SharedCache shared) {
@@ -67,8 +66,11 @@ class CallerShares {
         this.keyPrefix = "titles-gateway:caller-quota:" + shared.clientTag() + ":";
     }
 
-    /** After the callers are read: registers each configured caller's gauges, and with Redis reads the shared counts every second. */
-    void start(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) StartupEvent started) {
+    /** After the callers are read, while Lightcast serves: registers each configured caller's gauges, and with Redis reads the shared counts every second. */
+    void start(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) StartupEvent started, TitlesService titles) {
+        if (titles.serving() != TitlesService.Serving.LIGHTCAST) {
+            return; // no call to Lightcast to count
+        }
         for (String caller : callers.configuredCallers()) {
             callers.quotaShareOf(caller).ifPresent(share -> {
                 Gauge.builder("titles.caller.quota.used", this, shares -> shares.used(caller, share))

@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.titlesgateway.config.LightcastConfig;
+import io.titlesgateway.titles.TitlesService;
 import io.titlesgateway.store.RedisLink;
 import io.titlesgateway.store.SharedCache;
 import io.vertx.core.Vertx;
@@ -39,10 +40,6 @@ import io.vertx.redis.client.Response;
 @ApplicationScoped
 public class QuotaGate {
 
-    /** The timer that reads the replicas' shared state; -1 without Redis. */
-    private long looking = -1;
-
-
     private static final Logger LOG = Logger.getLogger(QuotaGate.class);
     /** A spent quota whose reset Lightcast did not say (or said in a form we cannot read): probes alone reopen it. */
     private static final long UNKNOWN_RESET = Long.MAX_VALUE;
@@ -55,13 +52,17 @@ public class QuotaGate {
     private final long probeIntervalMillis;
     private final String spentKey;
     private final String probeKey;
-    private final Counter refusals;
+    private final MeterRegistry registry;
+    /** Counted once Lightcast serves; until then nothing is refused. */
+    private Counter refusals;
     /** When the quota comes back (epoch ms); 0 while it is not known to be spent. */
     private volatile long spentUntil;
     /** When this replica last closed the gate itself (epoch ms): its own write to Redis may not have landed yet. */
     private volatile long closedHereAt;
     /** When this replica may probe next (epoch ms). */
     private final AtomicLong nextProbeAt = new AtomicLong();
+    /** The timer that reads the replicas' shared state; -1 without Redis. */
+    private long looking = -1;
 
     @Inject
     QuotaGate(RedisLink redis, Vertx vertx, LightcastConfig config, SharedCache shared, MeterRegistry registry) {
@@ -70,10 +71,7 @@ public class QuotaGate {
         this.probeIntervalMillis = Math.max(1_000, config.quotaProbeInterval().toMillis());
         this.spentKey = "titles-gateway:quota-spent:" + shared.clientTag();
         this.probeKey = "titles-gateway:quota-probe:" + shared.clientTag();
-        this.refusals = Counter.builder("titles.upstream.quota.refusals")
-                .description("Normalize, inspect and bulk calls not made because Lightcast's normalize quota is spent").register(registry);
-        Gauge.builder("titles.upstream.quota.spent", this, gate -> gate.spentUntil == 0 ? 0 : 1)
-                .description("1 while Lightcast's normalize quota is known to be spent").register(registry);
+        this.registry = registry;
     }
 
     /**
@@ -88,8 +86,15 @@ public class QuotaGate {
         }
     }
 
-    /** With Redis, reads every second what the other replicas know of the quota. */
-    void follow(@Observes StartupEvent started) {
+    /** While Lightcast serves: its metrics, and with Redis a read every second of what the other replicas know of the quota. */
+    void follow(@Observes StartupEvent started, TitlesService titles) {
+        if (titles.serving() != TitlesService.Serving.LIGHTCAST) {
+            return; // the catalog shows nothing of Lightcast
+        }
+        refusals = Counter.builder("titles.upstream.quota.refusals")
+                .description("Normalize, inspect and bulk calls not made because Lightcast's normalize quota is spent").register(registry);
+        Gauge.builder("titles.upstream.quota.spent", this, gate -> gate.spentUntil == 0 ? 0 : 1)
+                .description("1 while Lightcast's normalize quota is known to be spent").register(registry);
         if (redis.configured()) {
             looking = vertx.setPeriodic(LOOK_MILLIS, unused -> look());
         }
@@ -124,7 +129,9 @@ public class QuotaGate {
     }
 
     private LightcastRateLimited refusal(long until, long now) {
-        refusals.increment();
+        if (refusals != null) {
+            refusals.increment();
+        }
         long untilProbe = Math.max(1, (nextProbeAt.get() - now + 999) / 1000);
         long untilReset = until == UNKNOWN_RESET ? Long.MAX_VALUE : Math.max(1, (until - now + 999) / 1000);
         String when = until == UNKNOWN_RESET ? "Lightcast did not say when it resets"
