@@ -14,7 +14,7 @@ import io.vertx.ext.web.RoutingContext;
  * The bounds on a request's head, answered in the error envelope like every other refusal: a
  * request line over {@value #MAX_REQUEST_LINE} bytes (a huge query, thousands of parameters) is a
  * 414, a header block over {@value #MAX_HEADER_BYTES} bytes a 431. The HTTP layer's own limits are set
- * four times higher ({@code quarkus.http.limits.*}), so that these are the ones callers meet; past
+ * higher (64 kB each, {@code quarkus.http.limits.*}), so that these are the ones callers meet; past
  * those, the HTTP layer refuses on its own, with an empty body, before any of the gateway runs.
  */
 @ApplicationScoped

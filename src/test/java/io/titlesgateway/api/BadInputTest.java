@@ -233,7 +233,7 @@ class BadInputTest extends EmulatedUpstreamTest {
 
     @Test
     void aRequestLineOverTheLimitIsRefusedInTheEnvelope() throws Exception {
-        for (String path : List.of(V + "/titles?q=" + "a".repeat(16 * 1024),
+        for (String path : List.of(V + "/titles?q=" + "a".repeat(16 * 1024), V + "/titles?q=" + "a".repeat(60 * 1024),
                 V + "/titles?" + "x=1&".repeat(4_000),
                 V + "/titles?fields=" + "id,".repeat(4_000) + "id")) {
             HttpResponse<String> answer = raw("GET", path, null, null);
