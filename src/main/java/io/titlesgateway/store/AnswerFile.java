@@ -298,7 +298,7 @@ public final class AnswerFile implements AutoCloseable {
                 break;
             }
             keptBytes += record.length;
-            kept.add(new long[] { entry[0], entry[1], record.length });
+            kept.add(new long[] { entry[0], entry[1], record.length, hash(record.key) });
         }
         kept.sort(Comparator.comparingLong((long[] entry) -> entry[0]));
         Path next = directory.resolve(NEXT);
@@ -308,9 +308,8 @@ public final class AnswerFile implements AutoCloseable {
                 StandardOpenOption.WRITE)) {
             for (long[] entry : kept) {
                 channel.transferTo(entry[0], entry[2], out);
-                Record record = read(channel, entry[0], end);
-                rebuilt.put(hash(record.key), written);
-                rebuilt.lastUsed[rebuilt.find(hash(record.key))] = (int) entry[1];
+                rebuilt.put(entry[3], written);
+                rebuilt.lastUsed[rebuilt.find(entry[3])] = (int) entry[1];
                 written += entry[2];
             }
             out.force(true);

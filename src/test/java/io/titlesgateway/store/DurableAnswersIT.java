@@ -56,6 +56,13 @@ class DurableAnswersIT {
     }
 
     private GatewayProcess gateway(String name, Map<String, String> more) throws IOException {
+        GatewayProcess gateway = GatewayProcess.start(name, environment(more)).awaitReady();
+        gateways.add(gateway);
+        return gateway;
+    }
+
+    /** The emulator as Lightcast, open to callers, with {@code more} on top. */
+    private Map<String, String> environment(Map<String, String> more) {
         Map<String, String> environment = new HashMap<>(Map.of(
                 "LIGHTCAST_API_URL", emulator.apiUrl(),
                 "LIGHTCAST_AUTH_URL", emulator.authUrl(),
@@ -64,9 +71,7 @@ class DurableAnswersIT {
                 "LIGHTCAST_RATE_LIMIT", "200",
                 "TITLES_AUTH", "none"));
         environment.putAll(more);
-        GatewayProcess gateway = GatewayProcess.start(name, environment).awaitReady();
-        gateways.add(gateway);
-        return gateway;
+        return environment;
     }
 
     /** Ten known titles with a suffix each, so every term is its own answer. */
@@ -146,11 +151,7 @@ class DurableAnswersIT {
         List<String> terms = terms(300);
         answers(first, terms);
 
-        Map<String, String> sameDirectory = new HashMap<>(Map.of(
-                "LIGHTCAST_API_URL", emulator.apiUrl(), "LIGHTCAST_AUTH_URL", emulator.authUrl(),
-                "LIGHTCAST_CLIENT_ID", emulator.clientId(), "LIGHTCAST_CLIENT_SECRET", emulator.clientSecret(),
-                "TITLES_AUTH", "none", "TITLES_DATA_DIR", data.toString()));
-        GatewayProcess intruder = GatewayProcess.start("durable-intruder", sameDirectory);
+        GatewayProcess intruder = GatewayProcess.start("durable-intruder", environment(Map.of("TITLES_DATA_DIR", data.toString())));
         gateways.add(intruder);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
                 .until(() -> intruder.log().contains("is open in another process"));
