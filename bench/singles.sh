@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # Single normalizations, as every Lightcast client sends them: CONNECTIONS callers (600), each request
 # a title never asked before, for DURATION (15 s), against the emulator at Lightcast's 5 requests/s
-# with bulk access. Prints answered/s (200 or 404), the share of the ceiling 5 calls/s x 500 terms =
-# 2,500/s, refusals (429), the median wait, terms per bulk call and upstream calls. Baseline in the
-# same run: the same load on a gateway without bulk access (one call per title). Then three
-# replicas sharing a Redis (REDIS_URL, default the one at 127.0.0.1:6379), the connections spread
-# over them, against the one replica of the same run, with the Redis commands each answer cost (all
-# clients of that Redis counted: run it on a Redis nothing else uses). Loopback only.
-# Usage: bench/singles.sh          (CONNECTIONS=600 DURATION=15s THREADS=2; SKIP_NO_BULK=1 leaves out the baseline)
+# with bulk access, the gateway started as users start it (java -jar, no JVM options unless JAVA_OPTS).
+# The emulator answers as each PROFILE says: "instant"; "realistic", a bulk call taking 100 ms and
+# 0.3 ms a term (about 250 ms for 500 terms); "slow", every call taking 1 s. Per profile: one replica,
+# then three sharing a Redis (REDIS_URL, default the one at 127.0.0.1:6379) with the connections spread
+# over them, and the ratio of the two. Prints answered/s (200 or 404), the share of the ceiling
+# 5 calls/s x 500 terms = 2,500/s, refusals (429), the median wait, terms per bulk call, upstream
+# calls a second (the pace: 5 is the budget's), and the Redis commands each answer cost (all clients
+# of that Redis counted: run it on a Redis nothing else uses). Baseline (unless SKIP_NO_BULK=1): the
+# same load, instant upstream, on a gateway without bulk access (one call per title). Loopback only.
+# Usage: bench/singles.sh     (CONNECTIONS=600 DURATION=15s THREADS=2 PROFILES="instant realistic slow")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CONNECTIONS=${CONNECTIONS:-600}
 DURATION=${DURATION:-15s}
 THREADS=${THREADS:-2}
-JAVA_OPTS=${JAVA_OPTS:--XX:+UseParallelGC}
+JAVA_OPTS=${JAVA_OPTS:-}
+PROFILES=${PROFILES:-instant realistic slow}
 EMULATOR_PORT=18289 GATEWAY_PORT=18280
 REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 work=$(mktemp -d)
@@ -28,9 +32,20 @@ echo "== building the gateway and the emulator"
 ./mvnw -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/emulator.classpath -Dmdep.includeScope=test
 zcat src/main/resources/catalog/alternate_titles.tsv.gz | tail -n +2 | cut -f2 | sort -u > "$work/titles.txt"
 
-java -cp "target/test-classes:$(cat target/emulator.classpath)" io.titlesgateway.emulator.LightcastEmulator \
-  --port $EMULATOR_PORT --rate 5 > "$work/emulator.log" 2>&1 &
-pids+=($!)
+start_emulator() { # profile
+  local latency
+  case $1 in
+    instant) latency=(--latency-ms 0) ;;
+    realistic) latency=(--latency-ms 100 --bulk-term-latency-us 300) ;;
+    slow) latency=(--latency-ms 1000) ;;
+    *) echo "unknown profile $1" >&2; exit 2 ;;
+  esac
+  java -cp "target/test-classes:$(cat target/emulator.classpath)" io.titlesgateway.emulator.LightcastEmulator \
+    --port $EMULATOR_PORT --rate 5 "${latency[@]}" > "$work/emulator-$1.log" 2>&1 &
+  emulator=$!
+  pids+=($emulator)
+  for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$EMULATOR_PORT/emulator/stats" && break; sleep 0.1; done
+}
 
 start_gateway() { # $@: extra environment
   start_replica $GATEWAY_PORT "$@"
@@ -57,6 +72,8 @@ redis_commands() { # round trips (commands the gateways sent: scripts and the re
     END { print sent + 0, all + 0 }'
 }
 upstream_calls() { curl -sf "http://127.0.0.1:$EMULATOR_PORT/emulator/stats" | sed -E 's/.*"apiCalls":([0-9]+).*/\1/'; }
+upstream_refusals() { curl -sf "http://127.0.0.1:$EMULATOR_PORT/emulator/stats" | sed -E 's/.*"rateLimited":([0-9]+).*/\1/'; }
+upstream_peak() { curl -sf "http://127.0.0.1:$EMULATOR_PORT/emulator/stats" | sed -E 's/.*"peakCallsPerSecond":([0-9]+).*/\1/'; }
 metric() { # name, ports...: the sum over the replicas
   local name=$1 total=0 value
   shift
@@ -71,6 +88,8 @@ run() { # label, ports...: the connections spread over the replicas on those por
   local label=$1 before after seconds out="" answered refused p50 terms calls redis_before redis_after
   shift
   before=$(upstream_calls)
+  local refusals_before
+  refusals_before=$(upstream_refusals)
   redis_before=$(redis_commands)
   local loads=()
   for port in "$@"; do
@@ -89,28 +108,42 @@ run() { # label, ports...: the connections spread over the replicas on those por
   terms=$(awk -v s="$(metric titles_upstream_batch_terms_sum "$@")" -v c="$(metric titles_upstream_batch_terms_count "$@")" \
     'BEGIN { if (c > 0) printf "%.0f", s / c; else print "-" }')
   calls=$(( after - before ))
+  local upstream_429=$(( $(upstream_refusals) - refusals_before )) peak
+  peak=$(upstream_peak)
+  answered_per_second=$(awk -v a="$answered" -v s="$seconds" 'BEGIN { printf "%.0f", a / s }')
   awk -v l="$label" -v a="$answered" -v r="$refused" -v s="$seconds" -v p="$p50" -v t="$terms" -v c="$calls" -v rb="$redis_before" -v ra="$redis_after" \
-    'BEGIN { split(rb, b, " "); split(ra, e, " ");
-      printf "| %s | %.0f | %.0f %% | %.1f %% | %s ms | %s | %d | %.2f / %.1f |\n", l, a / s, 100 * a / s / 2500, 100 * r / (a + r), p, t, c,
-        (e[1] - b[1]) / a, (e[2] - b[2]) / a }'
+    -v pk="$peak" -v q="$upstream_429" 'BEGIN { split(rb, b, " "); split(ra, e, " ");
+      printf "| %s | %.0f | %.0f %% | %.1f %% | %s ms | %s | %.1f | %s / %s | %.2f / %.1f |\n", l, a / s, 100 * a / s / 2500, 100 * r / (a + r), p, t,
+        c / s, pk, q, (e[1] - b[1]) / a, (e[2] - b[2]) / a }'
 }
 
-echo "# bench/singles.sh, $(date +%F), $CONNECTIONS connections, $DURATION, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# bench/singles.sh, $(date +%F), $CONNECTIONS connections, $DURATION, JVM options: ${JAVA_OPTS:-none}, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| gateway | answered/s | of 2,500/s | refused (429) | median wait | terms per bulk call | upstream calls | Redis round trips / commands run per answer |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| upstream, gateway | answered/s | of 2,500/s | refused (429) | median wait | terms per bulk call | upstream calls/s | Lightcast's busiest second / its 429s | Redis round trips / commands run per answer |"
+echo "|---|---|---|---|---|---|---|---|---|"
+ratios=()
 if [ -z "${SKIP_NO_BULK:-}" ]; then
+  start_emulator instant
   start_gateway LIGHTCAST_BULK_ENABLED=false
-  run "one replica, no bulk access (baseline: one call per title)" $GATEWAY_PORT
+  run "instant, one replica, no bulk access (baseline: one call per title)" $GATEWAY_PORT
   stop_gateway
+  stop "$emulator"
 fi
-start_gateway LIGHTCAST_BULK_ENABLED=true
-run "one replica, bulk access" $GATEWAY_PORT
-stop_gateway
-replicas=()
-for port in 18281 18282 18283; do
-  start_replica $port LIGHTCAST_BULK_ENABLED=true TITLES_REDIS_URL="$REDIS_URL" TITLES_MAX_REPLICAS=3
-  replicas+=($replica)
+for profile in $PROFILES; do
+  start_emulator "$profile"
+  start_gateway LIGHTCAST_BULK_ENABLED=true
+  run "$profile, one replica" $GATEWAY_PORT
+  one=$answered_per_second
+  stop_gateway
+  replicas=()
+  for port in 18281 18282 18283; do
+    start_replica $port LIGHTCAST_BULK_ENABLED=true TITLES_REDIS_URL="$REDIS_URL" TITLES_MAX_REPLICAS=3
+    replicas+=($replica)
+  done
+  run "$profile, three replicas sharing Redis" 18281 18282 18283
+  ratios+=("$profile $(awk -v t="$answered_per_second" -v o="$one" 'BEGIN { printf "%.2f", (o > 0) ? t / o : 0 }')")
+  stop "${replicas[@]}"
+  stop "$emulator"
 done
-run "three replicas sharing Redis, bulk access" 18281 18282 18283
-stop "${replicas[@]}"
+echo
+echo "Three replicas against one, same upstream, same run: $(printf '%s×, ' "${ratios[@]}" | sed 's/, $//')"

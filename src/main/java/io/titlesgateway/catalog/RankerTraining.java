@@ -78,21 +78,42 @@ final class RankerTraining {
         return questions;
     }
 
-    /** Trains the model for this catalog (the whole of it, as {@link CatalogLoader#load()} reads it). */
+    /** Trains the model for this catalog (the whole of it, as {@link CatalogLoader#load()} reads it), on every question of its folds. */
     static Ranker train(List<CatalogTitle> catalog) {
+        return train(catalog, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Trains on at most {@code questionsPerFold} questions of each training and calibration fold:
+     * the build trains on all of them; a test of the training itself needs only a sample.
+     */
+    static Ranker train(List<CatalogTitle> catalog, int questionsPerFold) {
         CatalogIndex whole = CatalogIndex.build(catalog);
         CatalogIndex lacking = CatalogIndex.build(CatalogLoader.load(name -> fold(name) != HARD_TRAINING && fold(name) != HARD_CALIBRATION));
 
-        List<Labelled> training = new ArrayList<>(labelled(lacking, questions(catalog, HARD_TRAINING)));
-        training.addAll(labelled(whole, questions(catalog, LISTED_TRAINING)));
+        List<Labelled> training = new ArrayList<>(labelled(lacking, sample(questions(catalog, HARD_TRAINING), questionsPerFold)));
+        training.addAll(labelled(whole, sample(questions(catalog, LISTED_TRAINING), questionsPerFold)));
         double[][] standard = standardization(training);
         double[] weights = fit(training, standard[0], standard[1]);
         String trainedOn = fingerprint();
         Ranker uncalibrated = new Ranker(standard[0], standard[1], weights, new double[] { 1, 0, 0, 0 }, trainedOn);
 
-        List<double[]> tops = new ArrayList<>(topAnswers(lacking.rankingWith(uncalibrated), questions(catalog, HARD_CALIBRATION)));
-        tops.addAll(topAnswers(whole.rankingWith(uncalibrated), questions(catalog, LISTED_CALIBRATION)));
+        List<double[]> tops = new ArrayList<>(topAnswers(lacking.rankingWith(uncalibrated),
+                sample(questions(catalog, HARD_CALIBRATION), questionsPerFold)));
+        tops.addAll(topAnswers(whole.rankingWith(uncalibrated), sample(questions(catalog, LISTED_CALIBRATION), questionsPerFold)));
         return new Ranker(standard[0], standard[1], weights, calibrate(tops), trainedOn);
+    }
+
+    /** At most {@code size} of the questions, spread evenly over them (they come in the catalog's order, by occupation). */
+    static List<Question> sample(List<Question> questions, int size) {
+        if (questions.size() <= size) {
+            return questions;
+        }
+        List<Question> sample = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            sample.add(questions.get((int) ((long) i * questions.size() / size)));
+        }
+        return sample;
     }
 
     /** What the model is trained from: the open data's bytes, the compiled code that makes the features and trains, the method. */

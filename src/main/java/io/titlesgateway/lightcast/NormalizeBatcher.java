@@ -110,6 +110,8 @@ class NormalizeBatcher {
         boolean senderAsking;
         boolean looking;
         long lastFullLook = System.nanoTime();
+        /** When this queue's last call took its terms (System.nanoTime()); the next waits for the pace unless it is full. */
+        long lastBoundAt = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
 
         Queue(BatchKey key) {
             this.key = key;
@@ -129,6 +131,8 @@ class NormalizeBatcher {
     private final LightcastMetrics metrics;
     private final Vertx vertx;
     private final long windowMillis;
+    /** The budget's pace: one call every 1 s / rate. */
+    private final long paceNanos;
     private final long deadlineNanos;
     /** How long a term another replica has may wait for its answer: the deadline and a lease more. */
     private final long elsewhereNanos;
@@ -162,6 +166,7 @@ class NormalizeBatcher {
         this.metrics = metrics;
         this.vertx = vertx;
         this.windowMillis = Math.max(1, config.bulk().window().toMillis());
+        this.paceNanos = TimeUnit.SECONDS.toNanos(1) / Math.max(1, config.rateLimit());
         this.deadlineNanos = config.budgetDeadline().toNanos();
         this.elsewhereNanos = deadlineNanos + TimeUnit.MILLISECONDS.toNanos(config.attemptTimeout().toMillis() + 1_000);
         Gauge.builder("titles.upstream.batch.pending", this, batcher -> batcher.terms(Where.values()))
@@ -220,7 +225,7 @@ class NormalizeBatcher {
             queue.looking |= startLook;
         }
         if (startSender) {
-            vertx.setTimer(windowMillis, unused -> send(queue));
+            sendAfter(queue, windowMillis);
         }
         if (startLook) {
             vertx.setTimer(LOOK_MILLIS, unused -> look(queue));
@@ -362,7 +367,7 @@ class NormalizeBatcher {
         queue.pending.values().forEach(pending -> pending.where = Where.HERE);
         if (!queue.senderAsking && queue.hasSendable()) {
             queue.senderAsking = true;
-            vertx.runOnContext(unused -> send(queue));
+            vertx.runOnContext(unused -> sendAfter(queue, 0));
         }
     }
 
@@ -373,7 +378,30 @@ class NormalizeBatcher {
             queue.senderAsking |= start;
         }
         if (start) {
+            sendAfter(queue, 0);
+        }
+    }
+
+    /**
+     * Starts the queue's next sender after {@code lingerMillis}, and not before the budget's pace
+     * from its last call: a call is worth a whole permit, so one that could carry more waits for
+     * its turn and takes everything that came meanwhile, rather than going out half empty.
+     */
+    private void sendAfter(Queue queue, long lingerMillis) {
+        sendAfter(queue, lingerMillis, false);
+    }
+
+    /** As above; {@code full}: a whole call's terms wait, and it goes at once. */
+    private void sendAfter(Queue queue, long lingerMillis, boolean full) {
+        long paceLeftNanos;
+        synchronized (this) {
+            paceLeftNanos = full ? 0 : queue.lastBoundAt + paceNanos - System.nanoTime();
+        }
+        long delayMillis = Math.max(lingerMillis, TimeUnit.NANOSECONDS.toMillis(Math.max(0, paceLeftNanos)));
+        if (delayMillis <= 0) {
             send(queue);
+        } else {
+            vertx.setTimer(delayMillis, unused -> send(queue));
         }
     }
 
@@ -517,8 +545,12 @@ class NormalizeBatcher {
         private List<String> bound() {
             boolean more = queue.hasSendable();
             queue.senderAsking = more;
+            if (!bound.isEmpty()) {
+                queue.lastBoundAt = System.nanoTime();
+            }
             if (more) {
-                vertx.runOnContext(unused -> send(queue));
+                boolean full = queue.pending.values().stream().filter(Pending::sendable).limit(BulkQuery.MAX_TERMS).count() == BulkQuery.MAX_TERMS;
+                vertx.runOnContext(unused -> sendAfter(queue, 0, full));
             }
             if (bound.isEmpty()) {
                 throw new NothingToSend();
@@ -608,7 +640,7 @@ class NormalizeBatcher {
                 pool.withdraw(queue.key.version(), queue.key.fields(), withdrawn);
             }
             if (again) {
-                vertx.setTimer(windowMillis, unused -> send(queue));
+                sendAfter(queue, windowMillis);
             }
         }
     }

@@ -76,6 +76,8 @@ public final class LightcastEmulator implements AutoCloseable {
     private volatile boolean mappingPermission = true;
     private final AtomicLong quotaRemaining = new AtomicLong(1_000_000);
     private volatile Duration latency = Duration.ZERO;
+    /** What each term of a bulk call adds to its latency: a big call takes Lightcast longer. */
+    private volatile Duration latencyPerBulkTerm = Duration.ZERO;
     private volatile boolean tokenEndpointDown;
     private final AtomicInteger failuresToInject = new AtomicInteger();
     private volatile int injectedStatus = 503;
@@ -243,6 +245,7 @@ public final class LightcastEmulator implements AutoCloseable {
         mappingPermission = true;
         quotaRemaining.set(1_000_000);
         latency = Duration.ZERO;
+        latencyPerBulkTerm = Duration.ZERO;
         tokenEndpointDown = false;
         failuresToInject.set(0);
         resetsToInject.set(0);
@@ -310,6 +313,12 @@ public final class LightcastEmulator implements AutoCloseable {
 
     public void latency(Duration delay) {
         latency = delay;
+    }
+
+    /** Each call waits {@code delay} before it answers, and a bulk call {@code perTerm} more for each of its terms. */
+    public void latency(Duration delay, Duration perTerm) {
+        latency = delay;
+        latencyPerBulkTerm = perTerm;
     }
 
     public void tokenEndpointDown(boolean down) {
@@ -419,7 +428,7 @@ public final class LightcastEmulator implements AutoCloseable {
             send(exchange, new Reply(200, jwks(), Map.of()));
             return;
         }
-        Duration delay = latency;
+        Duration delay = latency.plus(latencyPerBulkTerm.multipliedBy(bulkTermsIn(path, body)));
         // every decision is taken on arrival, so a slow answer never consumes a fault meant for a later call
         boolean drop = path.startsWith("/titles") && resetsToInject.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
         Reply reply;
@@ -437,7 +446,7 @@ public final class LightcastEmulator implements AutoCloseable {
                 gate.await(60, TimeUnit.SECONDS);
             }
             if (!delay.isZero()) {
-                Thread.sleep(delay.toMillis());
+                TimeUnit.NANOSECONDS.sleep(delay.toNanos());
             }
         } catch (InterruptedException stopping) {
             Thread.currentThread().interrupt();
@@ -447,6 +456,24 @@ public final class LightcastEmulator implements AutoCloseable {
             return;
         }
         send(exchange, reply);
+    }
+
+    /** The terms of a bulk call (lines or a JSON array), roughly: enough to make its latency grow with them. */
+    private static int bulkTermsIn(String path, String body) {
+        if (!path.endsWith("/normalize/bulk")) {
+            return 0;
+        }
+        int at = body.indexOf("\"terms\"");
+        if (at < 0) {
+            return (int) body.lines().filter(line -> !line.isBlank()).count();
+        }
+        int open = body.indexOf('[', at);
+        int close = open < 0 ? -1 : body.indexOf(']', open);
+        if (close < 0) {
+            return 0;
+        }
+        String inside = body.substring(open + 1, close);
+        return inside.isBlank() ? 0 : inside.split("\",\\s*\"", -1).length;
     }
 
     private void record(HttpExchange exchange, String path, String bearer, String body, long arrived, int status) {
@@ -878,7 +905,8 @@ public final class LightcastEmulator implements AutoCloseable {
 
     /**
      * Runs the emulator on its own: {@code --port N} (default 8089), {@code --client-id},
-     * {@code --client-secret}, {@code --rate N} requests/s per token, {@code --latency-ms N}.
+     * {@code --client-secret}, {@code --rate N} requests/s per token, {@code --latency-ms N} for every call, and
+     * {@code --bulk-term-latency-us N} more for each term of a bulk call.
      */
     public static void main(String[] args) throws InterruptedException {
         Map<String, String> options = new LinkedHashMap<>();
@@ -889,7 +917,8 @@ public final class LightcastEmulator implements AutoCloseable {
                 options.getOrDefault("client-id", DEFAULT_CLIENT_ID),
                 options.getOrDefault("client-secret", DEFAULT_CLIENT_SECRET));
         emulator.ratePerSecond(Integer.parseInt(options.getOrDefault("rate", "5")));
-        emulator.latency(Duration.ofMillis(Long.parseLong(options.getOrDefault("latency-ms", "0"))));
+        emulator.latency(Duration.ofMillis(Long.parseLong(options.getOrDefault("latency-ms", "0"))),
+                Duration.ofNanos(1_000 * Long.parseLong(options.getOrDefault("bulk-term-latency-us", "0"))));
         System.out.println("Lightcast emulator listening on " + emulator.baseUrl()
                 + " (LIGHTCAST_API_URL=" + emulator.apiUrl() + ", LIGHTCAST_AUTH_URL=" + emulator.authUrl()
                 + ", client id " + emulator.clientId() + ")");

@@ -18,6 +18,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.titlesgateway.emulator.LightcastEmulatorResource;
+import io.titlesgateway.emulator.ReceivedRequest;
 import io.titlesgateway.support.Callers;
 import io.titlesgateway.support.EmulatedUpstreamTest;
 import io.titlesgateway.support.Metrics;
@@ -66,5 +67,36 @@ class LateBindingTest extends EmulatedUpstreamTest {
                 .extracting(List::size).containsExactlyInAnyOrder(500, 500, 100);
         assertThat(emulator.apiCalls("/normalize")).as("no single call").isEmpty();
         assertThat(emulator.peakCallsPerSecond()).isLessThanOrEqualTo(5);
+    }
+
+    /**
+     * What is left once a call took 500 does not go out at once on another permit, half empty: it
+     * waits for the budget's pace (a call every 1 s / rate), so that what comes meanwhile rides along.
+     */
+    @Test
+    void whatIsLeftAfterAFullCallWaitsForTheBudgetsPaceInsteadOfGoingOutHalfEmpty() {
+        given().get("/titles/versions/5.47").then().statusCode(200);
+        emulator.hold("/normalize/inspect");
+        List<CompletableFuture<HttpResponse<String>>> holders = Callers.sendAsync(IntStream.range(0, 5)
+                .mapToObj(i -> Callers.postJsonRequest("/titles/versions/5.47/normalize/inspect", "{\"term\":\"holder " + i + "\"}"))
+                .toList());
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> emulator.apiCalls("/normalize/inspect").size() == 5);
+
+        int singles = 520;
+        List<String> terms = Terms.distinct(singles);
+        List<CompletableFuture<HttpResponse<String>>> answers = Callers.sendAsync(IntStream.range(0, singles)
+                .mapToObj(i -> Callers.postJsonRequest("/titles/versions/5.47/normalize", "{\"term\":\"" + terms.get(i) + "\"}"))
+                .toList());
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> Metrics.value("titles_upstream_batch_pending") == singles);
+
+        emulator.release();
+        answers.forEach(answer -> assertThat(answer.join().statusCode()).isIn(200, 404));
+        holders.forEach(CompletableFuture::join);
+
+        assertThat(emulator.bulkTerms()).extracting(List::size).containsExactly(500, 20);
+        List<ReceivedRequest> calls = emulator.apiCalls("/normalize/bulk");
+        assertThat(Duration.ofNanos(calls.get(1).atNanos() - calls.get(0).atNanos()))
+                .as("the second call waited for the pace, 200 ms at 5 calls a second, though permits were free")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(190));
     }
 }
