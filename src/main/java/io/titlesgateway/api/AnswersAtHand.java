@@ -1,6 +1,7 @@
 package io.titlesgateway.api;
 
 import java.io.IOException;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -12,6 +13,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.titlesgateway.titles.Answer;
 import io.titlesgateway.titles.Title;
+import io.titlesgateway.titles.TitleFields;
+import io.titlesgateway.titles.TitleSearch;
 import io.titlesgateway.titles.TitlesService;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -40,6 +43,38 @@ public class AnswersAtHand {
 
     void install(@Observes Router router) {
         router.get("/titles/versions/:version/titles/:titleId").order(BodyLimit.BEFORE_EVERYTHING + 1).handler(this::title);
+        router.get("/titles/versions/:version/titles").order(BodyLimit.BEFORE_EVERYTHING + 1).handler(this::search);
+    }
+
+    /** A search or listing, read as the REST layer reads it; anything it would refuse goes on to it, to be refused there. */
+    private void search(RoutingContext routing) {
+        String version = routing.pathParam("version");
+        TitleSearch search = acceptsJson(routing) && InputLimits.isVersion(version) ? searchOf(routing) : null;
+        Answer<List<Title>> answer = search == null ? null : titles.searchIfAtHand(version, search);
+        if (answer == null || answer.data() == null
+                || !send(routing, answer, mapper -> TitleView.listEnvelope(answer.data(), search.fields(), mapper))) {
+            routing.next();
+        }
+    }
+
+    /** The search a request asks for, as {@link TitlesResource} reads it; {@code null} if it would refuse it. */
+    private static TitleSearch searchOf(RoutingContext routing) {
+        try {
+            String q = first(routing, "q");
+            if (q != null && Utf8.length(q) > InputLimits.MAX_TERM_BYTES) {
+                return null;
+            }
+            return new TitleSearch(q, QueryOptions.wholeNumber("limit", first(routing, "limit"), 1, InputLimits.MAX_LIMIT),
+                    QueryOptions.wholeNumber("page", first(routing, "page"), 1, InputLimits.MAX_PAGE),
+                    TitleFields.selectFromQuery(first(routing, "fields")));
+        } catch (RuntimeException refusedOrUnreadable) { // a bad option, field or encoding: the REST layer answers it
+            return null;
+        }
+    }
+
+    private static String first(RoutingContext routing, String name) {
+        List<String> values = routing.queryParam(name);
+        return values.isEmpty() ? null : values.get(0);
     }
 
     private void title(RoutingContext routing) {
@@ -47,16 +82,16 @@ public class AnswersAtHand {
         String titleId = routing.pathParam("titleId");
         Answer<Title> answer = acceptsJson(routing) && InputLimits.isVersion(version) && InputLimits.isTitleId(titleId)
                 ? titles.titleIfAtHand(version, titleId) : null;
-        if (answer == null || answer.data() == null || !send(routing, answer, TitleView.prepared(answer.data()))) {
+        if (answer == null || answer.data() == null || !send(routing, answer, TitleView.prepared(answer.data())::envelope)) {
             routing.next();
         }
     }
 
     /** Writes the answer; false if it could not be made here, and the REST layer is to answer instead. */
-    private boolean send(RoutingContext routing, Answer<?> answer, PreparedView view) {
+    private boolean send(RoutingContext routing, Answer<?> answer, Envelope envelope) {
         byte[] body;
         try {
-            body = view.envelope(mapper);
+            body = envelope.bytes(mapper);
         } catch (IOException unexpected) {
             LOG.debugf("An answer at hand could not be written from the router: %s", unexpected);
             return false;
@@ -73,6 +108,12 @@ public class AnswersAtHand {
         }
         response.end(Buffer.buffer(body));
         return true;
+    }
+
+    /** An answer's whole body, {@code {"data": …}}, as UTF-8, made (or found made) with the REST layer's mapper. */
+    @FunctionalInterface
+    private interface Envelope {
+        byte[] bytes(ObjectMapper mapper) throws IOException;
     }
 
     /** Whether the caller takes JSON, as the REST layer would decide: no Accept header, or one that names it or a wildcard. */

@@ -1,11 +1,13 @@
 package io.titlesgateway.api;
 
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
@@ -25,6 +27,9 @@ final class TitleView {
     /** Stands for the detail view among the selections. */
     private static final List<String> DETAIL_KEY = List.of("*detail");
     private static final Cache<Title, Map<List<String>, PreparedView>> KEPT = Caffeine.newBuilder().weakKeys()
+            .maximumSize(TITLES_KEPT).build();
+    /** Per cached search answer (the very list the cache holds, hence weak keys), its envelope's bytes per field selection. */
+    private static final Cache<List<Title>, Map<List<String>, byte[]>> LISTS_KEPT = Caffeine.newBuilder().weakKeys()
             .maximumSize(TITLES_KEPT).build();
 
     /** What a single-title lookup always shows, as upstream; other known properties follow when present. */
@@ -64,6 +69,22 @@ final class TitleView {
 
     static List<Map<String, Object>> of(List<Title> titles, List<String> fields) {
         return titles.stream().map(title -> of(title, fields)).toList();
+    }
+
+    /**
+     * A search's or listing's whole answer, {@code {"data": […]}}, as UTF-8, made once per cached
+     * list and field selection with {@code mapper}: a hit on it then costs no serialization at all.
+     */
+    static byte[] listEnvelope(List<Title> titles, List<String> fields, ObjectMapper mapper) throws IOException {
+        Map<List<String>, byte[]> envelopes = LISTS_KEPT.get(titles, unused -> new ConcurrentHashMap<>(4));
+        byte[] envelope = envelopes.get(fields);
+        if (envelope == null) {
+            envelope = mapper.writeValueAsBytes(new DataEnvelope<>(of(titles, fields)));
+            if (envelopes.size() < SELECTIONS_KEPT) {
+                envelopes.putIfAbsent(List.copyOf(fields), envelope);
+            }
+        }
+        return envelope;
     }
 
     static Map<String, Object> detail(Title title) {

@@ -178,6 +178,18 @@ public class LightcastBackend implements TitlesBackend {
     }
 
     @Override
+    public Answer<List<Title>> searchIfAtHand(String version, TitleSearch search) {
+        String concrete = concreteNow(version);
+        Fetched<VersionInfo> offered = concrete == null ? null : cache.peek(LightcastCache.VERSION, concrete);
+        if (offered == null || !offered.value().fields().containsAll(search.fields())) {
+            return null; // what the version offers is not at hand, or a field is refused: search() says why
+        }
+        Fetched<List<Title>> hit = cache.peek(LightcastCache.SEARCH, new LightcastCache.SearchKey(concrete, search.q(), search.limit(),
+                search.page()));
+        return hit == null ? null : answer(LightcastCache.SEARCH, hit.value(), CacheState.HIT, Quota.NONE);
+    }
+
+    @Override
     public Uni<Answer<List<Title>>> titlesById(String version, List<String> ids, List<String> fields) {
         return concrete(version).chain(v -> widestFields(v, fields).chain(widest -> servedPerKey(
                 LightcastCache.TITLE_FIELDS, v, ids.stream().distinct().toList(), () -> cache.titlesById(v, ids, widest),

@@ -45,6 +45,14 @@ public interface TitlesBackend {
         return null;
     }
 
+    /**
+     * The search or listing this backend can answer at once, from what it holds (a complete cache
+     * hit), with no upstream call and nothing to wait for; {@code null} otherwise, and {@link #search} answers.
+     */
+    default Answer<List<Title>> searchIfAtHand(String version, TitleSearch search) {
+        return null;
+    }
+
     Uni<Answer<Normalization>> normalize(String version, NormalizeQuery query);
 
     Uni<Answer<List<Normalization>>> inspect(String version, NormalizeQuery query);

@@ -132,6 +132,11 @@ public class TitlesService implements TitlesBackend {
     }
 
     @Override
+    public Answer<List<Title>> searchIfAtHand(String version, TitleSearch search) {
+        return backend.searchIfAtHand(version, search);
+    }
+
+    @Override
     public Uni<Answer<Normalization>> normalize(String version, NormalizeQuery query) {
         return withFallback(backend.normalize(version, query), catalogAnswer -> catalogAnswer.normalize("latest", query));
     }

@@ -72,6 +72,38 @@ class CacheTest extends EmulatedUpstreamTest {
     }
 
     @Test
+    void aSearchAtHandIsAnsweredWithTheBytesAndHeadersOfItsFirstAnswerAndNoCall() {
+        String path = "/titles/versions/5.47/titles?q=nurse&limit=4&fields=id,name,mapping";
+        Response first = given().get(path);
+        first.then().statusCode(200).body("data.size()", org.hamcrest.Matchers.greaterThan(1));
+        given().get(path.replace("5.47", "latest")).then().statusCode(200); // learns what latest is
+        double hitsBefore = io.titlesgateway.support.Metrics.value("titles_cache_answers_total",
+                "cache=\"lightcast-search\",state=\"HIT\"");
+        int callsBefore = emulator.apiCalls().size();
+
+        for (int i = 0; i < 3; i++) {
+            given().get(path).then().statusCode(200)
+                    .header("X-Cache", "HIT").header("X-Titles-Source", "lightcast")
+                    .header("Content-Type", org.hamcrest.Matchers.startsWith("application/json"))
+                    .header("X-Request-Id", org.hamcrest.Matchers.not(org.hamcrest.Matchers.emptyOrNullString()))
+                    .body(equalTo(first.asString()));
+        }
+        given().get(path.replace("5.47", "latest")).then().statusCode(200).header("X-Cache", "HIT").body(equalTo(first.asString()));
+        given().get(path.replace("fields=id,name,mapping", "fields=name")).then().statusCode(200).header("X-Cache", "HIT")
+                .body("data[0].keySet()", org.hamcrest.Matchers.contains("name"));
+
+        assertThat(emulator.apiCalls()).as("calls for the hits").hasSize(callsBefore);
+        assertThat(io.titlesgateway.support.Metrics.value("titles_cache_answers_total", "cache=\"lightcast-search\",state=\"HIT\""))
+                .as("hits counted").isEqualTo(hitsBefore + 5);
+        // what only the REST layer answers is still answered as before
+        given().accept("text/plain").get(path).then().statusCode(406).body("errors[0].status", equalTo(406));
+        given().get(path + "&page=0").then().statusCode(400).body("errors[0].status", equalTo(400));
+        given().get(path.replace("fields=id,name,mapping", "fields=id,nonsense")).then().statusCode(400)
+                .body("errors[0].status", equalTo(400));
+        assertThat(emulator.apiCalls()).as("nothing refused reached Lightcast").hasSize(callsBefore);
+    }
+
+    @Test
     void fiftyConcurrentIdenticalSearchesMakeOneUpstreamCall() {
         List<HttpResponse<String>> answers = Callers.get(50, "/titles/versions/latest/titles?q=nurse&limit=3");
 
