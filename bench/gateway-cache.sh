@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
-# Cache-hit throughput and latency of the packaged gateway against nginx serving the same bytes as a
-# static file (the physical limit on this machine), and upstream calls per 1,000 requests for a
+# Cache-hit throughput and latency of the packaged gateway, started as users start it (java -jar, no
+# JVM options unless JAVA_OPTS), against nginx serving the same bytes as a static file (the physical
+# limit on this machine), for three kinds of hit: a title by id, a search, and a normalize (POST
+# text/plain; nginx serves its answer's bytes to a GET). Then upstream calls per 1,000 requests for a
 # Zipf-like mix of 1,000 keys. Talks only to loopback. Figures go to stdout and bench/results/.
 #
 # The machine is noisy, so gateway and nginx runs alternate, ROUNDS times, and each round's ratio is kept.
 #
-# Usage: bench/gateway-cache.sh      (ROUNDS=3 DURATION=10s CONNECTIONS=64 THREADS=2 change the wrk runs)
+# Usage: bench/gateway-cache.sh      (ROUNDS=3 DURATION=10s CONNECTIONS=64 THREADS=1 change the wrk runs)
 set -euo pipefail
 [ -n "${BENCH_DEBUG:-}" ] && set -x
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10s}
 ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-64}
-THREADS=${THREADS:-2}
-# ParallelGC: the best throughput and p99 measured on 2 cores (G1, the default, gave about 15 % less)
-JAVA_OPTS=${JAVA_OPTS:--XX:+UseParallelGC}
+THREADS=${THREADS:-1}
+JAVA_OPTS=${JAVA_OPTS:-}
 EMULATOR_PORT=18089 GATEWAY_PORT=18080 NGINX_PORT=18081
 work=$(mktemp -d)
 chmod 755 "$work"   # nginx workers run as www-data
@@ -44,10 +45,13 @@ for _ in $(seq 1 60); do curl -sf -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/q
 
 id=$(curl -sf "http://127.0.0.1:$GATEWAY_PORT/titles/versions/5.47/titles?q=data+scientist&limit=1" | sed -E 's/.*"id":"([^"]+)".*/\1/')
 path="/titles/versions/5.47/titles/$id"
-curl -sf "http://127.0.0.1:$GATEWAY_PORT$path" > "$work/title.json"   # warms the cache
-
+search_path="/titles/versions/5.47/titles?q=nurse&limit=10"
 mkdir -p "$work/html$(dirname "$path")"
-cp "$work/title.json" "$work/html$path"
+# each answer fetched once warms the cache, and nginx serves the same bytes
+curl -sf "http://127.0.0.1:$GATEWAY_PORT$path" > "$work/html$path"
+curl -sf "http://127.0.0.1:$GATEWAY_PORT$search_path" > "$work/html/search.json"
+curl -sf -H 'Content-Type: text/plain' --data 'Registered Nurse' "http://127.0.0.1:$GATEWAY_PORT/titles/versions/5.47/normalize" \
+  > "$work/html/normalize.json"
 chmod -R a+rX "$work/html"
 cat > "$work/nginx.conf" <<CONF
 worker_processes auto;
@@ -63,25 +67,49 @@ CONF
 nginx -c "$work/nginx.conf"
 curl -sf -o /dev/null "http://127.0.0.1:$NGINX_PORT$path"
 
-run_wrk() { wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$1" > "$2"; }
+gateway_url() { # kind
+  case $1 in
+    title) echo "http://127.0.0.1:$GATEWAY_PORT$path" ;;
+    search) echo "http://127.0.0.1:$GATEWAY_PORT$search_path" ;;
+    normalize) echo "http://127.0.0.1:$GATEWAY_PORT" ;;
+  esac
+}
+nginx_url() { # kind
+  case $1 in
+    title) echo "http://127.0.0.1:$NGINX_PORT$path" ;;
+    search) echo "http://127.0.0.1:$NGINX_PORT/search.json" ;;
+    normalize) echo "http://127.0.0.1:$NGINX_PORT/normalize.json" ;;
+  esac
+}
+run_wrk() { # url, output, kind (normalize posts)
+  local script=()
+  [ "${3:-}" = normalize ] && script=(-s bench/lua/normalize-one.lua)
+  TERM_TO_ASK="Registered Nurse" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${script[@]}" "$1" > "$2"
+}
 rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
 pct() { awk -v p="$2" '$1 == p {print $2}' "$1"; }
 
-echo "== cache hits: 20 s of JIT warm-up, then $ROUNDS rounds of gateway and nginx alternating, $THREADS threads, $CONNECTIONS connections, $DURATION each"
-wrk -t"$THREADS" -c"$CONNECTIONS" -d20s "http://127.0.0.1:$GATEWAY_PORT$path" > /dev/null
-wrk -t"$THREADS" -c"$CONNECTIONS" -d5s "http://127.0.0.1:$NGINX_PORT$path" > /dev/null
-rounds_table=""
-ratios=()
-for round in $(seq 1 "$ROUNDS"); do
-  run_wrk "http://127.0.0.1:$GATEWAY_PORT$path" "$work/gateway-$round.wrk"
-  run_wrk "http://127.0.0.1:$NGINX_PORT$path" "$work/nginx-$round.wrk"
-  grep -q "Non-2xx" "$work/gateway-$round.wrk" && { echo "gateway answered errors:"; cat "$work/gateway-$round.wrk"; exit 1; }
-  gw=$(rps "$work/gateway-$round.wrk"); ng=$(rps "$work/nginx-$round.wrk")
-  ratio=$(awk -v a="$gw" -v b="$ng" 'BEGIN {printf "%.2f", a / b}')
-  ratios+=("$ratio")
-  rounds_table+="| $round | $gw | $(pct "$work/gateway-$round.wrk" 50%) | $(pct "$work/gateway-$round.wrk" 99%) | $ng | $(pct "$work/nginx-$round.wrk" 50%) | $(pct "$work/nginx-$round.wrk" 99%) | $ratio |"$'\n'
+echo "== cache hits: 20 s of JIT warm-up, then $ROUNDS rounds of gateway and nginx alternating per kind of hit, $THREADS threads, $CONNECTIONS connections, $DURATION each"
+for kind in title search normalize; do
+  run_wrk "$(gateway_url $kind)" /dev/null $kind
 done
-median_ratio=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
+DURATION=5s run_wrk "$(nginx_url title)" /dev/null
+rounds_table=""
+medians=""
+for kind in title search normalize; do
+  ratios=()
+  for round in $(seq 1 "$ROUNDS"); do
+    run_wrk "$(gateway_url $kind)" "$work/gateway-$kind-$round.wrk" $kind
+    run_wrk "$(nginx_url $kind)" "$work/nginx-$kind-$round.wrk"
+    grep -q "Non-2xx" "$work/gateway-$kind-$round.wrk" && { echo "gateway answered errors:"; cat "$work/gateway-$kind-$round.wrk"; exit 1; }
+    gw=$(rps "$work/gateway-$kind-$round.wrk"); ng=$(rps "$work/nginx-$kind-$round.wrk")
+    ratio=$(awk -v a="$gw" -v b="$ng" 'BEGIN {printf "%.2f", a / b}')
+    ratios+=("$ratio")
+    rounds_table+="| $kind | $round | $gw | $(pct "$work/gateway-$kind-$round.wrk" 50%) | $(pct "$work/gateway-$kind-$round.wrk" 99%) | $ng | $(pct "$work/nginx-$kind-$round.wrk" 50%) | $(pct "$work/nginx-$kind-$round.wrk" 99%) | $ratio |"$'\n'
+  done
+  medians+="$kind $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'), "
+done
+medians=${medians%, }
 
 echo "== Zipf-like mix of 1,000 searches, 10,000 requests, cold cache for those keys"
 before=$(curl -sf "http://127.0.0.1:$EMULATOR_PORT/emulator/stats" | sed -E 's/.*"apiCalls":([0-9]+).*/\1/')
@@ -91,12 +119,13 @@ zipf_requests=$(awk '/requests in/ {print $1}' "$work/zipf.wrk")
 upstream=$((after - before))
 
 report=$(cat <<REPORT
-Cache hits on GET $path ($CONNECTIONS connections, $THREADS wrk threads, $DURATION a run, JVM: $JAVA_OPTS):
+Cache hits ($CONNECTIONS connections, $THREADS wrk threads, $DURATION a run, JVM options: ${JAVA_OPTS:-none}): title = GET $path,
+search = GET $search_path, normalize = POST text/plain "Registered Nurse" to /titles/versions/5.47/normalize:
 
-| round | gateway req/s | p50 | p99 | nginx req/s | p50 | p99 | gateway / nginx |
-|---|---|---|---|---|---|---|---|
+| hit | round | gateway req/s | p50 | p99 | nginx req/s | p50 | p99 | gateway / nginx |
+|---|---|---|---|---|---|---|---|---|
 ${rounds_table}
-Median gateway / nginx ratio: $median_ratio
+Median gateway / nginx ratio: $medians
 
 | Zipf-like mix (s = 1) of 1,000 keys | value |
 |---|---|
@@ -107,4 +136,4 @@ REPORT
 )
 echo "$report"
 mkdir -p bench/results
-{ echo "# gateway-cache.sh, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"; echo; echo "$report"; echo; echo '```'; cat "$work"/gateway-*.wrk "$work"/nginx-*.wrk "$work/zipf.wrk"; echo '```'; } > bench/results/gateway-cache.md
+{ echo "# gateway-cache.sh, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"; echo; echo "$report"; echo; echo '```'; cat "$work"/gateway-title-*.wrk "$work"/nginx-title-*.wrk "$work/zipf.wrk"; echo '```'; } > bench/results/gateway-cache.md

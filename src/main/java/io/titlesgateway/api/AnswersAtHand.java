@@ -2,6 +2,7 @@ package io.titlesgateway.api;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Locale;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -12,6 +13,8 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.titlesgateway.titles.Answer;
+import io.titlesgateway.titles.Normalization;
+import io.titlesgateway.titles.NormalizeQuery;
 import io.titlesgateway.titles.Title;
 import io.titlesgateway.titles.TitleFields;
 import io.titlesgateway.titles.TitleSearch;
@@ -19,11 +22,12 @@ import io.titlesgateway.titles.TitlesService;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Answers a title lookup whose answer is at hand (a complete cache hit) straight from the router,
+ * Answers a title lookup, a search or a normalize whose answer is at hand (a complete cache hit) straight from the router,
  * once the caller is admitted, with the bytes the REST layer would send, serialized once per title
  * ({@link PreparedView}): a hit then costs what serving a file does, not a trip through the REST
  * layer's request scope, context and serialization. Anything else (a miss, bad input, a caller that
@@ -34,6 +38,9 @@ public class AnswersAtHand {
 
     private static final Logger LOG = Logger.getLogger(AnswersAtHand.class);
     private static final String JSON = "application/json";
+    private static final String TEXT = "text/plain";
+    /** The largest normalize body read here: a term at its longest, its options, and room for JSON escapes. */
+    private static final long MAX_BODY_AT_HAND = 8 * InputLimits.MAX_TERM_BYTES;
 
     @Inject
     TitlesService titles;
@@ -44,6 +51,78 @@ public class AnswersAtHand {
     void install(@Observes Router router) {
         router.get("/titles/versions/:version/titles/:titleId").order(BodyLimit.BEFORE_EVERYTHING + 1).handler(this::title);
         router.get("/titles/versions/:version/titles").order(BodyLimit.BEFORE_EVERYTHING + 1).handler(this::search);
+        router.post("/titles/versions/:version/normalize").order(BodyLimit.BEFORE_EVERYTHING + 1).handler(this::normalize);
+    }
+
+    /**
+     * A normalize whose match is at hand. Its body is read here (only a small one, declared up
+     * front, over HTTP/1; anything else goes straight on), and handed to the REST layer with the
+     * request if the match is not at hand: the REST layer reads a body the router already holds.
+     */
+    private void normalize(RoutingContext routing) {
+        String version = routing.pathParam("version");
+        String type = mediaTypeOf(routing);
+        long length = declaredLength(routing);
+        // HTTP/2: the REST layer pauses the request it is handed, which HTTP/2 refuses once the body is read
+        if (routing.request().version() == HttpVersion.HTTP_2 || !acceptsJson(routing) || !InputLimits.isVersion(version) || type == null
+                || length < 0 || length > MAX_BODY_AT_HAND) {
+            routing.next();
+            return;
+        }
+        routing.request().body().onComplete(read -> {
+            if (read.failed()) {
+                routing.next(); // the REST layer meets the same broken request, and answers it
+                return;
+            }
+            Buffer body = read.result();
+            NormalizeQuery query = normalizeQueryOf(routing, type, body.getBytes());
+            Answer<Normalization> answer = query == null ? null : titles.normalizeIfAtHand(version, query);
+            if (answer == null || !send(routing, answer, mapper -> NormalizationView.envelope(answer.data(), query.fields(), mapper))) {
+                routing.setBody(body);
+                routing.next();
+            }
+        });
+        routing.request().resume();
+    }
+
+    /** The normalize a body asks for, as {@link NormalizeResource} reads it; {@code null} if it would refuse it. */
+    private NormalizeQuery normalizeQueryOf(RoutingContext routing, String type, byte[] body) {
+        try {
+            if (type.equals(JSON)) {
+                NormalizeRequest request = new StrictJson().apply(mapper, NormalizeRequest.class).readValue(body);
+                return request == null ? null : request.toQuery();
+            }
+            return new NormalizeQuery(PlainTextTerms.single(body), TitleFields.selectFromQuery(first(routing, "fields")),
+                    QueryOptions.confidenceThreshold(first(routing, "confidenceThreshold")), NormalizeQuery.DEFAULT_INSPECT_LIMIT);
+        } catch (IOException | RuntimeException refusedOrUnreadable) { // the REST layer refuses it, in the envelope
+            return null;
+        }
+    }
+
+    /** "application/json" or "text/plain", the two a normalize takes, if the body is one of them in UTF-8; {@code null} otherwise. */
+    private static String mediaTypeOf(RoutingContext routing) {
+        String header = routing.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (header == null) {
+            return null;
+        }
+        String[] parts = header.split(";");
+        String type = parts[0].strip().toLowerCase(Locale.ROOT);
+        for (int i = 1; i < parts.length; i++) {
+            String parameter = parts[i].strip().toLowerCase(Locale.ROOT);
+            if (!parameter.equals("charset=utf-8") && !parameter.equals("charset=\"utf-8\"")) {
+                return null;
+            }
+        }
+        return type.equals(JSON) || type.equals(TEXT) ? type : null;
+    }
+
+    private static long declaredLength(RoutingContext routing) {
+        String length = routing.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        try {
+            return length == null ? -1 : Long.parseLong(length.strip());
+        } catch (NumberFormatException unreadable) {
+            return -1;
+        }
     }
 
     /** A search or listing, read as the REST layer reads it; anything it would refuse goes on to it, to be refused there. */

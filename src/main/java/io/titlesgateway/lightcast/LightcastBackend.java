@@ -178,11 +178,30 @@ public class LightcastBackend implements TitlesBackend {
     }
 
     @Override
-    public Answer<List<Title>> searchIfAtHand(String version, TitleSearch search) {
+    public Answer<Normalization> normalizeIfAtHand(String version, NormalizeQuery query) {
+        String concrete = offeringNow(version, query.fields());
+        Fetched<Normalization> hit = concrete == null ? null
+                : cache.peek(LightcastCache.NORMALIZE, new LightcastCache.VersionedKey(concrete, termKey(query.term())));
+        Normalization best = hit == null ? null : hit.value();
+        if (best == null || best.title() == null || best.confidence() < query.confidenceThreshold()) {
+            return null; // not at hand, or no match: normalize() answers, with its 404
+        }
+        return answer(LightcastCache.NORMALIZE, best, CacheState.HIT, Quota.NONE).withQuota(metrics.lastQuota());
+    }
+
+    /** The concrete version, if it is at hand and offers every one of {@code fields}; {@code null} otherwise. */
+    private String offeringNow(String version, List<String> fields) {
         String concrete = concreteNow(version);
         Fetched<VersionInfo> offered = concrete == null ? null : cache.peek(LightcastCache.VERSION, concrete);
-        if (offered == null || !offered.value().fields().containsAll(search.fields())) {
-            return null; // what the version offers is not at hand, or a field is refused: search() says why
+        // what the version offers is not at hand, or a field is refused: the asynchronous path says why
+        return offered == null || !offered.value().fields().containsAll(fields) ? null : concrete;
+    }
+
+    @Override
+    public Answer<List<Title>> searchIfAtHand(String version, TitleSearch search) {
+        String concrete = offeringNow(version, search.fields());
+        if (concrete == null) {
+            return null;
         }
         Fetched<List<Title>> hit = cache.peek(LightcastCache.SEARCH, new LightcastCache.SearchKey(concrete, search.q(), search.limit(),
                 search.page()));

@@ -55,6 +55,14 @@ public interface TitlesBackend {
 
     Uni<Answer<Normalization>> normalize(String version, NormalizeQuery query);
 
+    /**
+     * The best match this backend can answer at once, from what it holds (a cached match above the
+     * threshold), with no upstream call and nothing to wait for; {@code null} otherwise, and {@link #normalize} answers.
+     */
+    default Answer<Normalization> normalizeIfAtHand(String version, NormalizeQuery query) {
+        return null;
+    }
+
     Uni<Answer<List<Normalization>>> inspect(String version, NormalizeQuery query);
 
     Uni<Answer<List<BulkNormalization>>> bulk(String version, BulkQuery query);

@@ -132,6 +132,11 @@ public class TitlesService implements TitlesBackend {
     }
 
     @Override
+    public Answer<Normalization> normalizeIfAtHand(String version, NormalizeQuery query) {
+        return backend.normalizeIfAtHand(version, query);
+    }
+
+    @Override
     public Answer<List<Title>> searchIfAtHand(String version, TitleSearch search) {
         return backend.searchIfAtHand(version, search);
     }

@@ -104,6 +104,44 @@ class CacheTest extends EmulatedUpstreamTest {
     }
 
     @Test
+    void aNormalizeAtHandIsAnsweredWithTheBytesAndHeadersOfItsFirstAnswerAndNoCall() {
+        String path = "/titles/versions/5.47/normalize";
+        String json = "{\"term\":\"Registered Nurse\",\"fields\":[\"id\",\"name\"]}";
+        Response first = given().contentType("application/json").body(json).post(path);
+        first.then().statusCode(200).header("X-Cache", "MISS").body("data.title.name", equalTo("Registered Nurse"));
+        given().contentType("application/json").body(json).post(path.replace("5.47", "latest")).then().statusCode(200);
+        given().contentType("text/plain").body("zzzz qqqq").post(path).then().statusCode(404); // no match, remembered
+        double hitsBefore = io.titlesgateway.support.Metrics.value("titles_cache_answers_total",
+                "cache=\"lightcast-normalize\",state=\"HIT\"");
+        int callsBefore = emulator.apiCalls().size();
+
+        for (int i = 0; i < 3; i++) {
+            given().contentType("application/json").body(json).post(path).then().statusCode(200)
+                    .header("X-Cache", "HIT").header("X-Titles-Source", "lightcast")
+                    .header("Content-Type", org.hamcrest.Matchers.startsWith("application/json"))
+                    .header("X-Request-Id", org.hamcrest.Matchers.not(org.hamcrest.Matchers.emptyOrNullString()))
+                    .body(equalTo(first.asString()));
+        }
+        given().contentType("text/plain; charset=UTF-8").body("registered   NURSE").post(path + "?fields=id,name").then().statusCode(200)
+                .header("X-Cache", "HIT").body(equalTo(first.asString()));
+        given().contentType("text/plain").body("Registered Nurse").post(path + "?fields=name").then().statusCode(200)
+                .header("X-Cache", "HIT").body("data.title.keySet()", org.hamcrest.Matchers.contains("name"));
+
+        assertThat(emulator.apiCalls()).as("calls for the hits").hasSize(callsBefore);
+        assertThat(io.titlesgateway.support.Metrics.value("titles_cache_answers_total", "cache=\"lightcast-normalize\",state=\"HIT\""))
+                .as("hits counted").isEqualTo(hitsBefore + 5);
+        // what only the REST layer answers is still answered as before, the body it reads being the one the router read
+        given().contentType("application/json").body("{\"term\":\"Registered Nurse\",\"confidenceThreshold\":1.5}").post(path)
+                .then().statusCode(400).body("errors[0].status", equalTo(400));
+        given().contentType("application/json").body("{\"term\":\"Registered Nurse\",\"surprise\":1}").post(path)
+                .then().statusCode(400).body("errors[0].status", equalTo(400));
+        given().contentType("application/json").body("{\"term\":").post(path).then().statusCode(400);
+        given().contentType("text/plain").body("zzzz qqqq").post(path).then().statusCode(404).body("errors[0].status", equalTo(404));
+        given().contentType("application/json").body(json).accept("text/plain").post(path).then().statusCode(406);
+        assertThat(emulator.apiCalls()).as("nothing refused reached Lightcast").hasSize(callsBefore);
+    }
+
+    @Test
     void fiftyConcurrentIdenticalSearchesMakeOneUpstreamCall() {
         List<HttpResponse<String>> answers = Callers.get(50, "/titles/versions/latest/titles?q=nurse&limit=3");
 
