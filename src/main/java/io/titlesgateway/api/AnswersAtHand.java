@@ -62,7 +62,7 @@ public class AnswersAtHand {
     private void normalize(RoutingContext routing) {
         String version = routing.pathParam("version");
         String type = mediaTypeOf(routing);
-        long length = declaredLength(routing);
+        long length = BodyLimit.declaredLength(routing);
         // HTTP/2: the REST layer pauses the request it is handed, which HTTP/2 refuses once the body is read
         if (routing.request().version() == HttpVersion.HTTP_2 || !acceptsJson(routing) || !InputLimits.isVersion(version) || type == null
                 || length < 0 || length > MAX_BODY_AT_HAND) {
@@ -114,15 +114,6 @@ public class AnswersAtHand {
             }
         }
         return type.equals(JSON) || type.equals(TEXT) ? type : null;
-    }
-
-    private static long declaredLength(RoutingContext routing) {
-        String length = routing.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-        try {
-            return length == null ? -1 : Long.parseLong(length.strip());
-        } catch (NumberFormatException unreadable) {
-            return -1;
-        }
     }
 
     /** A search or listing, read as the REST layer reads it; anything it would refuse goes on to it, to be refused there. */

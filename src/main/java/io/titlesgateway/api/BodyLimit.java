@@ -36,7 +36,8 @@ public class BodyLimit {
         });
     }
 
-    private static long declaredLength(RoutingContext context) {
+    /** The body's length as the request declares it; -1 if it declares none, or none readable. */
+    static long declaredLength(RoutingContext context) {
         String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length == null) {
             return -1;

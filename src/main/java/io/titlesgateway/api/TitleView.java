@@ -4,12 +4,9 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.titlesgateway.titles.Title;
 
@@ -26,11 +23,9 @@ final class TitleView {
     private static final int SELECTIONS_KEPT = 4;
     /** Stands for the detail view among the selections. */
     private static final List<String> DETAIL_KEY = List.of("*detail");
-    private static final Cache<Title, Map<List<String>, PreparedView>> KEPT = Caffeine.newBuilder().weakKeys()
-            .maximumSize(TITLES_KEPT).build();
-    /** Per cached search answer (the very list the cache holds, hence weak keys), its envelope's bytes per field selection. */
-    private static final Cache<List<Title>, Map<List<String>, byte[]>> LISTS_KEPT = Caffeine.newBuilder().weakKeys()
-            .maximumSize(TITLES_KEPT).build();
+    private static final KeptPerSelection<Title, PreparedView> KEPT = new KeptPerSelection<>(TITLES_KEPT, SELECTIONS_KEPT);
+    /** Per cached search answer (the very list the cache holds), its envelope's bytes per field selection. */
+    private static final KeptPerSelection<List<Title>, byte[]> LISTS_KEPT = new KeptPerSelection<>(TITLES_KEPT, SELECTIONS_KEPT);
 
     /** What a single-title lookup always shows, as upstream; other known properties follow when present. */
     private static final List<String> DETAIL = List.of("id", "name", "pluralName", "removedVersion", "addedVersion");
@@ -56,15 +51,7 @@ final class TitleView {
 
     /** The view of {@code title} kept for {@code selection}, shaped now if there is none. */
     private static PreparedView kept(Title title, List<String> selection, Supplier<Map<String, Object>> shape) {
-        Map<List<String>, PreparedView> views = KEPT.get(title, unused -> new ConcurrentHashMap<>(4));
-        PreparedView view = views.get(selection);
-        if (view == null) {
-            view = new PreparedView(shape.get());
-            if (views.size() < SELECTIONS_KEPT) {
-                views.putIfAbsent(List.copyOf(selection), view);
-            }
-        }
-        return view;
+        return KEPT.get(title, selection, () -> new PreparedView(shape.get()));
     }
 
     static List<Map<String, Object>> of(List<Title> titles, List<String> fields) {
@@ -76,15 +63,7 @@ final class TitleView {
      * list and field selection with {@code mapper}: a hit on it then costs no serialization at all.
      */
     static byte[] listEnvelope(List<Title> titles, List<String> fields, ObjectMapper mapper) throws IOException {
-        Map<List<String>, byte[]> envelopes = LISTS_KEPT.get(titles, unused -> new ConcurrentHashMap<>(4));
-        byte[] envelope = envelopes.get(fields);
-        if (envelope == null) {
-            envelope = mapper.writeValueAsBytes(new DataEnvelope<>(of(titles, fields)));
-            if (envelopes.size() < SELECTIONS_KEPT) {
-                envelopes.putIfAbsent(List.copyOf(fields), envelope);
-            }
-        }
-        return envelope;
+        return LISTS_KEPT.get(titles, fields, () -> mapper.writeValueAsBytes(new DataEnvelope<>(of(titles, fields))));
     }
 
     static Map<String, Object> detail(Title title) {

@@ -120,6 +120,11 @@ class NormalizeBatcher {
         boolean hasSendable() {
             return pending.values().stream().anyMatch(Pending::sendable);
         }
+
+        /** Whether as many terms as a call carries wait to be sent by this replica. */
+        boolean holdsAWholeCall() {
+            return pending.values().stream().filter(Pending::sendable).limit(BulkQuery.MAX_TERMS).count() == BulkQuery.MAX_TERMS;
+        }
     }
 
     /** A term as a look asked about it: where it was then decides whether a found answer was already there. */
@@ -383,19 +388,15 @@ class NormalizeBatcher {
     }
 
     /**
-     * Starts the queue's next sender after {@code lingerMillis}, and not before the budget's pace
-     * from its last call: a call is worth a whole permit, so one that could carry more waits for
-     * its turn and takes everything that came meanwhile, rather than going out half empty.
+     * Starts the queue's next sender after {@code lingerMillis}, and, unless a whole call's terms
+     * wait, not before the budget's pace from its last call: a call is worth a whole permit, so one
+     * that could carry more waits for its turn and takes everything that came meanwhile, rather than
+     * going out half empty.
      */
     private void sendAfter(Queue queue, long lingerMillis) {
-        sendAfter(queue, lingerMillis, false);
-    }
-
-    /** As above; {@code full}: a whole call's terms wait, and it goes at once. */
-    private void sendAfter(Queue queue, long lingerMillis, boolean full) {
         long paceLeftNanos;
         synchronized (this) {
-            paceLeftNanos = full ? 0 : queue.lastBoundAt + paceNanos - System.nanoTime();
+            paceLeftNanos = queue.holdsAWholeCall() ? 0 : queue.lastBoundAt + paceNanos - System.nanoTime();
         }
         long delayMillis = Math.max(lingerMillis, TimeUnit.NANOSECONDS.toMillis(Math.max(0, paceLeftNanos)));
         if (delayMillis <= 0) {
@@ -549,8 +550,7 @@ class NormalizeBatcher {
                 queue.lastBoundAt = System.nanoTime();
             }
             if (more) {
-                boolean full = queue.pending.values().stream().filter(Pending::sendable).limit(BulkQuery.MAX_TERMS).count() == BulkQuery.MAX_TERMS;
-                vertx.runOnContext(unused -> sendAfter(queue, 0, full));
+                vertx.runOnContext(unused -> sendAfter(queue, 0));
             }
             if (bound.isEmpty()) {
                 throw new NothingToSend();

@@ -44,27 +44,36 @@ class CacheTest extends EmulatedUpstreamTest {
         assertThat(emulator.apiCalls("/titles/versions/5.47")).as("version lookups coalesce too").hasSize(1);
     }
 
+    /** Cache hits counted so far for {@code cache}. */
+    private static double hits(String cache) {
+        return io.titlesgateway.support.Metrics.value("titles_cache_answers_total", "cache=\"" + cache + "\",state=\"HIT\"");
+    }
+
+    /** An answer at hand: a hit from Lightcast's cache, with the headers every answer carries and the very bytes of {@code first}. */
+    private static void answeredAtHandLike(io.restassured.response.ValidatableResponse answer, Response first) {
+        answer.statusCode(200)
+                .header("X-Cache", "HIT").header("X-Titles-Source", "lightcast")
+                .header("Content-Type", org.hamcrest.Matchers.startsWith("application/json"))
+                .header("X-Request-Id", org.hamcrest.Matchers.not(org.hamcrest.Matchers.emptyOrNullString()))
+                .body(equalTo(first.asString()));
+    }
+
     @Test
     void aTitleAtHandIsAnsweredWithTheBytesAndHeadersOfItsFirstAnswerAndNoCall() {
         String path = "/titles/versions/5.47/titles/" + io.titlesgateway.emulator.LightcastEmulator.idOf("Registered Nurse");
         Response first = given().get(path);
         first.then().statusCode(200);
         given().get(path.replace("5.47", "latest")).then().statusCode(200); // learns what latest is
-        double hitsBefore = io.titlesgateway.support.Metrics.value("titles_cache_answers_total",
-                "cache=\"lightcast-title\",state=\"HIT\"");
+        double hitsBefore = hits("lightcast-title");
         int callsBefore = emulator.apiCalls().size();
 
         for (int i = 0; i < 3; i++) {
-            given().get(path).then().statusCode(200)
-                    .header("X-Cache", "HIT").header("X-Titles-Source", "lightcast")
-                    .header("Content-Type", org.hamcrest.Matchers.startsWith("application/json"))
-                    .header("X-Request-Id", org.hamcrest.Matchers.not(org.hamcrest.Matchers.emptyOrNullString()))
-                    .body(equalTo(first.asString()));
+            answeredAtHandLike(given().get(path).then(), first);
         }
         given().get(path.replace("5.47", "latest")).then().statusCode(200).header("X-Cache", "HIT").body(equalTo(first.asString()));
 
         assertThat(emulator.apiCalls()).as("calls for the hits").hasSize(callsBefore);
-        assertThat(io.titlesgateway.support.Metrics.value("titles_cache_answers_total", "cache=\"lightcast-title\",state=\"HIT\""))
+        assertThat(hits("lightcast-title"))
                 .as("hits counted").isEqualTo(hitsBefore + 4);
         // what only the REST layer answers is still answered as before
         given().accept("text/plain").get(path).then().statusCode(406).body("errors[0].status", equalTo(406));
@@ -77,23 +86,18 @@ class CacheTest extends EmulatedUpstreamTest {
         Response first = given().get(path);
         first.then().statusCode(200).body("data.size()", org.hamcrest.Matchers.greaterThan(1));
         given().get(path.replace("5.47", "latest")).then().statusCode(200); // learns what latest is
-        double hitsBefore = io.titlesgateway.support.Metrics.value("titles_cache_answers_total",
-                "cache=\"lightcast-search\",state=\"HIT\"");
+        double hitsBefore = hits("lightcast-search");
         int callsBefore = emulator.apiCalls().size();
 
         for (int i = 0; i < 3; i++) {
-            given().get(path).then().statusCode(200)
-                    .header("X-Cache", "HIT").header("X-Titles-Source", "lightcast")
-                    .header("Content-Type", org.hamcrest.Matchers.startsWith("application/json"))
-                    .header("X-Request-Id", org.hamcrest.Matchers.not(org.hamcrest.Matchers.emptyOrNullString()))
-                    .body(equalTo(first.asString()));
+            answeredAtHandLike(given().get(path).then(), first);
         }
         given().get(path.replace("5.47", "latest")).then().statusCode(200).header("X-Cache", "HIT").body(equalTo(first.asString()));
         given().get(path.replace("fields=id,name,mapping", "fields=name")).then().statusCode(200).header("X-Cache", "HIT")
                 .body("data[0].keySet()", org.hamcrest.Matchers.contains("name"));
 
         assertThat(emulator.apiCalls()).as("calls for the hits").hasSize(callsBefore);
-        assertThat(io.titlesgateway.support.Metrics.value("titles_cache_answers_total", "cache=\"lightcast-search\",state=\"HIT\""))
+        assertThat(hits("lightcast-search"))
                 .as("hits counted").isEqualTo(hitsBefore + 5);
         // what only the REST layer answers is still answered as before
         given().accept("text/plain").get(path).then().statusCode(406).body("errors[0].status", equalTo(406));
@@ -111,16 +115,11 @@ class CacheTest extends EmulatedUpstreamTest {
         first.then().statusCode(200).header("X-Cache", "MISS").body("data.title.name", equalTo("Registered Nurse"));
         given().contentType("application/json").body(json).post(path.replace("5.47", "latest")).then().statusCode(200);
         given().contentType("text/plain").body("zzzz qqqq").post(path).then().statusCode(404); // no match, remembered
-        double hitsBefore = io.titlesgateway.support.Metrics.value("titles_cache_answers_total",
-                "cache=\"lightcast-normalize\",state=\"HIT\"");
+        double hitsBefore = hits("lightcast-normalize");
         int callsBefore = emulator.apiCalls().size();
 
         for (int i = 0; i < 3; i++) {
-            given().contentType("application/json").body(json).post(path).then().statusCode(200)
-                    .header("X-Cache", "HIT").header("X-Titles-Source", "lightcast")
-                    .header("Content-Type", org.hamcrest.Matchers.startsWith("application/json"))
-                    .header("X-Request-Id", org.hamcrest.Matchers.not(org.hamcrest.Matchers.emptyOrNullString()))
-                    .body(equalTo(first.asString()));
+            answeredAtHandLike(given().contentType("application/json").body(json).post(path).then(), first);
         }
         given().contentType("text/plain; charset=UTF-8").body("registered   NURSE").post(path + "?fields=id,name").then().statusCode(200)
                 .header("X-Cache", "HIT").body(equalTo(first.asString()));
@@ -128,7 +127,7 @@ class CacheTest extends EmulatedUpstreamTest {
                 .header("X-Cache", "HIT").body("data.title.keySet()", org.hamcrest.Matchers.contains("name"));
 
         assertThat(emulator.apiCalls()).as("calls for the hits").hasSize(callsBefore);
-        assertThat(io.titlesgateway.support.Metrics.value("titles_cache_answers_total", "cache=\"lightcast-normalize\",state=\"HIT\""))
+        assertThat(hits("lightcast-normalize"))
                 .as("hits counted").isEqualTo(hitsBefore + 5);
         // what only the REST layer answers is still answered as before, the body it reads being the one the router read
         given().contentType("application/json").body("{\"term\":\"Registered Nurse\",\"confidenceThreshold\":1.5}").post(path)

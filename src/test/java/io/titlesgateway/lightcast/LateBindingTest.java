@@ -43,25 +43,7 @@ class LateBindingTest extends EmulatedUpstreamTest {
 
     @Test
     void singlesThatWaitedForPermitsGoOutFullAsSoonAsPermitsCome() {
-        given().get("/titles/versions/5.47").then().statusCode(200);
-        emulator.hold("/normalize/inspect");
-        // five inspects (which have no bulk form) hold every permit of the budget
-        List<CompletableFuture<HttpResponse<String>>> holders = Callers.sendAsync(IntStream.range(0, 5)
-                .mapToObj(i -> Callers.postJsonRequest("/titles/versions/5.47/normalize/inspect", "{\"term\":\"holder " + i + "\"}"))
-                .toList());
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> emulator.apiCalls("/normalize/inspect").size() == 5);
-
-        int singles = 1_100;
-        List<String> terms = Terms.distinct(singles);
-        List<CompletableFuture<HttpResponse<String>>> answers = Callers.sendAsync(IntStream.range(0, singles)
-                .mapToObj(i -> Callers.postJsonRequest("/titles/versions/5.47/normalize", "{\"term\":\"" + terms.get(i) + "\"}"))
-                .toList());
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> Metrics.value("titles_upstream_batch_pending") == singles);
-        assertThat(emulator.bulkTerms()).as("no call while every permit is out").isEmpty();
-
-        emulator.release();
-        answers.forEach(answer -> assertThat(answer.join().statusCode()).isIn(200, 404));
-        holders.forEach(CompletableFuture::join);
+        singlesWaitForPermitsThenPermitsCome(1_100);
 
         assertThat(emulator.bulkTerms()).as("⌈1,100 / 500⌉ calls, each taking all that waited, up to 500")
                 .extracting(List::size).containsExactlyInAnyOrder(500, 500, 100);
@@ -75,6 +57,21 @@ class LateBindingTest extends EmulatedUpstreamTest {
      */
     @Test
     void whatIsLeftAfterAFullCallWaitsForTheBudgetsPaceInsteadOfGoingOutHalfEmpty() {
+        singlesWaitForPermitsThenPermitsCome(520);
+
+        assertThat(emulator.bulkTerms()).extracting(List::size).containsExactly(500, 20);
+        List<ReceivedRequest> calls = emulator.apiCalls("/normalize/bulk");
+        assertThat(Duration.ofNanos(calls.get(1).atNanos() - calls.get(0).atNanos()))
+                .as("the second call waited for the pace, 200 ms at 5 calls a second, though permits were free")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(190));
+    }
+
+    /**
+     * Five inspects (which have no bulk form) hold every permit of the budget while {@code singles}
+     * distinct singles come and wait; no bulk call goes out meanwhile. Then the inspects are
+     * answered, the permits come, and every caller is answered.
+     */
+    private void singlesWaitForPermitsThenPermitsCome(int singles) {
         given().get("/titles/versions/5.47").then().statusCode(200);
         emulator.hold("/normalize/inspect");
         List<CompletableFuture<HttpResponse<String>>> holders = Callers.sendAsync(IntStream.range(0, 5)
@@ -82,21 +79,15 @@ class LateBindingTest extends EmulatedUpstreamTest {
                 .toList());
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> emulator.apiCalls("/normalize/inspect").size() == 5);
 
-        int singles = 520;
         List<String> terms = Terms.distinct(singles);
         List<CompletableFuture<HttpResponse<String>>> answers = Callers.sendAsync(IntStream.range(0, singles)
                 .mapToObj(i -> Callers.postJsonRequest("/titles/versions/5.47/normalize", "{\"term\":\"" + terms.get(i) + "\"}"))
                 .toList());
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> Metrics.value("titles_upstream_batch_pending") == singles);
+        assertThat(emulator.bulkTerms()).as("no call while every permit is out").isEmpty();
 
         emulator.release();
         answers.forEach(answer -> assertThat(answer.join().statusCode()).isIn(200, 404));
         holders.forEach(CompletableFuture::join);
-
-        assertThat(emulator.bulkTerms()).extracting(List::size).containsExactly(500, 20);
-        List<ReceivedRequest> calls = emulator.apiCalls("/normalize/bulk");
-        assertThat(Duration.ofNanos(calls.get(1).atNanos() - calls.get(0).atNanos()))
-                .as("the second call waited for the pace, 200 ms at 5 calls a second, though permits were free")
-                .isGreaterThanOrEqualTo(Duration.ofMillis(190));
     }
 }
