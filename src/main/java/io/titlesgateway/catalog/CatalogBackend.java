@@ -217,9 +217,7 @@ public class CatalogBackend implements TitlesBackend {
 
     private List<Normalization> candidates(String term, int limit, double threshold) {
         RawTitle raw = TitleCleaner.clean(term);
-        return index().match(raw, Math.max(1, limit)).stream()
-                .filter(candidate -> candidate.confidence() >= threshold)
-                .limit(limit)
+        return index().match(raw, limit, threshold).stream()
                 .map(candidate -> new Normalization(round(candidate.confidence()), raw.jobLevels(),
                         index().asTitle(candidate.title())))
                 .toList();

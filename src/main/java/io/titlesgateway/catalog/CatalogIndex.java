@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.LowerCaseFilter;
@@ -61,6 +63,8 @@ final class CatalogIndex {
     private static final String ORD = "ord";
     /** Titles retrieved before re-ranking. */
     private static final int RETRIEVED = 50;
+    /** Titles retrieved besides, per set-aside word, that hold it and every meaningful word. */
+    private static final int NAMING_ASIDES = 5;
     private static final Pattern PARENTHESES = Pattern.compile("\\([^)]*\\)");
     /** Words that carry no meaning in a title: left out of both sides of a comparison. */
     private static final Set<String> STOP_WORDS = Set.of("of", "and", "the", "for", "in", "a", "an", "to", "at", "or",
@@ -71,9 +75,8 @@ final class CatalogIndex {
     }
 
     private final List<CatalogTitle> titles;
-    /** Per title, its words and their weights, worked out the first time the title is a candidate. */
-    private final AtomicReferenceArray<String[]> titleWords;
-    private final AtomicReferenceArray<double[]> titleWeights;
+    /** Per title, the words and weights of its name and of each alias, worked out the first time the title is a candidate. */
+    private final AtomicReferenceArray<Wording[]> wordings;
     /** Per title, its shape for callers, built once (bounded by the catalog's size). */
     private final Map<String, Title> asTitles = new ConcurrentHashMap<>();
     /** Word weights, computed once per word the index holds: bounded by its vocabulary. */
@@ -93,8 +96,7 @@ final class CatalogIndex {
         this.titles = titles;
         this.searcher = searcher;
         this.ordOfDoc = ordOfDoc;
-        this.titleWords = new AtomicReferenceArray<>(titles.size());
-        this.titleWeights = new AtomicReferenceArray<>(titles.size());
+        this.wordings = new AtomicReferenceArray<>(titles.size());
         this.byId = new HashMap<>(titles.size() * 4 / 3 + 1);
         Map<String, Integer> perSoc = new HashMap<>();
         for (CatalogTitle title : titles) {
@@ -118,8 +120,7 @@ final class CatalogIndex {
         this.titles = index.titles;
         this.searcher = index.searcher;
         this.ordOfDoc = index.ordOfDoc;
-        this.titleWords = index.titleWords;
-        this.titleWeights = index.titleWeights;
+        this.wordings = index.wordings;
         this.byId = index.byId;
         this.occupationSize = index.occupationSize;
         this.byName = index.byName;
@@ -236,16 +237,44 @@ final class CatalogIndex {
      * common ones), how many other good candidates share its occupation, and how common that
      * occupation is; the learned ranking scores them, and its calibration gives each a confidence.
      */
-    List<Candidate> match(RawTitle raw, int candidates) {
+    List<Candidate> match(RawTitle raw, int limit) {
+        return match(raw, limit, 0);
+    }
+
+    /**
+     * At most {@code limit} candidates at {@code threshold} or more. The list spreads over the
+     * likely occupations: the best title of each occupation first, in the order of the occupations'
+     * shares, then their other titles, surest first; five titles of one occupation would be one
+     * guess, not five. A title is never surer than the one before it of its occupation, nor an
+     * occupation's best than the best of an occupation ranked above it.
+     */
+    List<Candidate> match(RawTitle raw, int limit, double threshold) {
         Ranking ranking = rank(described(raw));
-        List<Candidate> ranked = new ArrayList<>(Math.min(candidates, ranking.size()));
-        double ceiling = 1;
-        for (int k = 0; k < ranking.size() && ranked.size() < candidates; k++) {
-            // a candidate ranked lower is never surer than one ranked above it
-            ceiling = Math.min(ceiling, ranker.confidence(ranking.share(k), ranking.score(k), ranking.dice(k)));
-            ranked.add(new Candidate(ranking.title(k), ceiling));
+        List<Candidate> bests = new ArrayList<>();
+        List<Candidate> others = new ArrayList<>();
+        String occupation = null;
+        double bestsCeiling = 1;
+        double titlesCeiling = 1;
+        for (int k = 0; k < ranking.size(); k++) {
+            double confidence = ranker.confidence(ranking.share(k), ranking.score(k), ranking.dice(k));
+            String soc = socOf(ranking.title(k));
+            if (!soc.equals(occupation)) {
+                // the ranking keeps an occupation's titles together, its best first
+                occupation = soc;
+                bestsCeiling = Math.min(bestsCeiling, confidence);
+                titlesCeiling = bestsCeiling;
+                bests.add(new Candidate(ranking.title(k), bestsCeiling));
+            } else {
+                titlesCeiling = Math.min(titlesCeiling, confidence);
+                others.add(new Candidate(ranking.title(k), titlesCeiling));
+            }
         }
-        return ranked;
+        // a stable sort: equally sure titles keep the ranking's order
+        others.sort(Comparator.comparingDouble(Candidate::confidence).reversed());
+        return Stream.concat(bests.stream(), others.stream())
+                .filter(candidate -> candidate.confidence() >= threshold)
+                .limit(limit)
+                .toList();
     }
 
     /**
@@ -342,13 +371,24 @@ final class CatalogIndex {
         if (words.size() > 1) {
             query.add(new BoostQuery(new PhraseQuery(1, NAME, words.toArray(String[]::new)), 3f), BooleanClause.Occur.SHOULD);
         }
-        double[] rawWeights = words.stream().mapToDouble(this::weight).toArray();
-        boolean rawSupervises = words.stream().anyMatch(CatalogLoader.SUPERVISORY::contains);
-        List<Map<String, Double>> wordOccupations = words.stream().map(this::occupationsOf).toList();
-        List<Scored> hits = top(query.build(), RETRIEVED);
+        List<String> setAside = asides(raw, words);
+        for (String aside : setAside) {
+            query.add(new BoostQuery(new TermQuery(new Term(NAME, aside)), 0.5f), BooleanClause.Occur.SHOULD);
+        }
+        List<Scored> hits = withTitlesNamingAsides(top(query.build(), RETRIEVED), words, setAside);
         if (hits.isEmpty()) {
             return List.of();
         }
+        List<String> named = namedAsides(words, setAside, hits);
+        if (!named.isEmpty()) {
+            // "night auditor" is a title: its "night" is meant, not noise; such words lead ("Night", "Travel", "City")
+            words = Stream.concat(named.stream(), words.stream()).toList();
+        }
+        List<String> asides = setAside.stream().filter(aside -> !named.contains(aside)).toList();
+        double[] rawWeights = words.stream().mapToDouble(this::weight).toArray();
+        double[] asideWeights = asides.stream().mapToDouble(this::weight).toArray();
+        boolean rawSupervises = words.stream().anyMatch(CatalogLoader.SUPERVISORY::contains);
+        List<Map<String, Double>> wordOccupations = words.stream().map(this::occupationsOf).toList();
         int n = hits.size();
         Similarity[] overlaps = new Similarity[n];
         double[] dice = new double[n];
@@ -359,7 +399,7 @@ final class CatalogIndex {
         for (int i = 0; i < n; i++) {
             Scored hit = hits.get(i);
             String soc = socOf(hit.title());
-            overlaps[i] = Similarity.of(words, rawWeights, wordsOf(hit.ord()), titleWeights.get(hit.ord()));
+            overlaps[i] = closest(words, rawWeights, asides, asideWeights, wordingsOf(hit.ord()));
             dice[i] = overlaps[i].dice();
             support.merge(soc, dice[i], Double::sum);
             bestOfSoc.merge(soc, dice[i], Math::max);
@@ -384,7 +424,7 @@ final class CatalogIndex {
             features[Ranker.Feature.HEAD_MATCH.ordinal()] = overlap.headMatched() ? 1 : 0;
             features[Ranker.Feature.FIRST_MATCH.ordinal()] = overlap.firstMatched() ? 1 : 0;
             features[Ranker.Feature.OCCUPATION_TITLE.ordinal()] = title.canonical() ? 1 : 0;
-            features[Ranker.Feature.EXACT.ordinal()] = dice[i] >= 0.999 ? 1 : 0;
+            features[Ranker.Feature.EXACT.ordinal()] = overlap.exact() ? 1 : 0;
             features[Ranker.Feature.EXTRA_WORDS.ordinal()] = Math.min(4, overlap.unmatchedTitleWords()) / 4.0;
             features[Ranker.Feature.OCCUPATION_SIZE.ordinal()] = occupationSize.getOrDefault(soc, 0.0);
             features[Ranker.Feature.AMBIGUOUS.ordinal()] = title.occupations().size() > 1 ? 1 : 0;
@@ -397,9 +437,60 @@ final class CatalogIndex {
             features[Ranker.Feature.DICE_SQUARED.ordinal()] = dice[i] * dice[i];
             features[Ranker.Feature.BACKED_DICE.ordinal()] = dice[i] * features[Ranker.Feature.OCCUPATION_SUPPORT.ordinal()];
             features[Ranker.Feature.WORD_AFFINITY.ordinal()] = affinity(wordOccupations, rawWeights, soc);
+            features[Ranker.Feature.ASIDE_MATCH.ordinal()] = overlap.asidesMatched() > 0 ? 1 : 0;
             described.add(new Described(title, features));
         }
         return described;
+    }
+
+    /**
+     * The hits, and after them the few titles holding every meaningful word and a set-aside one,
+     * which a query led by common words ("manager") may leave out ("Benefits Manager").
+     */
+    private List<Scored> withTitlesNamingAsides(List<Scored> hits, List<String> words, List<String> asides) {
+        if (asides.isEmpty() || hits.isEmpty()) {
+            return hits;
+        }
+        List<Scored> widened = new ArrayList<>(hits);
+        Set<Integer> held = new HashSet<>();
+        hits.forEach(hit -> held.add(hit.ord()));
+        for (String aside : asides) {
+            BooleanQuery.Builder query = new BooleanQuery.Builder();
+            words.forEach(word -> query.add(new TermQuery(new Term(NAME, word)), BooleanClause.Occur.MUST));
+            query.add(new TermQuery(new Term(NAME, aside)), BooleanClause.Occur.MUST);
+            top(query.build(), NAMING_ASIDES).stream().filter(hit -> held.add(hit.ord())).forEach(widened::add);
+        }
+        return widened;
+    }
+
+    /**
+     * The set-aside words that, with all the meaningful words, are exactly how a retrieved title is
+     * written ("night" for "Night Auditor" when the raw title is "night auditor").
+     */
+    private List<String> namedAsides(List<String> words, List<String> asides, List<Scored> hits) {
+        if (asides.isEmpty()) {
+            return List.of();
+        }
+        for (Scored hit : hits) {
+            for (Wording wording : wordingsOf(hit.ord())) {
+                List<String> written = List.of(wording.words());
+                List<String> extra = written.stream().filter(word -> !words.contains(word)).toList();
+                if (written.containsAll(words) && !extra.isEmpty() && asides.containsAll(extra)) {
+                    return extra.stream().distinct().toList();
+                }
+            }
+        }
+        return List.of();
+    }
+
+    /** The raw title's set-aside words as the index holds them, those some title holds and the meaningful words do not repeat. */
+    private List<String> asides(RawTitle raw, List<String> words) {
+        if (raw.asides().isEmpty()) {
+            return List.of();
+        }
+        return words(String.join(" ", raw.asides())).stream().distinct()
+                .filter(aside -> !words.contains(aside) && documentFrequency(new Term(NAME, aside)) > 0)
+                .toList();
     }
 
     /** The raw words' weighted average share of titles that are of {@code soc}, among the titles holding each word. */
@@ -450,15 +541,39 @@ final class CatalogIndex {
         return above;
     }
 
-    /** A title's words and (alongside) their weights; an idempotent first computation, so a race only repeats it. */
-    private String[] wordsOf(int ord) {
-        String[] words = titleWords.get(ord);
-        if (words == null) {
-            words = words(matchableName(titles.get(ord))).toArray(String[]::new);
-            titleWeights.set(ord, Arrays.stream(words).mapToDouble(this::weight).toArray());
-            titleWords.set(ord, words);
+    /** One way a title is written (its name, or an alias such as "ICU RN"): its words as the index holds them, and their weights. */
+    private record Wording(String[] words, double[] weights) {
+    }
+
+    /** How the raw title compares with the way of writing the title that it is closest to. */
+    private static Similarity closest(List<String> words, double[] rawWeights, List<String> asides, double[] asideWeights,
+            Wording[] wordings) {
+        Similarity closest = Similarity.NONE;
+        for (Wording wording : wordings) {
+            Similarity similarity = Similarity.of(words, rawWeights, asides, asideWeights, wording.words(), wording.weights());
+            if (similarity.dice() > closest.dice()) {
+                closest = similarity;
+            }
         }
-        return words;
+        return closest;
+    }
+
+    /** A title's name and aliases as words with weights; an idempotent first computation, so a race only repeats it. */
+    private Wording[] wordingsOf(int ord) {
+        Wording[] known = wordings.get(ord);
+        if (known == null) {
+            CatalogTitle title = titles.get(ord);
+            List<String> texts = new ArrayList<>();
+            texts.add(matchableName(title));
+            aliases(title).stream().filter(alias -> !texts.contains(alias)).forEach(texts::add);
+            known = texts.stream()
+                    .map(text -> words(text).toArray(String[]::new))
+                    .filter(words -> words.length > 0)
+                    .map(words -> new Wording(words, Arrays.stream(words).mapToDouble(this::weight).toArray()))
+                    .toArray(Wording[]::new);
+            wordings.set(ord, known);
+        }
+        return known;
     }
 
     /** The title as callers see it, built once per title. */

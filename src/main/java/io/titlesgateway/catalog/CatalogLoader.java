@@ -27,7 +27,8 @@ import io.titlesgateway.titles.Reference;
 
 /**
  * Reads the open data shipped in {@code src/main/resources/catalog/} (O*NET 30.x occupations,
- * alternate titles and technology skills, O*NET 29.3 skill ratings, BLS SOC 2018 definitions)
+ * alternate titles and technology skills, O*NET 29.3 reported titles and skill ratings, BLS SOC
+ * 2018 definitions)
  * into the catalog's titles. Ids come from the titles' content, so they are the same in every
  * build and every run.
  */
@@ -81,6 +82,12 @@ final class CatalogLoader {
             if (keepAlternate.test(cells[1])) {
                 int sources = cells[3].split(",").length;
                 draft(drafts, cells[1]).attest(occupations.get(cells[0]), sources, cells[2].equals("n/a") ? null : cells[2]);
+            }
+        });
+        // what workers themselves report: mostly O*NET's alternate titles again, a few more ("Hitch Technician")
+        read("sample_of_reported_titles.tsv.gz", cells -> {
+            if (keepAlternate.test(cells[2])) {
+                draft(drafts, cells[2]).attest(occupations.get(cells[0]), 1, null);
             }
         });
         List<CatalogTitle> titles = new ArrayList<>(drafts.size());

@@ -72,7 +72,9 @@ record Ranker(double[] mean, double[] scale, double[] weights, double[] calibrat
          * How much the raw title's words belong to the candidate's occupation: per word, the share of
          * the catalog's titles holding it that are of that occupation, averaged by the words' weights.
          */
-        WORD_AFFINITY
+        WORD_AFFINITY,
+        /** The candidate holds a word the raw title set aside as a shift or a place ("Night Auditor" for "night auditor"). */
+        ASIDE_MATCH
     }
 
     static final int FEATURES = Feature.values().length;

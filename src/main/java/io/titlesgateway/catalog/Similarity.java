@@ -16,18 +16,31 @@ import java.util.List;
  * @param unmatchedTitleWords the candidate's words nothing in the raw title matched
  * @param headMatched whether the raw title's last word (its head noun, in English) matches the candidate's last word
  * @param firstMatched whether the first words match
+ * @param asidesMatched how many of the raw title's set-aside words (a shift, a place) the candidate holds
+ * @param asidesMissed the weight of the set-aside words the candidate lacks, counted at {@value #ASIDE_MISSED}
  */
 record Similarity(double matched, double rawMatched, double rawTotal, double titleMatched, double titleTotal,
-        int unmatchedTitleWords, boolean headMatched, boolean firstMatched) {
+        int unmatchedTitleWords, boolean headMatched, boolean firstMatched, int asidesMatched, double asidesMissed) {
 
     private static final double TYPO = 0.8;
     private static final double PREFIX = 0.6;
-    static final Similarity NONE = new Similarity(0, 0, 0, 0, 0, 0, false, false);
+    /**
+     * What a set-aside word a candidate lacks costs, of its weight: little, as it is usually noise
+     * ("RN - nights"), but enough that "Night Auditor" beats "Auditor" for "night auditor".
+     */
+    static final double ASIDE_MISSED = 0.25;
+    static final Similarity NONE = new Similarity(0, 0, 0, 0, 0, 0, false, false, 0, 0);
 
-    /** 0–1: the matched weight against the weights of all words on both sides. */
+    /** 0–1: the matched weight against the weights of all words on both sides, set-aside words the candidate lacks at a fraction. */
     double dice() {
-        double total = rawTotal + titleTotal;
+        double total = rawTotal + titleTotal + asidesMissed;
         return total == 0 ? 0 : Math.min(1, matched / total);
+    }
+
+    /** The same words on both sides, set-aside words the candidate lacks left out. */
+    boolean exact() {
+        double total = rawTotal + titleTotal;
+        return total > 0 && matched / total >= 0.999;
     }
 
     /** The share of the raw title's weight the candidate covers. */
@@ -42,6 +55,16 @@ record Similarity(double matched, double rawMatched, double rawTotal, double tit
 
     /** Pairs each raw word with its best unused title word, in the raw title's order. */
     static Similarity of(List<String> rawWords, double[] rawWeights, String[] titleWords, double[] titleWeights) {
+        return of(rawWords, rawWeights, List.of(), new double[0], titleWords, titleWeights);
+    }
+
+    /**
+     * Pairs each raw word with its best unused title word, in the raw title's order, then each
+     * set-aside word with an unused title word it equals: a set-aside word counts, on both sides,
+     * only where the candidate holds it ("night" in "Night Auditor"), and is otherwise left out.
+     */
+    static Similarity of(List<String> rawWords, double[] rawWeights, List<String> asides, double[] asideWeights,
+            String[] titleWords, double[] titleWeights) {
         if (rawWords.isEmpty() || titleWords.length == 0) {
             return NONE;
         }
@@ -75,13 +98,31 @@ record Similarity(double matched, double rawMatched, double rawTotal, double tit
                 first |= r == 0 && best == 0;
             }
         }
+        int asidesMatched = 0;
+        double asidesMissed = 0;
+        for (int a = 0; a < asides.size(); a++) {
+            asidesMissed += ASIDE_MISSED * asideWeights[a];
+            for (int i = 0; i < titleWords.length; i++) {
+                if (!used[i] && asides.get(a).equals(titleWords[i])) {
+                    used[i] = true;
+                    matched += asideWeights[a] + titleWeights[i];
+                    rawMatched += asideWeights[a];
+                    rawTotal += asideWeights[a];
+                    titleMatched += titleWeights[i];
+                    asidesMatched++;
+                    asidesMissed -= ASIDE_MISSED * asideWeights[a];
+                    break;
+                }
+            }
+        }
         double titleTotal = 0;
         int unmatched = 0;
         for (int i = 0; i < titleWords.length; i++) {
             titleTotal += titleWeights[i];
             unmatched += used[i] ? 0 : 1;
         }
-        return new Similarity(matched, rawMatched, rawTotal, titleMatched, titleTotal, unmatched, head, first);
+        return new Similarity(matched, rawMatched, rawTotal, titleMatched, titleTotal, unmatched, head, first, asidesMatched,
+                Math.max(0, asidesMissed));
     }
 
     private static double wordScore(String raw, String title) {

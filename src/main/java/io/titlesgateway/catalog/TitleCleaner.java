@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
  * Turns a raw job title as people type it ("Sr. RN - ICU nights, $45/hr, Dallas TX #12345") into
  * the words that name the job ("senior registered nurse icu") and the seniority it carries: case,
  * accents and punctuation folded, abbreviations spelled out, pay, shifts, remote work, locations
- * and requisition numbers dropped.
+ * and requisition numbers dropped. Shift, schedule and place words are set aside rather than lost:
+ * they are noise in most postings but part of some titles ("Night Auditor", "Travel Agent", "City
+ * Planner"), so a catalog name keeps them and a raw title's count where a candidate holds them.
  */
 final class TitleCleaner {
 
@@ -96,24 +98,30 @@ final class TitleCleaner {
         text = PAY.matcher(text).replaceAll(" ");
         text = REQUISITION.matcher(text).replaceAll(" ");
         text = STATE_CODE_AFTER_COMMA.matcher(text).replaceAll(" ");
-        return words(text);
+        return words(text, false);
     }
 
     /**
      * A catalog name, cleaned the same way as a raw title but without looking for pay, requisition
      * numbers or state codes, which names never hold: the catalog's start-up cleans 47,000 of them.
+     * Words a raw title sets aside are a name's own: "Travel" is what a travel agent does.
      */
     static RawTitle cleanName(String name) {
-        return words(fold(name));
+        return words(fold(name), true);
     }
 
-    private static RawTitle words(String text) {
+    private static RawTitle words(String text, boolean keepAsides) {
         List<String> words = new ArrayList<>();
+        List<String> asides = keepAsides ? words : new ArrayList<>();
         Set<String> levels = new LinkedHashSet<>();
         String[] tokens = NON_WORD.split(text);
         for (int i = 0; i < tokens.length; i++) {
             String token = tokens[i];
-            if (token.isEmpty() || PLACES.contains(token) || LONG_NUMBER.matcher(token).matches()) {
+            if (token.isEmpty() || LONG_NUMBER.matcher(token).matches()) {
+                continue;
+            }
+            if (PLACES.contains(token)) {
+                asides.add(token);
                 continue;
             }
             String expanded = ABBREVIATIONS.getOrDefault(token, token);
@@ -121,12 +129,14 @@ final class TitleCleaner {
                 String level = LEVELS.get(word);
                 if (level != null && (word.length() > 1 || i > 0)) {
                     levels.add(level);
-                } else if (!NOISE.contains(word)) {
+                } else if (NOISE.contains(word)) {
+                    asides.add(word);
+                } else {
                     words.add(word);
                 }
             }
         }
-        return new RawTitle(List.copyOf(words), List.copyOf(levels));
+        return new RawTitle(List.copyOf(words), List.copyOf(levels), keepAsides ? List.of() : List.copyOf(asides));
     }
 
     /** Lower case, no accents, "&" as "and", periods of abbreviations gone ("sr." is "sr"). */

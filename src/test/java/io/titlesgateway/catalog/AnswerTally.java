@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * The matcher's answers to questions whose occupations are known, tallied: top-1 and top-5 (on
- * distinct occupations), and per confidence bucket of the top answer, how many answers, how many
+ * the first five listed), and per confidence bucket of the top answer, how many answers, how many
  * right, and their summed confidence. For the evaluation's tables and the calibration test.
  */
 final class AnswerTally {
@@ -23,8 +23,8 @@ final class AnswerTally {
     /** One question's candidates, best first, and the SOC codes that are right for it. */
     void add(List<CatalogIndex.Candidate> candidates, Set<String> socs) {
         boolean first = !candidates.isEmpty() && socs.contains(candidates.get(0).title().primary().soc().id());
-        // top-5 on distinct occupations: five titles of one SOC are one guess, not five
-        boolean any = candidates.stream().map(c -> c.title().primary().soc().id()).distinct().limit(5).anyMatch(socs::contains);
+        // top-5 as a caller sees it: the first five candidates listed (they spread over occupations)
+        boolean any = candidates.stream().limit(5).map(c -> c.title().primary().soc().id()).anyMatch(socs::contains);
         double sure = candidates.isEmpty() ? 0 : candidates.get(0).confidence();
         int bucket = Math.min(BUCKETS - 1, (int) (sure * BUCKETS));
         asked++;

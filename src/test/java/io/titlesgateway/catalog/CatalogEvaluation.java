@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * asked as a posting writes it ({@link MessyTitles}, seeds no training used).</li>
  * </ul>
  * Each is measured with the learned ranking and, side by side, with the untrained one (Dice and
- * occupation support). Prints top-1 and top-5 SOC accuracy (top-5 on distinct occupations), how well
+ * occupation support). Prints top-1 and top-5 SOC accuracy (top-5: the first five candidates listed), how well
  * 0.5 separates right from wrong, a reliability table of the confidence, the ceilings (right SOC
  * among 20 and 50 candidates), and matching throughput.
  */

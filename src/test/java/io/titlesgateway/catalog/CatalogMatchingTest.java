@@ -2,12 +2,15 @@ package io.titlesgateway.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The catalog built from the shipped open data: what it holds, its stable ids, and its matcher on messy titles. */
 class CatalogMatchingTest {
@@ -110,12 +113,51 @@ class CatalogMatchingTest {
     }
 
     @Test
-    void aRegisteredNurseTitleComesFirstForAMessyNursePosting() {
+    void aMessyNursePostingFindsAPlainRnTitleNotATravelOne() {
         List<CatalogIndex.Candidate> best = index.match(TitleCleaner.clean("Sr. RN - ICU nights"), 10);
         assertThat(best.get(0).title().primary().soc().id()).isEqualTo("29-1141");
-        assertThat(best.get(0).title().name()).containsIgnoringCase("RN");
-        assertThat(best).extracting(CatalogIndex.Candidate::confidence).as("confidence never rises down the list")
-                .isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(best.get(0).title().name()).containsIgnoringCase("RN").doesNotContainIgnoringCase("travel");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "Sr. RN - ICU nights", "data scientst", "Line Cook - weekends", "software engineer",
+            "Warehouse Associate 2nd shift $18/hr" })
+    void theCandidatesSpreadOverTheLikelyOccupationsBeforeRepeatingOne(String raw) {
+        List<CatalogIndex.Candidate> list = index.match(TitleCleaner.clean(raw), 20);
+        List<String> socs = list.stream().map(candidate -> candidate.title().primary().soc().id()).toList();
+        assertThat(socs.subList(0, 5)).as("the first five candidates for " + raw).doesNotHaveDuplicates();
+        Map<String, Double> bestOfOccupation = new HashMap<>();
+        double previousBest = 1;
+        for (CatalogIndex.Candidate candidate : list) {
+            String soc = candidate.title().primary().soc().id();
+            Double best = bestOfOccupation.putIfAbsent(soc, candidate.confidence());
+            if (best == null) {
+                assertThat(candidate.confidence()).as("an occupation's best is never surer than the one above it").isLessThanOrEqualTo(previousBest);
+                previousBest = candidate.confidence();
+            } else {
+                assertThat(candidate.confidence()).as("a title is never surer than its occupation's best").isLessThanOrEqualTo(best);
+            }
+        }
+    }
+
+    @Test
+    void aThresholdKeepsTheSureTitlesOfTheLikelyOccupation() {
+        List<CatalogIndex.Candidate> sure = index.match(TitleCleaner.clean("data scientst"), 3, 0.5);
+        assertThat(sure).hasSize(3).allSatisfy(candidate -> assertThat(candidate.confidence()).isGreaterThanOrEqualTo(0.5));
+        assertThat(sure).extracting(candidate -> candidate.title().primary().soc().id()).containsOnly("15-2051");
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "Night Auditor | 43-4081",
+            "Travel Agent | 41-3041",
+            "Travel Nurse - ICU | 29-1141",
+            "City Planner | 19-3051",
+            "Benefits Manager - Hybrid | 11-3111",
+            "Day Care Teacher | 25-2011" })
+    void wordsUsuallyNoiseCountWhereATitleHoldsThem(String raw, String soc) {
+        CatalogIndex.Candidate best = index.match(TitleCleaner.clean(raw), 1).get(0);
+        assertThat(best.title().primary().soc().id()).as("top-1 SOC of '" + raw + "', matched " + best.title().name()).isEqualTo(soc);
     }
 
     @Test

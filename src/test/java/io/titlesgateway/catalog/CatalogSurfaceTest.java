@@ -16,6 +16,7 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
+import java.util.List;
 
 import jakarta.inject.Inject;
 
@@ -121,6 +122,17 @@ class CatalogSurfaceTest {
     }
 
     @Test
+    void inspectListsTheLikelyOccupationsBeforeASecondTitleOfOne() {
+        List<String> socs = given().contentType("application/json")
+                .body("{\"term\":\"Sr. RN - ICU nights\",\"limit\":5,\"confidenceThreshold\":0,\"fields\":[\"name\",\"mapping\"]}")
+                .post("/titles/versions/latest/normalize/inspect").then().statusCode(200)
+                .body("data", hasSize(5))
+                .body("data[0].title.mapping.socs[0].id", equalTo("29-1141"))
+                .extract().jsonPath().getList("data.title.mapping.socs[0].id", String.class);
+        assertThat(socs).doesNotHaveDuplicates();
+    }
+
+    @Test
     void titlesAreFetchedByIdOneOrMany() {
         String id = CatalogLoader.idFor("Registered Nurses");
         given().get("/titles/versions/latest/titles/" + id).then().statusCode(200)
@@ -140,7 +152,9 @@ class CatalogSurfaceTest {
                 .post("/titles/versions/latest/normalize").then().statusCode(200)
                 .header("X-Titles-Source", "catalog")
                 .body("data.jobLevels", contains("Senior"))
-                .body("data.title.mapping.socs.id", hasItem("29-1141"));
+                .body("data.title.mapping.socs.id", hasItem("29-1141"))
+                .body("data.title.name", containsString("RN"))
+                .body("data.title.name", not(containsString("Travel")));
         given().contentType("application/json").body("{\"term\":\"data scientst\",\"limit\":3}")
                 .post("/titles/versions/latest/normalize/inspect").then().statusCode(200)
                 .body("data", hasSize(3))

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -57,8 +58,13 @@ class EveryPartShippedIT {
                     "{\"term\":\"senior software engineer\",\"limit\":8}")));
             List<Double> confidences = new ArrayList<>();
             candidates.forEach(candidate -> confidences.add(candidate.path("confidence").asDouble()));
-            assertThat(confidences).as("inspect's candidates").hasSizeGreaterThanOrEqualTo(5);
-            assertThat(confidences).isSortedAccordingTo((a, b) -> Double.compare(b, a));
+            assertThat(confidences).as("inspect's candidates").hasSizeGreaterThanOrEqualTo(5)
+                    .allSatisfy(confidence -> assertThat(confidence).isGreaterThanOrEqualTo(0.5));
+            assertThat(confidences.get(0)).as("the first candidate is the surest").isEqualTo(Collections.max(confidences));
+            JsonNode spread = data(send(gateway.postJson(latest + "/normalize/inspect",
+                    "{\"term\":\"senior software engineer\",\"limit\":5,\"confidenceThreshold\":0,\"fields\":[\"mapping\"]}")));
+            assertThat(spread.findValues("socs").stream().map(socs -> socs.path(0).path("id").asText()).toList())
+                    .as("inspect's first five candidates spread over occupations").hasSize(5).doesNotHaveDuplicates();
 
             JsonNode bulk = data(send(gateway.postJson(latest + "/normalize/bulk",
                     "{\"terms\":[\"cashier\",\"truck driver\",\"line cook\"]}")));
