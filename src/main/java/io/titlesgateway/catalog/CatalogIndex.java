@@ -60,6 +60,10 @@ final class CatalogIndex {
     private static final String SHORT = "short";
     /** The name as written, for type-ahead. */
     private static final String TYPED = "typed";
+    /** What an occupation does (O*NET's description, the SOC definition): on its own title only. */
+    private static final String DESCRIBED = "described";
+    /** How much a raw word found in an occupation's description counts in retrieval, against one in a title's name (2). */
+    private static final float DESCRIBED_BOOST = 0.15f;
     private static final String ORD = "ord";
     /** Titles retrieved before re-ranking. */
     private static final int RETRIEVED = 50;
@@ -79,6 +83,8 @@ final class CatalogIndex {
     private final AtomicReferenceArray<Wording[]> wordings;
     /** Per title, its shape for callers, built once (bounded by the catalog's size). */
     private final Map<String, Title> asTitles = new ConcurrentHashMap<>();
+    /** Per occupation, the words of its description, worked out the first time it is a candidate: bounded by the occupations. */
+    private final Map<String, Set<String>> descriptionWords;
     /** Word weights, computed once per word the index holds: bounded by its vocabulary. */
     private final Map<String, Double> weights = new ConcurrentHashMap<>();
     /** Per word the index holds, the occupations of the titles holding it and their shares: bounded like the weights. */
@@ -112,6 +118,7 @@ final class CatalogIndex {
         }
         this.byName = List.of(byName);
         this.socShares = new ConcurrentHashMap<>();
+        this.descriptionWords = new ConcurrentHashMap<>();
         this.ranker = Ranker.shipped().orElse(Ranker.UNTRAINED);
     }
 
@@ -125,6 +132,7 @@ final class CatalogIndex {
         this.occupationSize = index.occupationSize;
         this.byName = index.byName;
         this.socShares = index.socShares;
+        this.descriptionWords = index.descriptionWords;
         this.ranker = ranker;
     }
 
@@ -159,6 +167,9 @@ final class CatalogIndex {
                 Document document = new Document();
                 document.add(new TextField(NAME, matchableName(title), Field.Store.NO));
                 document.add(new TextField(TYPED, title.name(), Field.Store.NO));
+                if (title.canonical()) {
+                    document.add(new TextField(DESCRIBED, title.primary().description(), Field.Store.NO));
+                }
                 for (String alias : aliases(title)) {
                     document.add(new TextField(SHORT, alias, Field.Store.NO));
                 }
@@ -364,6 +375,7 @@ final class CatalogIndex {
             Term term = new Term(NAME, word);
             query.add(new BoostQuery(new TermQuery(term), 2f), BooleanClause.Occur.SHOULD);
             query.add(new BoostQuery(new TermQuery(new Term(SHORT, word)), 1.5f), BooleanClause.Occur.SHOULD);
+            query.add(new BoostQuery(new TermQuery(new Term(DESCRIBED, word)), DESCRIBED_BOOST), BooleanClause.Occur.SHOULD);
             if (word.length() >= 4 && documentFrequency(term) == 0) {
                 query.add(new FuzzyQuery(term, 1, 1, 20, true), BooleanClause.Occur.SHOULD);
             }
@@ -438,6 +450,7 @@ final class CatalogIndex {
             features[Ranker.Feature.BACKED_DICE.ordinal()] = dice[i] * features[Ranker.Feature.OCCUPATION_SUPPORT.ordinal()];
             features[Ranker.Feature.WORD_AFFINITY.ordinal()] = affinity(wordOccupations, rawWeights, soc);
             features[Ranker.Feature.ASIDE_MATCH.ordinal()] = overlap.asidesMatched() > 0 ? 1 : 0;
+            features[Ranker.Feature.DESCRIBED.ordinal()] = describedShare(words, rawWeights, title.primary());
             described.add(new Described(title, features));
         }
         return described;
@@ -491,6 +504,19 @@ final class CatalogIndex {
         return words(String.join(" ", raw.asides())).stream().distinct()
                 .filter(aside -> !words.contains(aside) && documentFrequency(new Term(NAME, aside)) > 0)
                 .toList();
+    }
+
+    /** Of the raw words' weight, the share that the description of the occupation holds. */
+    private double describedShare(List<String> words, double[] rawWeights, Occupation occupation) {
+        Set<String> described = descriptionWords.computeIfAbsent(occupation.code(),
+                code -> Set.copyOf(words(occupation.description())));
+        double found = 0;
+        double total = 0;
+        for (int w = 0; w < words.size(); w++) {
+            total += rawWeights[w];
+            found += described.contains(words.get(w)) ? rawWeights[w] : 0;
+        }
+        return total == 0 ? 0 : found / total;
     }
 
     /** The raw words' weighted average share of titles that are of {@code soc}, among the titles holding each word. */

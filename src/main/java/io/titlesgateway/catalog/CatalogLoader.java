@@ -55,9 +55,11 @@ final class CatalogLoader {
      */
     static List<CatalogTitle> load(Predicate<String> keepAlternate) {
         Map<String, Reference> socs = new HashMap<>();
+        Map<String, String> definitions = new HashMap<>();
         read("soc_2018_definitions.tsv.gz", cells -> {
             if (cells[0].equals("Detailed")) {
                 socs.put(cells[1], new Reference(cells[1], cells[2]));
+                definitions.put(cells[1], cells[3]);
             }
         });
         Map<String, List<Reference>> technologies = technologies();
@@ -69,7 +71,8 @@ final class CatalogLoader {
             Reference soc = socs.getOrDefault(socCode, new Reference(socCode, cells[1]));
             List<Reference> skills = new ArrayList<>(technologies.getOrDefault(code, List.of()));
             skills.addAll(coreSkills.getOrDefault(code, List.of()));
-            occupations.put(code, new Occupation(code, cells[1], soc, List.copyOf(skills)));
+            String description = (cells[2] + " " + definitions.getOrDefault(socCode, "")).strip();
+            occupations.put(code, new Occupation(code, cells[1], soc, List.copyOf(skills), description));
         });
 
         Map<String, Draft> drafts = new LinkedHashMap<>();

@@ -38,7 +38,7 @@ public final class CatalogSnapshot {
     static final String RESOURCE = "/catalog/snapshot/";
     private static final String TITLES = "titles.bin.gz";
     private static final String FILES = "files.txt";
-    private static final String MAGIC = "titles-gateway catalog snapshot 2";
+    private static final String MAGIC = "titles-gateway catalog snapshot 3";
 
     private CatalogSnapshot() {
     }
@@ -178,6 +178,7 @@ public final class CatalogSnapshot {
                 for (Reference skill : occupation.skills()) {
                     out.writeInt(references.get(skill));
                 }
+                out.writeUTF(occupation.description());
             }
             out.writeInt(titles.size());
             for (CatalogTitle title : titles) {
@@ -223,7 +224,7 @@ public final class CatalogSnapshot {
                 for (int s = in.readInt(); s > 0; s--) {
                     skills.add(references[in.readInt()]);
                 }
-                occupations[i] = new Occupation(code, title, soc, List.copyOf(skills));
+                occupations[i] = new Occupation(code, title, soc, List.copyOf(skills), in.readUTF());
             }
             int count = in.readInt();
             List<CatalogTitle> titles = new ArrayList<>(count);

@@ -4,8 +4,16 @@ import java.util.List;
 
 import io.titlesgateway.titles.Reference;
 
-/** An O*NET occupation: its code, its title, the SOC 2018 detailed occupation it sits in, its skills. */
-record Occupation(String code, String title, Reference soc, List<Reference> skills) {
+/**
+ * An O*NET occupation.
+ *
+ * @param code its O*NET-SOC code
+ * @param title its title
+ * @param soc the SOC 2018 detailed occupation it sits in
+ * @param skills its technologies and core skills
+ * @param description what it does, in O*NET's words and the SOC definition's
+ */
+record Occupation(String code, String title, Reference soc, List<Reference> skills, String description) {
 
     String infoUrl() {
         return "https://www.onetonline.org/link/summary/" + code;

@@ -74,7 +74,9 @@ record Ranker(double[] mean, double[] scale, double[] weights, double[] calibrat
          */
         WORD_AFFINITY,
         /** The candidate holds a word the raw title set aside as a shift or a place ("Night Auditor" for "night auditor"). */
-        ASIDE_MATCH
+        ASIDE_MATCH,
+        /** Of the raw title's words' weight, the share that the description of the candidate's occupation holds. */
+        DESCRIBED
     }
 
     static final int FEATURES = Feature.values().length;
