@@ -32,7 +32,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import io.titlesgateway.emulator.LightcastEmulator;
 import io.titlesgateway.support.Podman;
-import io.titlesgateway.support.RedisServer;
+import io.titlesgateway.support.FreePort;
 
 /**
  * Every image of {@code src/main/docker}, built here on the Debian-made bases and run as the manifests
@@ -221,7 +221,7 @@ class ImagesIT {
         }
 
         static Container start(String image, Map<String, String> environment) {
-            int port = RedisServer.freePort();
+            int port = FreePort.next();
             List<String> args = new ArrayList<>(List.of("run", "-d", "--network", "host", "--read-only",
                     "--tmpfs", "/tmp:rw,size=64m", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
                     "--memory", MEMORY_LIMIT_MIB + "m", "--cpus", "1",

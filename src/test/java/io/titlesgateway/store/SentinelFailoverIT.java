@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import io.titlesgateway.emulator.LightcastEmulator;
 import io.titlesgateway.emulator.ReceivedRequest;
 import io.titlesgateway.support.GatewayProcess;
+import io.titlesgateway.support.FreePort;
 import io.titlesgateway.support.RedisServer;
 
 /**
@@ -74,7 +75,7 @@ class SentinelFailoverIT {
     private String startSentinels(Path dir) throws IOException {
         List<String> urls = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            int port = RedisServer.freePort();
+            int port = FreePort.next();
             Path conf = dir.resolve("sentinel-" + i + ".conf");
             Files.writeString(conf, String.join("\n",
                     "port " + port, "bind 127.0.0.1", "dir " + dir.toAbsolutePath(),

@@ -35,7 +35,7 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** Starts one with {@code environment} on top of the inherited one; {@link #awaitReady()} before use. */
     public static GatewayProcess start(String name, Map<String, String> environment) throws IOException {
-        int port = RedisServer.freePort();
+        int port = FreePort.next();
         File log = Path.of("target", "replicas", name + ".log").toFile();
         Files.createDirectories(log.toPath().getParent());
         ProcessBuilder builder = new ProcessBuilder(command()).redirectErrorStream(true).redirectOutput(log);

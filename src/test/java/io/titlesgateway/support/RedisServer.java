@@ -3,7 +3,6 @@ package io.titlesgateway.support;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +45,7 @@ public final class RedisServer implements AutoCloseable {
             Assumptions.abort(message);
         }
         log.getParentFile().mkdirs();
-        RedisServer server = new RedisServer(freePort(), log, options);
+        RedisServer server = new RedisServer(FreePort.next(), log, options);
         try {
             server.start();
         } catch (IOException failed) {
@@ -108,15 +107,6 @@ public final class RedisServer implements AutoCloseable {
             return true;
         } catch (IOException notYet) {
             return false;
-        }
-    }
-
-    /** A port nothing listens on now, for a server a test starts. */
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException impossible) {
-            throw new IllegalStateException(impossible);
         }
     }
 
