@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.IntToDoubleFunction;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -510,21 +511,20 @@ final class CatalogIndex {
     private double describedShare(List<String> words, double[] rawWeights, Occupation occupation) {
         Set<String> described = descriptionWords.computeIfAbsent(occupation.code(),
                 code -> Set.copyOf(words(occupation.description())));
-        double found = 0;
-        double total = 0;
-        for (int w = 0; w < words.size(); w++) {
-            total += rawWeights[w];
-            found += described.contains(words.get(w)) ? rawWeights[w] : 0;
-        }
-        return total == 0 ? 0 : found / total;
+        return weightedMean(rawWeights, w -> described.contains(words.get(w)) ? 1 : 0);
     }
 
     /** The raw words' weighted average share of titles that are of {@code soc}, among the titles holding each word. */
     private static double affinity(List<Map<String, Double>> wordOccupations, double[] rawWeights, String soc) {
+        return weightedMean(rawWeights, w -> wordOccupations.get(w).getOrDefault(soc, 0.0));
+    }
+
+    /** The mean of a value per raw word, each word counting by its weight; 0 for no weight. */
+    private static double weightedMean(double[] rawWeights, IntToDoubleFunction valueOfWord) {
         double sum = 0;
         double total = 0;
-        for (int w = 0; w < wordOccupations.size(); w++) {
-            sum += rawWeights[w] * wordOccupations.get(w).getOrDefault(soc, 0.0);
+        for (int w = 0; w < rawWeights.length; w++) {
+            sum += rawWeights[w] * valueOfWord.applyAsDouble(w);
             total += rawWeights[w];
         }
         return total == 0 ? 0 : sum / total;

@@ -31,8 +31,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import io.titlesgateway.emulator.LightcastEmulator;
-import io.titlesgateway.support.Podman;
 import io.titlesgateway.support.FreePort;
+import io.titlesgateway.support.Podman;
 
 /**
  * Every image of {@code src/main/docker}, built here on the Debian-made bases and run as the manifests

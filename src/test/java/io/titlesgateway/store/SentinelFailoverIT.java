@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
 
 import io.titlesgateway.emulator.LightcastEmulator;
 import io.titlesgateway.emulator.ReceivedRequest;
-import io.titlesgateway.support.GatewayProcess;
 import io.titlesgateway.support.FreePort;
+import io.titlesgateway.support.GatewayProcess;
 import io.titlesgateway.support.RedisServer;
 
 /**
