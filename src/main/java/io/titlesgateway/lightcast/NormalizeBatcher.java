@@ -156,6 +156,8 @@ class NormalizeBatcher {
     /** The span of a bulk call gathered from normalize misses, and how many terms it carried. */
     static final String BULK_CALL = "lightcast.normalize.bulk";
     static final String TERMS = "lightcast.bulk.terms";
+    /** The event on that span when the permit came and the call took its terms: what came before was the wait for it. */
+    static final String BOUND = "lightcast.bulk.bound";
 
     @Inject
     Spans spans;
@@ -557,6 +559,7 @@ class NormalizeBatcher {
             }
             metrics.batch(bound.size());
             span.setAttribute(TERMS, bound.size());
+            span.addEvent(BOUND);
             for (Map.Entry<String, Pending> term : bound) {
                 for (Span asker : term.getValue().askers) {
                     span.addLink(asker.getSpanContext());

@@ -5,20 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+
+import jakarta.inject.Inject;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.titlesgateway.emulator.LightcastEmulatorResource;
-import io.titlesgateway.emulator.ReceivedRequest;
 import io.titlesgateway.support.Callers;
 import io.titlesgateway.support.EmulatedUpstreamTest;
 import io.titlesgateway.support.Metrics;
@@ -41,6 +47,13 @@ class LateBindingTest extends EmulatedUpstreamTest {
         }
     }
 
+    private static final AttributeKey<Long> TERMS = AttributeKey.longKey(NormalizeBatcher.TERMS);
+
+    @Inject
+    InMemorySpanExporter exported;
+
+    private long testStartedAt;
+
     @Test
     void singlesThatWaitedForPermitsGoOutFullAsSoonAsPermitsCome() {
         singlesWaitForPermitsThenPermitsCome(1_100);
@@ -57,13 +70,29 @@ class LateBindingTest extends EmulatedUpstreamTest {
      */
     @Test
     void whatIsLeftAfterAFullCallWaitsForTheBudgetsPaceInsteadOfGoingOutHalfEmpty() {
+        testStartedAt = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis());
         singlesWaitForPermitsThenPermitsCome(520);
 
-        assertThat(emulator.bulkTerms()).extracting(List::size).containsExactly(500, 20);
-        List<ReceivedRequest> calls = emulator.apiCalls("/normalize/bulk");
-        assertThat(Duration.ofNanos(calls.get(1).atNanos() - calls.get(0).atNanos()))
+        assertThat(emulator.bulkTerms()).extracting(List::size).containsExactlyInAnyOrder(500, 20);
+        // the order they took their terms in: which reaches Lightcast first also depends on the machine's load
+        List<SpanData> calls = Awaitility.await().atMost(Duration.ofSeconds(30)).until(this::boundBulkCalls, bound -> bound.size() == 2);
+        assertThat(calls).extracting(call -> call.getAttributes().get(TERMS)).containsExactly(500L, 20L);
+        assertThat(Duration.ofNanos(boundAt(calls.get(1)) - boundAt(calls.get(0))))
                 .as("the second call waited for the pace, 200 ms at 5 calls a second, though permits were free")
                 .isGreaterThanOrEqualTo(Duration.ofMillis(190));
+    }
+
+    /** This test's bulk calls that took terms, in the order they took them. */
+    private List<SpanData> boundBulkCalls() {
+        return exported.getFinishedSpanItems().stream().filter(span -> span.getName().equals(NormalizeBatcher.BULK_CALL))
+                .filter(span -> span.getStartEpochNanos() >= testStartedAt)
+                .filter(span -> span.getEvents().stream().anyMatch(event -> event.getName().equals(NormalizeBatcher.BOUND)))
+                .sorted(Comparator.comparingLong(LateBindingTest::boundAt)).toList();
+    }
+
+    private static long boundAt(SpanData call) {
+        return call.getEvents().stream().filter(event -> event.getName().equals(NormalizeBatcher.BOUND)).findFirst().orElseThrow()
+                .getEpochNanos();
     }
 
     /**
