@@ -35,7 +35,7 @@ import io.titlesgateway.support.RedisAvailable;
  * short workload, so a renamed metric breaks the build, not the dashboard.
  */
 @QuarkusTest
-@TestProfile(EveryPartAtWork.WithAnAnswerStore.class)
+@TestProfile(EveryPartAtWork.class)
 @WithTestResource(LightcastEmulatorResource.class)
 class MonitoringTest {
 

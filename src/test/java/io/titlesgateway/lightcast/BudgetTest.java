@@ -8,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -16,26 +15,18 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.titlesgateway.emulator.LightcastEmulatorResource;
 import io.titlesgateway.emulator.ReceivedRequest;
 import io.titlesgateway.support.Callers;
 import io.titlesgateway.support.EmulatedUpstreamTest;
+import io.titlesgateway.support.FiveASecond;
 
 /** One budget of 5 calls/s for every endpoint: callers queue for it, past the deadline they get a clean 429. */
 @QuarkusTest
-@TestProfile(BudgetTest.FiveASecond.class)
+@TestProfile(FiveASecond.class)
 @WithTestResource(LightcastEmulatorResource.class)
 class BudgetTest extends EmulatedUpstreamTest {
-
-    public static class FiveASecond implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            // a 3 s deadline leaves room for a loaded CI machine; what is tested is the rule, not the figure
-            return Map.of("lightcast.rate-limit", "5", "lightcast.budget-deadline", "3S");
-        }
-    }
 
     private static final String[] WORDS = { "data", "software", "nurse", "sales", "truck", "teacher", "cook", "manager",
             "engineer", "driver", "chef", "plumber", "cashier", "network", "web", "civil", "project", "product", "graphic",

@@ -4,17 +4,14 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 
-import java.util.Base64;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.titlesgateway.auth.SecretHash;
 import io.titlesgateway.emulator.LightcastEmulatorResource;
+import io.titlesgateway.support.CallersWithShares;
 import io.titlesgateway.support.EmulatedUpstreamTest;
 import io.titlesgateway.support.GatewayTokens;
 import io.titlesgateway.support.Metrics;
@@ -25,22 +22,11 @@ import io.titlesgateway.support.Metrics;
  * before is still served. Each caller's use shows in the metrics.
  */
 @QuarkusTest
-@TestProfile(CallerQuotaShareTest.NoisyWithAShare.class)
+@TestProfile(CallersWithShares.class)
 @WithTestResource(LightcastEmulatorResource.class)
 class CallerQuotaShareTest extends EmulatedUpstreamTest {
 
-    private static final String SECRET = "a-shared-test-secret-0123456789";
-
-    public static class NoisyWithAShare implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            String hash = SecretHash.of(SECRET);
-            return Map.of("titles.auth", "required",
-                    "titles.clients", "[{\"id\":\"noisy\",\"secretHash\":\"" + hash + "\",\"quotaPerMonth\":2},"
-                            + "{\"id\":\"quiet\",\"secretHash\":\"" + hash + "\"}]",
-                    "titles.token-signing-key", Base64.getEncoder().encodeToString("caller-share-test-signing-key-32-bytes".getBytes()));
-        }
-    }
+    private static final String SECRET = CallersWithShares.SECRET;
 
     private static io.restassured.response.ValidatableResponse normalize(String caller, String term) {
         return given().header("Authorization", GatewayTokens.bearer(caller, SECRET)).contentType("application/json")

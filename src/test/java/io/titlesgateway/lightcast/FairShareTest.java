@@ -4,9 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
@@ -15,12 +13,11 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.titlesgateway.auth.SecretHash;
 import io.titlesgateway.emulator.LightcastEmulatorResource;
 import io.titlesgateway.emulator.ReceivedRequest;
 import io.titlesgateway.support.Callers;
+import io.titlesgateway.support.CallersWithShares;
 import io.titlesgateway.support.EmulatedUpstreamTest;
 import io.titlesgateway.support.GatewayTokens;
 
@@ -29,23 +26,11 @@ import io.titlesgateway.support.GatewayTokens;
  * cannot starve another. Asserted on what the emulator received.
  */
 @QuarkusTest
-@TestProfile(FairShareTest.TwoCallersAtFiveASecond.class)
+@TestProfile(CallersWithShares.class)
 @WithTestResource(LightcastEmulatorResource.class)
 class FairShareTest extends EmulatedUpstreamTest {
 
-    private static final String SECRET = "a-shared-test-secret-0123456789";
-
-    public static class TwoCallersAtFiveASecond implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            String hash = SecretHash.of(SECRET);
-            return Map.of("titles.auth", "required",
-                    "titles.clients", "[{\"id\":\"flooder\",\"secretHash\":\"" + hash + "\",\"weight\":1},"
-                            + "{\"id\":\"steady\",\"secretHash\":\"" + hash + "\",\"weight\":1}]",
-                    "titles.token-signing-key", Base64.getEncoder().encodeToString("fair-share-test-signing-key-32-bytes!!".getBytes()),
-                    "lightcast.rate-limit", "5"); // the default deadline: a caller's fair share must hold with room to spare
-        }
-    }
+    private static final String SECRET = CallersWithShares.SECRET;
 
     private static List<CompletableFuture<HttpResponse<String>>> normalize(String authorization, List<String> terms) {
         return Callers.sendAsync(terms.stream().map(term -> Callers.postJsonRequest("/titles/versions/5.47/normalize",

@@ -6,18 +6,17 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.time.Duration;
-import java.util.Map;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.titlesgateway.emulator.LightcastEmulatorResource;
 import io.titlesgateway.support.EmulatedUpstreamTest;
+import io.titlesgateway.support.FiveASecond;
 import io.titlesgateway.support.Load;
 import io.titlesgateway.support.Metrics;
 
@@ -27,18 +26,9 @@ import io.titlesgateway.support.Metrics;
  * permit a caller waits for. Liveness never depends on Lightcast.
  */
 @QuarkusTest
-@TestProfile(ReadinessTest.CheckedEverySecondAtFiveASecond.class)
+@TestProfile(FiveASecond.class)
 @WithTestResource(LightcastEmulatorResource.class)
 class ReadinessTest extends EmulatedUpstreamTest {
-
-    public static class CheckedEverySecondAtFiveASecond implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("titles.readiness-interval", "1S",
-                    "quarkus.cache.caffeine.\"lightcast-status\".expire-after-write", "500MS",
-                    "lightcast.rate-limit", "5");
-        }
-    }
 
     private static int readiness() {
         return given().get("/q/health/ready").statusCode();

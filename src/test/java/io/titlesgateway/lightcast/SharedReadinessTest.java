@@ -4,8 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 
 import jakarta.inject.Inject;
 
@@ -30,18 +28,9 @@ import io.vertx.core.Vertx;
  * still judges Lightcast on evidence, and its probe takes no permit a caller of any replica waits for.
  */
 @QuarkusTest
-@TestProfile(SharedReadinessTest.SharedAndCheckedEverySecond.class)
+@TestProfile(SharedOnRedis.class)
 @WithTestResource(LightcastEmulatorResource.class)
 class SharedReadinessTest extends EmulatedUpstreamTest {
-
-    public static class SharedAndCheckedEverySecond extends SharedOnRedis {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> overrides = new HashMap<>(super.getConfigOverrides());
-            overrides.put("titles.readiness-interval", "1S");
-            return overrides;
-        }
-    }
 
     @Inject
     Vertx vertx;

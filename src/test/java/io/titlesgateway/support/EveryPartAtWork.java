@@ -9,7 +9,8 @@ import io.titlesgateway.auth.SecretHash;
 
 /**
  * Lightcast with bulk access, replicas on Redis, a caller who authenticates with a share of the
- * quota: the gateway with every part at work, for the tests of what operators see (metrics, traces).
+ * quota, an answer store of this test JVM's own (one process at a time may open one): the gateway
+ * with every part at work, for the tests of what operators see (metrics, traces).
  */
 public class EveryPartAtWork implements QuarkusTestProfile {
 
@@ -25,16 +26,7 @@ public class EveryPartAtWork implements QuarkusTestProfile {
         config.put("titles.clients", "[{\"id\":\"" + CALLER + "\",\"secretHash\":\"" + SecretHash.of(SECRET)
                 + "\",\"quotaPerYear\":100000}]");
         config.put("titles.token-signing-key", Base64.getEncoder().encodeToString("a-test-signing-key-of-32-bytes-at-least".getBytes()));
+        config.put("titles.data-dir", "target/answers-every-part-" + ProcessHandle.current().pid());
         return config;
-    }
-
-    /** The same, with an answer store of this test JVM's own (one process at a time may open one): for the metrics. */
-    public static class WithAnAnswerStore extends EveryPartAtWork {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new LinkedHashMap<>(super.getConfigOverrides());
-            config.put("titles.data-dir", "target/answers-every-part-" + ProcessHandle.current().pid());
-            return config;
-        }
     }
 }
