@@ -27,7 +27,7 @@ at() { # the time of the first line matching $1 (after the line matching $2, if 
   awk -v pattern="$1" -v after="${2:-}" 'after != "" && !seen { if ($0 ~ after) seen = 1; next } $0 ~ pattern { print $1; exit }' "$log"
 }
 tests_begin=$(at 'T E S T S')
-first_class=$(at 'Running io\.' 'T E S T S')
+first_class=$(at 'Running io[.]' 'T E S T S')
 unit_end=$(at 'maven-jar-plugin|--- jar:')
 its_begin=$(at '--- failsafe:.*:integration-test')
 its_end=$(at '--- failsafe:.*:verify|BUILD (SUCCESS|FAILURE)' '--- failsafe:.*:integration-test')
