@@ -82,7 +82,9 @@ public class QuotaGate {
         spentUntil = 0;
         closedHereAt = 0;
         if (redis.configured() && !redis.alone()) {
-            redis.send(Request.cmd(Command.DEL).arg(spentKey).arg(probeKey)).await().atMost(Duration.ofSeconds(2));
+            // a DEL is the same however often it runs: a reply later than the Redis timeout (a loaded machine) is asked again
+            redis.send(Request.cmd(Command.DEL).arg(spentKey).arg(probeKey)).onFailure().retry().atMost(4)
+                    .await().atMost(Duration.ofSeconds(10));
         }
     }
 
