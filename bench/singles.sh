@@ -7,10 +7,13 @@
 # then three sharing a Redis (REDIS_URL, default the one at 127.0.0.1:6379) with the connections spread
 # over them, and the ratio of the two. Prints answered/s (200 or 404), the share of the ceiling
 # 5 calls/s x 500 terms = 2,500/s, refusals (429), the median wait, terms per bulk call, upstream
-# calls a second (the pace: 5 is the budget's), and the Redis commands each answer cost (all clients
-# of that Redis counted: run it on a Redis nothing else uses). Baseline (unless SKIP_NO_BULK=1): the
-# same load, instant upstream, on a gateway without bulk access (one call per title). Loopback only.
-# Usage: bench/singles.sh     (CONNECTIONS=600 DURATION=15s THREADS=2 PROFILES="instant realistic slow")
+# calls a second (the pace: 5 is the budget's), the Redis commands each answer cost (all clients
+# of that Redis counted: run it on a Redis nothing else uses), and the CPU time the gateways spent
+# per answer. Baseline (unless SKIP_NO_BULK=1): the same load, instant upstream, on a gateway without
+# bulk access (one call per title). Loopback only.
+# WARM_UP=15s first loads each gateway that long, uncounted: fresh JVMs spend their first seconds compiling,
+# and three fresh JVMs on two cores far more than one.
+# Usage: bench/singles.sh     (CONNECTIONS=600 DURATION=15s THREADS=2 PROFILES="instant realistic slow" WARM_UP=)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CONNECTIONS=${CONNECTIONS:-600}
@@ -18,10 +21,12 @@ DURATION=${DURATION:-15s}
 THREADS=${THREADS:-2}
 JAVA_OPTS=${JAVA_OPTS:-}
 PROFILES=${PROFILES:-instant realistic slow}
+WARM_UP=${WARM_UP:-}
 EMULATOR_PORT=18289 GATEWAY_PORT=18280
 REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 work=$(mktemp -d)
 pids=()
+declare -A port_pid
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
@@ -59,6 +64,7 @@ start_replica() { # port, then extra environment
     LIGHTCAST_RATE_LIMIT=5 QUARKUS_HTTP_PORT=$port java $JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar \
     > "$work/gateway-$port.log" 2>&1 &
   replica=$!
+  port_pid[$port]=$replica
   pids+=($replica)
   for _ in $(seq 1 120); do curl -sf -o /dev/null "http://127.0.0.1:$port/q/health/ready" && break; sleep 0.5; done
   curl -sf -o /dev/null "http://127.0.0.1:$port/titles/versions/5.47"
@@ -74,6 +80,14 @@ redis_commands() { # round trips (commands the gateways sent: scripts and the re
 upstream_calls() { curl -sf "http://127.0.0.1:$EMULATOR_PORT/emulator/stats" | sed -E 's/.*"apiCalls":([0-9]+).*/\1/'; }
 upstream_refusals() { curl -sf "http://127.0.0.1:$EMULATOR_PORT/emulator/stats" | sed -E 's/.*"rateLimited":([0-9]+).*/\1/'; }
 upstream_peak() { curl -sf "http://127.0.0.1:$EMULATOR_PORT/emulator/stats" | sed -E 's/.*"peakCallsPerSecond":([0-9]+).*/\1/'; }
+gateway_cpu() { # ports...: CPU time (clock ticks) the gateways listening on those ports have used so far
+  local total=0 port pid
+  for port in "$@"; do
+    pid=${port_pid[$port]}
+    total=$(( total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat") ))
+  done
+  echo "$total"
+}
 metric() { # name, ports...: the sum over the replicas
   local name=$1 total=0 value
   shift
@@ -84,13 +98,26 @@ metric() { # name, ports...: the sum over the replicas
   echo "$total"
 }
 
+warm_up() { # ports...: the same load for WARM_UP, not counted, so that what is measured is warm JVMs
+  local warms=()
+  for port in "$@"; do
+    TITLES_FILE="$work/titles.txt" RUN="w$RANDOM$port" wrk -t"$THREADS" -c$(( CONNECTIONS / $# )) -d"$WARM_UP" --timeout 10s \
+      -s bench/lua/new-titles.lua "http://127.0.0.1:$port" > /dev/null &
+    warms+=($!)
+  done
+  wait "${warms[@]}"
+}
+
 run() { # label, ports...: the connections spread over the replicas on those ports
   local label=$1 before after seconds out="" answered refused p50 terms calls redis_before redis_after
   shift
+  [ -n "$WARM_UP" ] && warm_up "$@"
   before=$(upstream_calls)
   local refusals_before
   refusals_before=$(upstream_refusals)
   redis_before=$(redis_commands)
+  local cpu_before
+  cpu_before=$(gateway_cpu "$@")
   local loads=()
   for port in "$@"; do
     TITLES_FILE="$work/titles.txt" RUN="$RANDOM$port" wrk -t"$THREADS" -c$(( CONNECTIONS / $# )) -d"$DURATION" --timeout 10s \
@@ -98,6 +125,7 @@ run() { # label, ports...: the connections spread over the replicas on those por
     loads+=($!)
   done
   wait "${loads[@]}"
+  local cpu_ticks=$(( $(gateway_cpu "$@") - cpu_before ))
   for port in "$@"; do out+=$(cat "$work/wrk-$port.out")$'\n'; done
   after=$(upstream_calls)
   redis_after=$(redis_commands)
@@ -112,15 +140,15 @@ run() { # label, ports...: the connections spread over the replicas on those por
   peak=$(upstream_peak)
   answered_per_second=$(awk -v a="$answered" -v s="$seconds" 'BEGIN { printf "%.0f", a / s }')
   awk -v l="$label" -v a="$answered" -v r="$refused" -v s="$seconds" -v p="$p50" -v t="$terms" -v c="$calls" -v rb="$redis_before" -v ra="$redis_after" \
-    -v pk="$peak" -v q="$upstream_429" 'BEGIN { split(rb, b, " "); split(ra, e, " ");
-      printf "| %s | %.0f | %.0f %% | %.1f %% | %s ms | %s | %.1f | %s / %s | %.2f / %.1f |\n", l, a / s, 100 * a / s / 2500, 100 * r / (a + r), p, t,
-        c / s, pk, q, (e[1] - b[1]) / a, (e[2] - b[2]) / a }'
+    -v pk="$peak" -v q="$upstream_429" -v cpu="$cpu_ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { split(rb, b, " "); split(ra, e, " ");
+      printf "| %s | %.0f | %.0f %% | %.1f %% | %s ms | %s | %.1f | %s / %s | %.2f / %.1f | %.2f ms |\n", l, a / s, 100 * a / s / 2500, 100 * r / (a + r), p, t,
+        c / s, pk, q, (e[1] - b[1]) / a, (e[2] - b[2]) / a, 1000 * cpu / hz / a }'
 }
 
-echo "# bench/singles.sh, $(date +%F), $CONNECTIONS connections, $DURATION, JVM options: ${JAVA_OPTS:-none}, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# bench/singles.sh, $(date +%F), $CONNECTIONS connections, $DURATION, warm-up: ${WARM_UP:-none}, JVM options: ${JAVA_OPTS:-none}, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| upstream, gateway | answered/s | of 2,500/s | refused (429) | median wait | terms per bulk call | upstream calls/s | Lightcast's busiest second / its 429s | Redis round trips / commands run per answer |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| upstream, gateway | answered/s | of 2,500/s | refused (429) | median wait | terms per bulk call | upstream calls/s | Lightcast's busiest second / its 429s | Redis round trips / commands run per answer | gateways' CPU per answer |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 ratios=()
 if [ -z "${SKIP_NO_BULK:-}" ]; then
   start_emulator instant
