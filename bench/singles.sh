@@ -98,33 +98,31 @@ metric() { # name, ports...: the sum over the replicas
   echo "$total"
 }
 
-warm_up() { # ports...: the same load for WARM_UP, not counted, so that what is measured is warm JVMs
-  local warms=()
+load() { # duration, name of each port's output ("": none), ports...: new titles from CONNECTIONS spread over the ports
+  local duration=$1 name=$2 port output loads=()
+  shift 2
   for port in "$@"; do
-    TITLES_FILE="$work/titles.txt" RUN="w$RANDOM$port" wrk -t"$THREADS" -c$(( CONNECTIONS / $# )) -d"$WARM_UP" --timeout 10s \
-      -s bench/lua/new-titles.lua "http://127.0.0.1:$port" > /dev/null &
-    warms+=($!)
+    output=/dev/null
+    [ -n "$name" ] && output="$work/$name-$port.out"
+    TITLES_FILE="$work/titles.txt" RUN="$RANDOM$name$port" wrk -t"$THREADS" -c$(( CONNECTIONS / $# )) -d"$duration" --timeout 10s \
+      -s bench/lua/new-titles.lua "http://127.0.0.1:$port" > "$output" &
+    loads+=($!)
   done
-  wait "${warms[@]}"
+  wait "${loads[@]}"
 }
 
 run() { # label, ports...: the connections spread over the replicas on those ports
   local label=$1 before after seconds out="" answered refused p50 terms calls redis_before redis_after
   shift
-  [ -n "$WARM_UP" ] && warm_up "$@"
+  # the same load first, uncounted, so that what is measured is warm JVMs
+  [ -n "$WARM_UP" ] && load "$WARM_UP" "" "$@"
   before=$(upstream_calls)
   local refusals_before
   refusals_before=$(upstream_refusals)
   redis_before=$(redis_commands)
   local cpu_before
   cpu_before=$(gateway_cpu "$@")
-  local loads=()
-  for port in "$@"; do
-    TITLES_FILE="$work/titles.txt" RUN="$RANDOM$port" wrk -t"$THREADS" -c$(( CONNECTIONS / $# )) -d"$DURATION" --timeout 10s \
-      -s bench/lua/new-titles.lua "http://127.0.0.1:$port" > "$work/wrk-$port.out" &
-    loads+=($!)
-  done
-  wait "${loads[@]}"
+  load "$DURATION" wrk "$@"
   local cpu_ticks=$(( $(gateway_cpu "$@") - cpu_before ))
   for port in "$@"; do out+=$(cat "$work/wrk-$port.out")$'\n'; done
   after=$(upstream_calls)
