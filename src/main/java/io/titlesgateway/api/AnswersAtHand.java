@@ -21,6 +21,7 @@ import io.titlesgateway.titles.TitleSearch;
 import io.titlesgateway.titles.TitlesService;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
@@ -39,6 +40,9 @@ public class AnswersAtHand {
     private static final Logger LOG = Logger.getLogger(AnswersAtHand.class);
     private static final String JSON = "application/json";
     private static final String TEXT = "text/plain";
+    private static final String VERSIONS = "/titles/versions/";
+    private static final String TITLES = "/titles";
+    private static final String NORMALIZE = "/normalize";
     /** The largest normalize body read here: a term at its longest, its options, and room for JSON escapes. */
     private static final long MAX_BODY_AT_HAND = 8 * InputLimits.MAX_TERM_BYTES;
 
@@ -49,9 +53,38 @@ public class AnswersAtHand {
     ObjectMapper mapper;
 
     void install(@Observes Router router) {
-        router.get("/titles/versions/:version/titles/:titleId").order(BodyLimit.BEFORE_EVERYTHING + 1).handler(this::title);
-        router.get("/titles/versions/:version/titles").order(BodyLimit.BEFORE_EVERYTHING + 1).handler(this::search);
-        router.post("/titles/versions/:version/normalize").order(BodyLimit.BEFORE_EVERYTHING + 1).handler(this::normalize);
+        router.route(VERSIONS + "*").order(BodyLimit.BEFORE_EVERYTHING + 1).handler(this::answer);
+    }
+
+    /**
+     * Tells the three kinds of hit by their path, read here rather than by routes with path
+     * parameters: those match each request against a regular expression, which costs a hit more than
+     * finding its answer. A segment the REST layer would decode (a {@code %}) fails the version and id
+     * checks, and goes on to it.
+     */
+    private void answer(RoutingContext routing) {
+        String path = routing.normalizedPath();
+        int versionEnd = path.indexOf('/', VERSIONS.length());
+        if (versionEnd < 0) {
+            routing.next();
+            return;
+        }
+        String version = path.substring(VERSIONS.length(), versionEnd);
+        HttpMethod method = routing.request().method();
+        if (HttpMethod.GET.equals(method) && path.startsWith(TITLES, versionEnd)) {
+            int idStart = versionEnd + TITLES.length();
+            if (path.length() == idStart) {
+                search(routing, version);
+            } else if (path.charAt(idStart) == '/' && path.indexOf('/', idStart + 1) < 0) {
+                title(routing, version, path.substring(idStart + 1));
+            } else {
+                routing.next();
+            }
+        } else if (HttpMethod.POST.equals(method) && path.length() == versionEnd + NORMALIZE.length() && path.startsWith(NORMALIZE, versionEnd)) {
+            normalize(routing, version);
+        } else {
+            routing.next();
+        }
     }
 
     /**
@@ -59,8 +92,7 @@ public class AnswersAtHand {
      * front, over HTTP/1; anything else goes straight on), and handed to the REST layer with the
      * request if the match is not at hand: the REST layer reads a body the router already holds.
      */
-    private void normalize(RoutingContext routing) {
-        String version = routing.pathParam("version");
+    private void normalize(RoutingContext routing, String version) {
         String type = mediaTypeOf(routing);
         long length = BodyLimit.declaredLength(routing);
         // HTTP/2: the REST layer pauses the request it is handed, which HTTP/2 refuses once the body is read
@@ -117,8 +149,7 @@ public class AnswersAtHand {
     }
 
     /** A search or listing, read as the REST layer reads it; anything it would refuse goes on to it, to be refused there. */
-    private void search(RoutingContext routing) {
-        String version = routing.pathParam("version");
+    private void search(RoutingContext routing, String version) {
         TitleSearch search = acceptsJson(routing) && InputLimits.isVersion(version) ? searchOf(routing) : null;
         Answer<List<Title>> answer = search == null ? null : titles.searchIfAtHand(version, search);
         if (answer == null || answer.data() == null
@@ -147,9 +178,7 @@ public class AnswersAtHand {
         return values.isEmpty() ? null : values.get(0);
     }
 
-    private void title(RoutingContext routing) {
-        String version = routing.pathParam("version");
-        String titleId = routing.pathParam("titleId");
+    private void title(RoutingContext routing, String version, String titleId) {
         Answer<Title> answer = acceptsJson(routing) && InputLimits.isVersion(version) && InputLimits.isTitleId(titleId)
                 ? titles.titleIfAtHand(version, titleId) : null;
         if (answer == null || answer.data() == null || !send(routing, answer, TitleView.prepared(answer.data())::envelope)) {

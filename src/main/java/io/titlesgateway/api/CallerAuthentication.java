@@ -72,11 +72,16 @@ public class CallerAuthentication {
     boolean identityProviderEnabled;
 
     void install(@Observes Router router) {
-        router.route().pathRegex("/titles(/.*)?").order(BodyLimit.BEFORE_EVERYTHING - 1).handler(this::authenticate);
+        router.route().order(BodyLimit.BEFORE_EVERYTHING - 1).handler(this::authenticate);
+    }
+
+    /** {@code /titles} and below, told apart by hand: a path pattern would be matched on every request. */
+    private static boolean isTitlesPath(String path) {
+        return path.startsWith("/titles") && (path.length() == "/titles".length() || path.charAt("/titles".length()) == '/');
     }
 
     private void authenticate(RoutingContext routing) {
-        if (!auth.required()) {
+        if (!auth.required() || !isTitlesPath(routing.normalizedPath())) {
             routing.next();
             return;
         }

@@ -78,6 +78,9 @@ class CacheTest extends EmulatedUpstreamTest {
         // what only the REST layer answers is still answered as before
         given().accept("text/plain").get(path).then().statusCode(406).body("errors[0].status", equalTo(406));
         given().get("/titles/versions/5.47/titles/not..an-id!").then().statusCode(400).body("errors[0].status", equalTo(400));
+        String encoded = path.replace("/titles/ET", "/titles/%45T");
+        given().urlEncodingEnabled(false).get(encoded).then().statusCode(200).body(equalTo(first.asString()));
+        assertThat(emulator.apiCalls()).as("calls for an id the REST layer decodes").hasSize(callsBefore);
     }
 
     @Test
