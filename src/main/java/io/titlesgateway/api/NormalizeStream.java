@@ -47,7 +47,8 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 public class NormalizeStream {
 
-    static final String PATH = "/titles/versions/:version/normalize/stream";
+    private static final String VERSIONS = "/titles/versions/";
+    private static final String STREAM = "/normalize/stream";
     static final String NDJSON = "application/x-ndjson";
     private static final Logger LOG = Logger.getLogger(NormalizeStream.class);
     /** How much of a refused line is echoed as its term. */
@@ -90,16 +91,34 @@ public class NormalizeStream {
                 .register(registry);
         linesAnswered = Counter.builder("titles.stream.lines").description("Lines the normalize streams answered")
                 .register(registry);
-        router.post(PATH).order(BodyLimit.BEFORE_EVERYTHING + 1).handler(this::handle);
+        router.post(VERSIONS + "*").order(BodyLimit.BEFORE_EVERYTHING + 1).handler(this::handle);
+    }
+
+    /**
+     * The version in a stream's path, {@code /titles/versions/{version}/normalize/stream}; {@code null}
+     * for any other path. Read by hand: a route with a path parameter would match every POST, normalize
+     * hits included, against a regular expression.
+     */
+    static String versionIn(String path) {
+        if (!path.startsWith(VERSIONS) || !path.endsWith(STREAM) || path.length() <= VERSIONS.length() + STREAM.length()) {
+            return null;
+        }
+        String version = path.substring(VERSIONS.length(), path.length() - STREAM.length());
+        return version.indexOf('/') < 0 ? version : null;
     }
 
     private void handle(RoutingContext routing) {
+        String version = versionIn(routing.normalizedPath());
+        if (version == null) {
+            routing.next();
+            return;
+        }
         HttpServerRequest request = routing.request();
         request.pause();
         Context context = Vertx.currentContext();
         Options options;
         try {
-            options = options(routing);
+            options = options(routing, version);
         } catch (TitlesException refused) {
             refuse(routing, refused);
             return;
@@ -112,9 +131,9 @@ public class NormalizeStream {
                         failure -> context.runOnContext(ignored -> refuse(routing, failure)));
     }
 
-    private static Options options(RoutingContext routing) {
+    private static Options options(RoutingContext routing, String pathVersion) {
         HttpServerRequest request = routing.request();
-        String version = InputLimits.version(routing.pathParam("version"));
+        String version = InputLimits.version(pathVersion);
         Format format = format(request.getHeader(HttpHeaders.CONTENT_TYPE), request.path());
         return new Options(version, format, TitleFields.selectFromQuery(request.getParam("fields")),
                 QueryOptions.confidenceThreshold(request.getParam("confidenceThreshold")));
