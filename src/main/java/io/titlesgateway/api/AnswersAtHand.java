@@ -40,8 +40,8 @@ public class AnswersAtHand {
     private static final Logger LOG = Logger.getLogger(AnswersAtHand.class);
     private static final String JSON = "application/json";
     private static final String TEXT = "text/plain";
-    private static final String VERSIONS = "/titles/versions/";
     private static final String TITLES = "/titles";
+    private static final String TITLE_PREFIX = TITLES + "/";
     private static final String NORMALIZE = "/normalize";
     /** The largest normalize body read here: a term at its longest, its options, and room for JSON escapes. */
     private static final long MAX_BODY_AT_HAND = 8 * InputLimits.MAX_TERM_BYTES;
@@ -53,7 +53,7 @@ public class AnswersAtHand {
     ObjectMapper mapper;
 
     void install(@Observes Router router) {
-        router.route(VERSIONS + "*").order(BodyLimit.BEFORE_EVERYTHING + 1).handler(this::answer);
+        router.route(VersionedPath.PREFIX + "*").order(BodyLimit.BEFORE_EVERYTHING + 1).handler(this::answer);
     }
 
     /**
@@ -63,25 +63,19 @@ public class AnswersAtHand {
      * checks, and goes on to it.
      */
     private void answer(RoutingContext routing) {
-        String path = routing.normalizedPath();
-        int versionEnd = path.indexOf('/', VERSIONS.length());
-        if (versionEnd < 0) {
+        VersionedPath path = VersionedPath.of(routing.normalizedPath());
+        if (path == null) {
             routing.next();
             return;
         }
-        String version = path.substring(VERSIONS.length(), versionEnd);
+        String rest = path.rest();
         HttpMethod method = routing.request().method();
-        if (HttpMethod.GET.equals(method) && path.startsWith(TITLES, versionEnd)) {
-            int idStart = versionEnd + TITLES.length();
-            if (path.length() == idStart) {
-                search(routing, version);
-            } else if (path.charAt(idStart) == '/' && path.indexOf('/', idStart + 1) < 0) {
-                title(routing, version, path.substring(idStart + 1));
-            } else {
-                routing.next();
-            }
-        } else if (HttpMethod.POST.equals(method) && path.length() == versionEnd + NORMALIZE.length() && path.startsWith(NORMALIZE, versionEnd)) {
-            normalize(routing, version);
+        if (HttpMethod.GET.equals(method) && rest.equals(TITLES)) {
+            search(routing, path.version());
+        } else if (HttpMethod.GET.equals(method) && rest.startsWith(TITLE_PREFIX) && rest.indexOf('/', TITLE_PREFIX.length()) < 0) {
+            title(routing, path.version(), rest.substring(TITLE_PREFIX.length()));
+        } else if (HttpMethod.POST.equals(method) && rest.equals(NORMALIZE)) {
+            normalize(routing, path.version());
         } else {
             routing.next();
         }

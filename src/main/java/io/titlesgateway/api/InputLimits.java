@@ -50,27 +50,23 @@ final class InputLimits {
 
     /** {@code latest} or a version name: a letter or digit, then letters, digits, '.', '-' and '_'; never {@code ..}. */
     static boolean isVersion(String version) {
-        if (version == null || version.isEmpty() || version.length() > MAX_VERSION_CHARS || !isLetterOrDigit(version.charAt(0))) {
-            return false;
-        }
-        for (int i = 1; i < version.length(); i++) {
-            char c = version.charAt(i);
-            boolean allowed = isLetterOrDigit(c) || c == '-' || c == '_' || c == '.' && version.charAt(i - 1) != '.';
-            if (!allowed) {
-                return false;
-            }
-        }
-        return true;
+        return isName(version, MAX_VERSION_CHARS, true);
     }
 
     /** A title id: a letter or digit, then letters, digits, '-' and '_'. */
     static boolean isTitleId(String titleId) {
-        if (titleId == null || titleId.isEmpty() || titleId.length() > MAX_TITLE_ID_CHARS || !isLetterOrDigit(titleId.charAt(0))) {
+        return isName(titleId, MAX_TITLE_ID_CHARS, false);
+    }
+
+    /** A letter or digit, then letters, digits, '-', '_' and, if dots are allowed, single '.'s; at most so many characters. */
+    private static boolean isName(String name, int maxChars, boolean dotsAllowed) {
+        if (name == null || name.isEmpty() || name.length() > maxChars || !isLetterOrDigit(name.charAt(0))) {
             return false;
         }
-        for (int i = 1; i < titleId.length(); i++) {
-            char c = titleId.charAt(i);
-            if (!isLetterOrDigit(c) && c != '-' && c != '_') {
+        for (int i = 1; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean allowed = isLetterOrDigit(c) || c == '-' || c == '_' || dotsAllowed && c == '.' && name.charAt(i - 1) != '.';
+            if (!allowed) {
                 return false;
             }
         }

@@ -47,7 +47,6 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 public class NormalizeStream {
 
-    private static final String VERSIONS = "/titles/versions/";
     private static final String STREAM = "/normalize/stream";
     static final String NDJSON = "application/x-ndjson";
     private static final Logger LOG = Logger.getLogger(NormalizeStream.class);
@@ -91,20 +90,16 @@ public class NormalizeStream {
                 .register(registry);
         linesAnswered = Counter.builder("titles.stream.lines").description("Lines the normalize streams answered")
                 .register(registry);
-        router.post(VERSIONS + "*").order(BodyLimit.BEFORE_EVERYTHING + 1).handler(this::handle);
+        router.post(VersionedPath.PREFIX + "*").order(BodyLimit.BEFORE_EVERYTHING + 1).handler(this::handle);
     }
 
     /**
      * The version in a stream's path, {@code /titles/versions/{version}/normalize/stream}; {@code null}
-     * for any other path. Read by hand: a route with a path parameter would match every POST, normalize
-     * hits included, against a regular expression.
+     * for any other path.
      */
     static String versionIn(String path) {
-        if (!path.startsWith(VERSIONS) || !path.endsWith(STREAM) || path.length() <= VERSIONS.length() + STREAM.length()) {
-            return null;
-        }
-        String version = path.substring(VERSIONS.length(), path.length() - STREAM.length());
-        return version.indexOf('/') < 0 ? version : null;
+        VersionedPath versioned = VersionedPath.of(path);
+        return versioned != null && versioned.rest().equals(STREAM) ? versioned.version() : null;
     }
 
     private void handle(RoutingContext routing) {
@@ -266,6 +261,6 @@ public class NormalizeStream {
     }
 
     static boolean isStream(String path) {
-        return path != null && path.startsWith("/titles/versions/") && path.endsWith("/normalize/stream");
+        return path != null && path.startsWith(VersionedPath.PREFIX) && path.endsWith(STREAM);
     }
 }
