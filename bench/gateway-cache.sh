@@ -5,7 +5,8 @@
 # text/plain; nginx serves its answer's bytes to a GET). Then upstream calls per 1,000 requests for a
 # Zipf-like mix of 1,000 keys. Talks only to loopback. Figures go to stdout and bench/results/.
 #
-# The machine is noisy, so gateway and nginx runs alternate, ROUNDS times, and each round's ratio is kept.
+# The machine is noisy, so gateway and nginx runs alternate, ROUNDS times, and each round's ratio is kept; the
+# gateway's own CPU time per 1,000 answers (from /proc) is a second figure that nginx's luck in its runs cannot move.
 #
 # Usage: bench/gateway-cache.sh      (ROUNDS=3 DURATION=10s CONNECTIONS=64 THREADS=1 change the wrk runs)
 set -euo pipefail
@@ -40,7 +41,8 @@ TITLES_AUTH=none LIGHTCAST_CLIENT_ID=gateway-test LIGHTCAST_CLIENT_SECRET=emulat
 LIGHTCAST_API_URL=http://127.0.0.1:$EMULATOR_PORT/titles LIGHTCAST_AUTH_URL=http://127.0.0.1:$EMULATOR_PORT \
 LIGHTCAST_RATE_LIMIT=100000 QUARKUS_HTTP_PORT=$GATEWAY_PORT \
   java $JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar > "$work/gateway.log" 2>&1 &
-pids+=($!)
+gateway=$!
+pids+=($gateway)
 for _ in $(seq 1 60); do curl -sf -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/q/health/ready" && break; sleep 0.5; done
 
 id=$(curl -sf "http://127.0.0.1:$GATEWAY_PORT/titles/versions/5.47/titles?q=data+scientist&limit=1" | sed -E 's/.*"id":"([^"]+)".*/\1/')
@@ -87,6 +89,10 @@ run_wrk() { # url, output, kind (normalize posts)
   TERM_TO_ASK="Registered Nurse" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${script[@]}" "$1" > "$2"
 }
 rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
+# the gateway's CPU time so far, user and system, in clock ticks: what a hit costs, whatever nginx's luck in its run
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$gateway/stat"; }
+# CPU milliseconds per 1,000 answers: ticks spent, the wrk output
+cpu_per_thousand() { awk -v t="$1" -v hz="$(getconf CLK_TCK)" '/requests in/ {printf "%.0f", 1000 * 1000 * t / hz / $1}' "$2"; }
 pct() { awk -v p="$2" '$1 == p {print $2}' "$1"; }
 
 echo "== cache hits: 20 s of JIT warm-up, then $ROUNDS rounds of gateway and nginx alternating per kind of hit, $THREADS threads, $CONNECTIONS connections, $DURATION each"
@@ -96,20 +102,27 @@ done
 DURATION=5s run_wrk "$(nginx_url title)" /dev/null
 rounds_table=""
 medians=""
+cpu_medians=""
 for kind in title search normalize; do
   ratios=()
+  cpus=()
   for round in $(seq 1 "$ROUNDS"); do
+    ticks=$(cpu_ticks)
     run_wrk "$(gateway_url $kind)" "$work/gateway-$kind-$round.wrk" $kind
+    cpu=$(cpu_per_thousand $(($(cpu_ticks) - ticks)) "$work/gateway-$kind-$round.wrk")
+    cpus+=("$cpu")
     run_wrk "$(nginx_url $kind)" "$work/nginx-$kind-$round.wrk"
     grep -q "Non-2xx" "$work/gateway-$kind-$round.wrk" && { echo "gateway answered errors:"; cat "$work/gateway-$kind-$round.wrk"; exit 1; }
     gw=$(rps "$work/gateway-$kind-$round.wrk"); ng=$(rps "$work/nginx-$kind-$round.wrk")
     ratio=$(awk -v a="$gw" -v b="$ng" 'BEGIN {printf "%.2f", a / b}')
     ratios+=("$ratio")
-    rounds_table+="| $kind | $round | $gw | $(pct "$work/gateway-$kind-$round.wrk" 50%) | $(pct "$work/gateway-$kind-$round.wrk" 99%) | $ng | $(pct "$work/nginx-$kind-$round.wrk" 50%) | $(pct "$work/nginx-$kind-$round.wrk" 99%) | $ratio |"$'\n'
+    rounds_table+="| $kind | $round | $gw | $(pct "$work/gateway-$kind-$round.wrk" 50%) | $(pct "$work/gateway-$kind-$round.wrk" 99%) | $ng | $(pct "$work/nginx-$kind-$round.wrk" 50%) | $(pct "$work/nginx-$kind-$round.wrk" 99%) | $ratio | $cpu |"$'\n'
   done
   medians+="$kind $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'), "
+  cpu_medians+="$kind $(printf '%s\n' "${cpus[@]}" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}') ms, "
 done
 medians=${medians%, }
+cpu_medians=${cpu_medians%, }
 
 echo "== Zipf-like mix of 1,000 searches, 10,000 requests, cold cache for those keys"
 before=$(curl -sf "http://127.0.0.1:$EMULATOR_PORT/emulator/stats" | sed -E 's/.*"apiCalls":([0-9]+).*/\1/')
@@ -122,10 +135,12 @@ report=$(cat <<REPORT
 Cache hits ($CONNECTIONS connections, $THREADS wrk threads, $DURATION a run, JVM options: ${JAVA_OPTS:-none}): title = GET $path,
 search = GET $search_path, normalize = POST text/plain "Registered Nurse" to /titles/versions/5.47/normalize:
 
-| hit | round | gateway req/s | p50 | p99 | nginx req/s | p50 | p99 | gateway / nginx |
-|---|---|---|---|---|---|---|---|---|
+| hit | round | gateway req/s | p50 | p99 | nginx req/s | p50 | p99 | gateway / nginx | gateway CPU ms per 1,000 answers |
+|---|---|---|---|---|---|---|---|---|---|
 ${rounds_table}
 Median gateway / nginx ratio: $medians
+
+Median gateway CPU (user and system) per 1,000 answers: $cpu_medians
 
 | Zipf-like mix (s = 1) of 1,000 keys | value |
 |---|---|
