@@ -20,10 +20,10 @@ for run in $(seq "$runs"); do
   started=$(date +%s)
   if ./mvnw -B verify > "$logs/run-$run.log" 2>&1; then result=green; else result=RED; fi
   took=$(( $(date +%s) - started ))
-  totals=$(grep -E '^\[(INFO|ERROR|WARNING)\] Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$' "$logs/run-$run.log" \
+  totals=$(grep -a -E '^\[(INFO|ERROR|WARNING)\] Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$' "$logs/run-$run.log" \
     | sed -E 's/^\[[A-Z]+\] //' | paste -sd ';' -)
   echo "run $run: $result in ${took} s ($totals)"
   if [ "$result" = RED ]; then
-    grep -E '<<< (FAILURE|ERROR)!' "$logs/run-$run.log" | sed 's/^/  /' || true
+    grep -a -E '<<< (FAILURE|ERROR)!' "$logs/run-$run.log" | sed 's/^/  /' || true
   fi
 done
