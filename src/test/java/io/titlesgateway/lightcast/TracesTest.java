@@ -115,11 +115,9 @@ class TracesTest extends EmulatedUpstreamTest {
                 Optional::isPresent).orElseThrow();
         assertThat(bulk.getAttributes().get(AttributeKey.longKey("lightcast.bulk.terms"))).isEqualTo(2L);
         for (String trace : traces) {
-            SpanData asker = exported.getFinishedSpanItems().stream()
-                    .filter(span -> span.getTraceId().equals(trace) && span.getName().equals("titles.cache"))
-                    .filter(span -> span.getLinks().stream().map(LinkData::getSpanContext)
-                            .anyMatch(link -> link.getSpanId().equals(bulk.getSpanId())))
-                    .findFirst().orElse(null);
+            // a request's cache span may end a moment after its answer reached the caller
+            SpanData asker = awaitSpan(trace, span -> span.getName().equals("titles.cache") && span.getLinks().stream()
+                    .map(LinkData::getSpanContext).anyMatch(link -> link.getSpanId().equals(bulk.getSpanId())));
             assertThat(asker).as("the request of trace %s links to the bulk call", trace).isNotNull();
         }
         SpanData upstream = awaitSpan(bulk.getTraceId(), TracesTest::isLightcastCall);
