@@ -89,6 +89,7 @@ run_wrk() { # url, output, kind (normalize posts)
   TERM_TO_ASK="Registered Nurse" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${script[@]}" "$1" > "$2"
 }
 rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 # the gateway's CPU time so far, user and system, in clock ticks: what a hit costs, whatever nginx's luck in its run
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$gateway/stat"; }
 # CPU milliseconds per 1,000 answers: ticks spent, the wrk output
@@ -118,8 +119,8 @@ for kind in title search normalize; do
     ratios+=("$ratio")
     rounds_table+="| $kind | $round | $gw | $(pct "$work/gateway-$kind-$round.wrk" 50%) | $(pct "$work/gateway-$kind-$round.wrk" 99%) | $ng | $(pct "$work/nginx-$kind-$round.wrk" 50%) | $(pct "$work/nginx-$kind-$round.wrk" 99%) | $ratio | $cpu |"$'\n'
   done
-  medians+="$kind $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'), "
-  cpu_medians+="$kind $(printf '%s\n' "${cpus[@]}" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}') ms, "
+  medians+="$kind $(median "${ratios[@]}"), "
+  cpu_medians+="$kind $(median "${cpus[@]}") ms, "
 done
 medians=${medians%, }
 cpu_medians=${cpu_medians%, }
