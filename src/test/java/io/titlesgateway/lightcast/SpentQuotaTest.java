@@ -5,34 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 
 import java.time.Duration;
-import java.util.Map;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 import io.titlesgateway.emulator.LightcastEmulatorResource;
 import io.titlesgateway.support.EmulatedUpstreamTest;
 
 /**
  * Once Lightcast says the normalize quota is spent, no normalize, inspect or bulk call goes out
  * until its reset but one probe per interval; callers get a 429 whose Retry-After brings them
- * back when a call could go. Asserted on the calls the emulator received.
+ * back when a call could go. Asserted on the calls the emulator received, with the test profile's probe
+ * interval of 2 s.
  */
 @QuarkusTest
-@TestProfile(SpentQuotaTest.ProbeEveryTwoSeconds.class)
 @WithTestResource(LightcastEmulatorResource.class)
 class SpentQuotaTest extends EmulatedUpstreamTest {
-
-    public static class ProbeEveryTwoSeconds implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("lightcast.quota-probe-interval", "2S");
-        }
-    }
 
     private static io.restassured.response.ValidatableResponse normalize(String term) {
         return given().contentType("application/json").body("{\"term\":\"" + term + "\"}")

@@ -64,13 +64,22 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** Waits until readiness answers 200, or fails with where the log is. */
     public GatewayProcess awaitReady() {
+        return awaitUp("/q/health/ready", "ready");
+    }
+
+    /** Waits until liveness answers 200: for a gateway that is not meant to become ready. */
+    public GatewayProcess awaitLive() {
+        return awaitUp("/q/health/live", "live");
+    }
+
+    private GatewayProcess awaitUp(String healthPath, String state) {
         long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < giveUpAt) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("The gateway exited with " + process.exitValue() + "; see " + log);
             }
             try {
-                if (get("/q/health/ready").statusCode() == 200) {
+                if (get(healthPath).statusCode() == 200) {
                     return this;
                 }
             } catch (RuntimeException notYet) {
@@ -78,7 +87,7 @@ public final class GatewayProcess implements AutoCloseable {
             }
             RedisServer.sleep(100);
         }
-        throw new IllegalStateException("The gateway was not ready within 90 s; see " + log);
+        throw new IllegalStateException("The gateway was not " + state + " within 90 s; see " + log);
     }
 
     /** What the process has printed so far. */
