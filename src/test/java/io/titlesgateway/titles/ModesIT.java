@@ -90,10 +90,12 @@ class ModesIT {
         try (GatewayProcess gateway = GatewayProcess.start("no-credentials", Map.of("TITLES_BACKEND", "lightcast",
                 "TITLES_AUTH", "none", "LIGHTCAST_API_URL", "http://127.0.0.1:9/titles", "LIGHTCAST_AUTH_URL", "http://127.0.0.1:9"))
                 .awaitLive()) {
-            HttpResponse<String> ready = gateway.get("/q/health/ready");
-            assertThat(ready.statusCode()).isEqualTo(503);
-            JsonNode backend = checkNamed(JSON.readTree(ready.body()), "titles-backend");
-            assertThat(backend.at("/data/reason").asText()).as(ready.body()).contains("LIGHTCAST_CLIENT_SECRET");
+            Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                HttpResponse<String> ready = gateway.get("/q/health/ready");
+                assertThat(ready.statusCode()).isEqualTo(503);
+                JsonNode backend = checkNamed(JSON.readTree(ready.body()), "titles-backend");
+                assertThat(backend.at("/data/reason").asText()).as(ready.body()).contains("LIGHTCAST_CLIENT_SECRET");
+            });
 
             HttpResponse<String> meta = gateway.get("/titles/meta");
             assertThat(meta.statusCode()).isEqualTo(503);
