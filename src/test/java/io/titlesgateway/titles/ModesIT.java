@@ -21,8 +21,9 @@ import io.titlesgateway.support.GatewayProcess;
 
 /**
  * The packaged gateway, each in a process of its own, as an operator sees it in each mode: the
- * readiness checks and metrics of that mode and of no other, a start-up with nothing to warn of, and in
- * Lightcast mode the warm-up.
+ * readiness checks and metrics of that mode and of no other, a start-up with nothing to warn of, in
+ * Lightcast mode the warm-up, and the two ways Lightcast mode is most often set up wrong (no
+ * credentials, nothing at the auth URL), each named to the caller.
  */
 class ModesIT {
 
