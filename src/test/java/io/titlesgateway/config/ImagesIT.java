@@ -23,7 +23,6 @@ import java.util.stream.Stream;
 
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
-import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -41,12 +40,9 @@ import io.titlesgateway.support.Podman;
  * {@code /tmp}, all capabilities dropped, within the manifests' memory limit. Each must become ready,
  * answer from the catalog and from Lightcast (the emulator, on the host's loopback), stop cleanly on
  * SIGTERM with the request in flight answered, and stay within its memory under a thousand requests.
- * {@code mvn verify -Dimages} tests the JVM images ({@code gateway.images=jvm,jvm25}); {@code mvn verify
- * -Dnative} the native one; a plain {@code mvn verify} none ({@code gateway.images=none}): the images' builds
- * take two minutes, so they are a lane of their own, which {@code .ci/run} runs.
+ * {@code mvn verify} tests the JVM images ({@code gateway.images=jvm,jvm25}); {@code mvn verify -Dnative}
+ * the native one.
  */
-@DisabledIfSystemProperty(named = "gateway.images", matches = "none", disabledReason = "no image asked for: "
-        + "-Dimages tests the JVM images, -Dnative the native one")
 class ImagesIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
