@@ -2,8 +2,6 @@ package io.titlesgateway.titles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -28,7 +26,6 @@ import io.titlesgateway.support.GatewayProcess;
 class ModesIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     private static List<String> readinessChecks(GatewayProcess gateway) throws Exception {
         JsonNode ready = JSON.readTree(gateway.get("/q/health/ready").body());
@@ -75,7 +72,7 @@ class ModesIT {
             assertThat(emulator.tokenRequests()).as("one token for the readiness probe and the warm-up together").isEqualTo(1);
             int before = emulator.apiCalls().size();
 
-            HttpResponse<String> answer = send(gateway.postJson("/titles/versions/latest/normalize", "{\"term\":\"registered nurse\"}"));
+            HttpResponse<String> answer = gateway.send(gateway.postJson("/titles/versions/latest/normalize", "{\"term\":\"registered nurse\"}"));
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
             assertThat(JSON.readTree(answer.body()).at("/data/title/name").asText()).isEqualTo("Registered Nurse");
             List<ReceivedRequest> since = emulator.apiCalls().subList(before, emulator.apiCalls().size());
@@ -102,9 +99,9 @@ class ModesIT {
             assertThat(meta.statusCode()).isEqualTo(503);
             assertThat(meta.headers().firstValue("Retry-After")).hasValue("60");
             assertThat(JSON.readTree(meta.body()).at("/errors/0/detail").asText()).contains("LIGHTCAST_CLIENT_ID");
-            assertThat(send(gateway.postJson("/titles/versions/latest/normalize", "{\"term\":\"cook\"}")).statusCode())
+            assertThat(gateway.send(gateway.postJson("/titles/versions/latest/normalize", "{\"term\":\"cook\"}")).statusCode())
                     .isEqualTo(503);
-            assertThat(send(gateway.postJson("/titles/versions/latest/normalize", "{\"term\":\"\"}")).statusCode())
+            assertThat(gateway.send(gateway.postJson("/titles/versions/latest/normalize", "{\"term\":\"\"}")).statusCode())
                     .as("bad input is still refused first").isEqualTo(400);
         }
     }
@@ -145,10 +142,6 @@ class ModesIT {
             }
         }
         throw new AssertionError("no check " + name + " in " + health);
-    }
-
-    private static HttpResponse<String> send(HttpRequest request) throws Exception {
-        return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private static List<String> paths(List<ReceivedRequest> calls) {
