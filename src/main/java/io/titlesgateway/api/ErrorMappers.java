@@ -135,9 +135,14 @@ public class ErrorMappers {
             return envelope(ErrorEnvelope.of(400, "Invalid request",
                     "The Content-Type or Accept header is not a media type such as application/json"), 400);
         }
+        TitlesException answer = unforeseen(failure);
+        return envelope(ErrorEnvelope.of(answer.status(), answer.title(), answer.detail()), answer.status());
+    }
+
+    /** A failure nobody foresaw, logged with its stack trace, and what the caller is told of it: nothing of the trace. */
+    static TitlesException unforeseen(Throwable failure) {
         LOG.error("Unexpected failure answered with 500", failure);
-        return envelope(ErrorEnvelope.of(500, "Internal Server Error",
-                "The gateway failed to answer this request; it has been logged."), 500);
+        return new TitlesException(500, "Internal Server Error", "The gateway failed to answer this request; it has been logged.");
     }
 
     private static RestResponse<ErrorEnvelope> badRequest(String detail) {

@@ -35,20 +35,35 @@ final class Refusals {
             return;
         }
         boolean http2 = routing.request().version() == HttpVersion.HTTP_2;
-        response.setStatusCode(refusal.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
         if (!http2) {
             response.putHeader(HttpHeaders.CONNECTION, "close");
-        }
-        if (refusal.retryAfterSeconds() != null) {
-            response.putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(refusal.retryAfterSeconds()));
         }
         if (header != null) {
             response.putHeader(header, value);
         }
-        response.end(AcceptedTypes.TOKEN_PATH.equals(routing.request().path()) ? oauthError(refusal) : envelope(refusal));
+        write(response, refusal, AcceptedTypes.TOKEN_PATH.equals(routing.request().path()) ? oauthError(refusal) : envelope(refusal));
         if (http2 && !routing.request().isEnded()) {
             response.reset(0);
         }
+    }
+
+    /**
+     * Answers a failure of a request whose body has been read, as the exception mappers would: the
+     * envelope and {@code Retry-After}; the connection stays open for the caller's next request.
+     */
+    static void answer(RoutingContext routing, TitlesException failure) {
+        HttpServerResponse response = routing.response();
+        if (!response.ended() && !response.headWritten() && !response.closed()) {
+            write(response, failure, envelope(failure));
+        }
+    }
+
+    private static void write(HttpServerResponse response, TitlesException refusal, String body) {
+        response.setStatusCode(refusal.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        if (refusal.retryAfterSeconds() != null) {
+            response.putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(refusal.retryAfterSeconds()));
+        }
+        response.end(body);
     }
 
     /** At the token endpoint every answer is OAuth's: the refusal as {@code invalid_request}, with its status. */

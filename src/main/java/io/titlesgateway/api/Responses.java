@@ -1,5 +1,6 @@
 package io.titlesgateway.api;
 
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 import jakarta.ws.rs.core.MediaType;
@@ -23,18 +24,22 @@ final class Responses {
     }
 
     static <T, V> RestResponse<DataEnvelope<V>> ok(Answer<T> answer, Function<T, V> view) {
-        var response = RestResponse.ResponseBuilder
-                .ok(new DataEnvelope<>(view.apply(answer.data())), MediaType.APPLICATION_JSON_TYPE)
-                .header(SOURCE_HEADER, answer.source().headerValue());
+        var response = RestResponse.ResponseBuilder.ok(new DataEnvelope<>(view.apply(answer.data())), MediaType.APPLICATION_JSON_TYPE);
+        headers(answer, response::header);
+        return response.build();
+    }
+
+    /** The provenance and quota headers of an answer, each given to {@code header}: the same whichever layer sends it. */
+    static void headers(Answer<?> answer, BiConsumer<String, String> header) {
+        header.accept(SOURCE_HEADER, answer.source().headerValue());
         if (answer.source() == Source.LIGHTCAST) {
-            response.header(CACHE_HEADER, answer.cache().name()); // the catalog has no cache to speak of
+            header.accept(CACHE_HEADER, answer.cache().name()); // the catalog has no cache to speak of
         }
         if (answer.quota().remaining() != null) {
-            response.header("RateLimit-Remaining", answer.quota().remaining());
+            header.accept("RateLimit-Remaining", String.valueOf(answer.quota().remaining()));
         }
         if (answer.quota().reset() != null) {
-            response.header("RateLimit-Reset", answer.quota().reset());
+            header.accept("RateLimit-Reset", String.valueOf(answer.quota().reset()));
         }
-        return response.build();
     }
 }

@@ -4,7 +4,12 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -141,6 +146,45 @@ class CacheTest extends EmulatedUpstreamTest {
         given().contentType("text/plain").body("zzzz qqqq").post(path).then().statusCode(404).body("errors[0].status", equalTo(404));
         given().contentType("application/json").body(json).accept("text/plain").post(path).then().statusCode(406);
         assertThat(emulator.apiCalls()).as("nothing refused reached Lightcast").hasSize(callsBefore);
+    }
+
+    /**
+     * A well-formed normalize is answered from the router even when its match must be fetched; a
+     * body sent in chunks (no declared length) still goes through the REST layer. Both answer a
+     * miss, and a miss Lightcast fails, alike: the same status, headers and envelope.
+     */
+    @ParameterizedTest
+    @CsvSource({ "0, 200", "1, 400", "1, 404" })
+    void aNormalizeMissIsAnsweredFromTheRouterAsTheRestLayerAnswersIt(int failures, int upstreamStatus) throws Exception {
+        String path = "/titles/versions/5.47/normalize";
+        given().get("/titles/versions/5.47").then().statusCode(200);
+        HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        List<HttpResponse<String>> answers = new java.util.ArrayList<>();
+        for (boolean chunked : List.of(false, true)) {
+            emulator.failNext(failures, upstreamStatus);
+            byte[] body = normalizeBody(chunked ? "Registered Nurse" : "Data Scientist").getBytes(StandardCharsets.UTF_8);
+            HttpRequest.BodyPublisher publisher = chunked
+                    ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))
+                    : HttpRequest.BodyPublishers.ofByteArray(body);
+            answers.add(http1.send(HttpRequest.newBuilder(URI.create("http://localhost:" + io.restassured.RestAssured.port + path))
+                    .header("Content-Type", "application/json").POST(publisher).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        HttpResponse<String> router = answers.get(0);
+        HttpResponse<String> rest = answers.get(1);
+        assertThat(router.statusCode()).isEqualTo(rest.statusCode()).isEqualTo(failures == 0 ? 200 : rest.statusCode());
+        for (String header : List.of("Content-Type", "X-Cache", "X-Titles-Source", "Retry-After")) {
+            assertThat(router.headers().firstValue(header)).as(header).isEqualTo(rest.headers().firstValue(header));
+        }
+        if (failures == 0) {
+            assertThat(JSON.readTree(router.body()).at("/data/title/name").asText()).isNotEmpty();
+            List<String> restFields = new java.util.ArrayList<>();
+            JSON.readTree(rest.body()).at("/data").fieldNames().forEachRemaining(restFields::add);
+            assertThat(JSON.readTree(router.body()).at("/data").fieldNames()).toIterable().containsExactlyElementsOf(restFields);
+        } else {
+            assertThat(router.statusCode()).isGreaterThanOrEqualTo(400);
+            assertThat(router.body()).isEqualTo(rest.body()).startsWith("{\"errors\":[{\"status\":" + router.statusCode());
+        }
+        assertThat(emulator.apiCalls("/normalize")).as("each path made its own call").hasSize(2);
     }
 
     @Test
