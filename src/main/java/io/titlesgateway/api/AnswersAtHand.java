@@ -129,7 +129,7 @@ public class AnswersAtHand {
     /**
      * A well-formed normalize whose match is not at hand, asked here too: once the body is read and
      * the query made, the REST layer would only add its own request handling and serialization to
-     * every answer (about a third of what a miss costs the gateway under load). The answer, or the
+     * every answer (a fifth to two fifths of what a miss cost the gateway under load). The answer, or the
      * failure in the envelope, is written on the request's own context; the wait of a caller that
      * leaves first is cancelled, as the REST layer cancels it. An answer that cannot be written here
      * goes on to the REST layer, which finds it at hand.
