@@ -15,6 +15,8 @@ import io.vertx.ext.web.RoutingContext;
  * declined, since it is left unread: on HTTP/1.1 the connection is closed; on HTTP/2, where a
  * {@code Connection} header is a protocol error, the stream alone is reset with NO_ERROR after the
  * answer, which tells the client to stop sending without failing its request (RFC 9113, 8.1).
+ * A request whose body the router has read is answered the same way, its connection kept
+ * ({@link #answer}).
  */
 final class Refusals {
 
