@@ -2,8 +2,9 @@
 # Single normalizations, as every Lightcast client sends them: CONNECTIONS callers (600), each request
 # a title never asked before, for DURATION (15 s), against the emulator at Lightcast's 5 requests/s
 # with bulk access, the gateway started as users start it (java -jar, no JVM options unless JAVA_OPTS).
-# The emulator answers as each PROFILE says: "instant"; "realistic", a bulk call taking 100 ms and
-# 0.3 ms a term (about 250 ms for 500 terms); "slow", every call taking 1 s. Per profile: one replica,
+# The emulator answers as each PROFILE says: "instant"; "brisk", a bulk call taking 100 ms and 0.07 ms
+# a term (about 135 ms for 500 terms, as issue 26's harness measured its emulator); "realistic", 100 ms
+# and 0.3 ms a term (about 250 ms for 500 terms); "slow", every call taking 1 s. Per profile: one replica,
 # then three sharing a Redis (REDIS_URL, default the one at 127.0.0.1:6379) with the connections spread
 # over them, and the ratio of the two. Prints answered/s (200 or 404), the share of the ceiling
 # 5 calls/s x 500 terms = 2,500/s, refusals (429), the median wait, terms per bulk call, upstream
@@ -12,7 +13,8 @@
 # per answer. Baseline (unless SKIP_NO_BULK=1): the same load, instant upstream, on a gateway without
 # bulk access (one call per title). Loopback only.
 # WARM_UP=15s first loads each gateway that long, uncounted: fresh JVMs spend their first seconds compiling,
-# and three fresh JVMs on two cores far more than one.
+# and three fresh JVMs on two cores far more than one. The gateways inherit the environment, so a setting
+# can be compared in alternate runs (e.g. LIGHTCAST_BULK_RETURN_WAIT=0 bench/singles.sh).
 # Usage: bench/singles.sh     (CONNECTIONS=600 DURATION=15s THREADS=2 PROFILES="instant realistic slow" WARM_UP=)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +43,7 @@ start_emulator() { # profile
   local latency
   case $1 in
     instant) latency=(--latency-ms 0) ;;
+    brisk) latency=(--latency-ms 100 --bulk-term-latency-us 70) ;;
     realistic) latency=(--latency-ms 100 --bulk-term-latency-us 300) ;;
     slow) latency=(--latency-ms 1000) ;;
     *) echo "unknown profile $1" >&2; exit 2 ;;
@@ -143,7 +146,7 @@ run() { # label, ports...: the connections spread over the replicas on those por
         c / s, pk, q, (e[1] - b[1]) / a, (e[2] - b[2]) / a, 1000 * cpu / hz / a }'
 }
 
-echo "# bench/singles.sh, $(date +%F), $CONNECTIONS connections, $DURATION, warm-up: ${WARM_UP:-none}, JVM options: ${JAVA_OPTS:-none}, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# bench/singles.sh, $(date +%F), $CONNECTIONS connections, $DURATION, warm-up: ${WARM_UP:-none}, JVM options: ${JAVA_OPTS:-none}, LIGHTCAST_BULK_RETURN_WAIT: ${LIGHTCAST_BULK_RETURN_WAIT:-default}, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| upstream, gateway | answered/s | of 2,500/s | refused (429) | median wait | terms per bulk call | upstream calls/s | Lightcast's busiest second / its 429s | Redis round trips / commands run per answer | gateways' CPU per answer |"
 echo "|---|---|---|---|---|---|---|---|---|---|"

@@ -86,6 +86,13 @@ public interface LightcastConfig {
         /** How long a single normalize miss waits for others to share its bulk call ({@code LIGHTCAST_BULK_WINDOW}). */
         @WithDefault("20MS")
         Duration window();
+
+        /**
+         * How long a bulk call that could carry more, its permit come, waits for callers who will soon ask again: those of
+         * calls under way, and those just answered while they keep coming back ({@code LIGHTCAST_BULK_RETURN_WAIT}; 0: never).
+         */
+        @WithDefault("200MS")
+        Duration returnWait();
     }
 
     /** Retries with exponential backoff and jitter; never on 4xx. */

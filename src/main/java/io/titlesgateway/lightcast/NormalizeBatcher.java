@@ -112,6 +112,13 @@ class NormalizeBatcher {
         long lastFullLook = System.nanoTime();
         /** When this queue's last call took its terms (System.nanoTime()); the next waits for the pace unless it is full. */
         long lastBoundAt = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
+        /** Terms answered here lately whose callers have not come back with another yet, by count: who is answered often asks again at once. */
+        int awaitedBack;
+        /** When terms of this queue were last answered here, and when one last arrived (System.nanoTime()). */
+        long lastAnsweredAt = lastBoundAt;
+        long lastArrivedAt = lastBoundAt;
+        /** Terms this replica's calls of this queue carry now, bound and not answered yet: their callers come back once they are. */
+        int termsInFlight;
 
         Queue(BatchKey key) {
             this.key = key;
@@ -121,9 +128,24 @@ class NormalizeBatcher {
             return pending.values().stream().anyMatch(Pending::sendable);
         }
 
+        void arrived(long now) {
+            awaitedBack = Math.max(0, awaitedBack - 1);
+            lastArrivedAt = now;
+        }
+
+        void answered(int terms, long now) {
+            awaitedBack += terms;
+            lastAnsweredAt = now;
+        }
+
+        /** How many terms wait to be sent by this replica, up to as many as a call carries. */
+        int sendable() {
+            return (int) pending.values().stream().filter(Pending::sendable).limit(BulkQuery.MAX_TERMS).count();
+        }
+
         /** Whether as many terms as a call carries wait to be sent by this replica. */
         boolean holdsAWholeCall() {
-            return pending.values().stream().filter(Pending::sendable).limit(BulkQuery.MAX_TERMS).count() == BulkQuery.MAX_TERMS;
+            return sendable() == BulkQuery.MAX_TERMS;
         }
     }
 
@@ -136,6 +158,10 @@ class NormalizeBatcher {
     private final LightcastMetrics metrics;
     private final Vertx vertx;
     private final long windowMillis;
+    /** How long a call whose permit came may wait for the callers just answered to come back ({@code LIGHTCAST_BULK_RETURN_WAIT}). */
+    private final long returnWaitNanos;
+    /** How often a waiting call looks again whether its callers are back. */
+    private static final long RETURN_LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     /** The budget's pace: one call every 1 s / rate. */
     private final long paceNanos;
     private final long deadlineNanos;
@@ -173,6 +199,7 @@ class NormalizeBatcher {
         this.metrics = metrics;
         this.vertx = vertx;
         this.windowMillis = Math.max(1, config.bulk().window().toMillis());
+        this.returnWaitNanos = config.bulk().returnWait().toNanos();
         this.paceNanos = TimeUnit.SECONDS.toNanos(1) / Math.max(1, config.rateLimit());
         this.deadlineNanos = config.budgetDeadline().toNanos();
         this.elsewhereNanos = deadlineNanos + TimeUnit.MILLISECONDS.toNanos(config.attemptTimeout().toMillis() + 1_000);
@@ -216,7 +243,12 @@ class NormalizeBatcher {
             queue = queues.computeIfAbsent(new BatchKey(version, List.copyOf(fields)), Queue::new);
             long now = System.nanoTime();
             for (var term : termsByKey.entrySet()) {
-                Pending pending = queue.pending.computeIfAbsent(term.getKey(), unused -> new Pending(term.getValue(), now, arriving));
+                Pending pending = queue.pending.get(term.getKey());
+                if (pending == null) {
+                    pending = new Pending(term.getValue(), now, arriving);
+                    queue.pending.put(term.getKey(), pending);
+                    queue.arrived(now);
+                }
                 if (!pending.waiters.contains(wanted)) {
                     pending.waiters.add(wanted);
                     Span asker = Span.current();
@@ -443,6 +475,8 @@ class NormalizeBatcher {
         /** Of those, the ones taken from the shared pool, whose answers go to Redis. */
         final List<SharedPool.Popped> popped = new ArrayList<>();
         final Span span;
+        /** When the permit came (System.nanoTime()); 0 before. Guarded by the batcher. */
+        long permitAt;
 
         Call(Queue queue, Span span) {
             this.queue = queue;
@@ -465,8 +499,53 @@ class NormalizeBatcher {
          * terms pending here now are taken, then, sharing Redis, the oldest of the pool, up to the
          * most a call carries; if any are left the next sender starts asking at once, their linger
          * being over. Nothing to take: {@link NothingToSend}, and the permit goes back unused.
+         *
+         * <p>Before it takes them, a call that could carry more waits, a little, for callers who will
+         * soon ask again ({@link #holdNanos}): those of a call under way, and those a call just answered.
+         * Otherwise, with many callers each asking again once answered, the permit after a full call
+         * takes the few it left behind, the next full call waits for the permit after that, and the
+         * callers fall into groups that take turns, each waiting for two calls instead of one.
          */
         Uni<List<String>> bind() {
+            long hold;
+            synchronized (NormalizeBatcher.this) {
+                hold = bound == null ? holdNanos() : 0;
+            }
+            if (hold > 0) {
+                return Uni.createFrom().<Long> emitter(held -> vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(hold)), held::complete))
+                        .chain(unused -> bind());
+            }
+            return take();
+        }
+
+        /**
+         * Called under the lock, the permit come: how long to wait before looking again; 0 to take the
+         * terms now. A call holding less than a whole call waits, for at most
+         * {@code LIGHTCAST_BULK_RETURN_WAIT} from its permit, while calls under way carry more terms than
+         * wait; and, for at most as long from the latest answer, while the callers answered are coming
+         * back: fewer terms arrived since than were answered, the last within the window. Callers who do
+         * not ask again at once cost no wait: the arrivals stop, and the call goes. Replicas sharing Redis
+         * do not wait: their callers come back to every replica, and a replica sees only its own calls.
+         */
+        private long holdNanos() {
+            long now = System.nanoTime();
+            if (permitAt == 0) {
+                permitAt = now;
+            }
+            int waiting = queue.sendable();
+            if (waiting == BulkQuery.MAX_TERMS || pool.active()) {
+                return 0; // replicas sharing Redis: measured, waiting cost them more than it gave (docs/api.md)
+            }
+            // more callers in a call under way than waiting: they will be back, and ask again, soon after its answer
+            boolean crowdInFlight = queue.termsInFlight > waiting && now - permitAt < returnWaitNanos;
+            long lastSeen = Math.max(queue.lastArrivedAt, queue.lastAnsweredAt);
+            boolean comingBack = queue.awaitedBack > 0 && now - lastSeen < TimeUnit.MILLISECONDS.toNanos(windowMillis)
+                    && now - Math.max(permitAt, queue.lastAnsweredAt) < returnWaitNanos;
+            return crowdInFlight || comingBack ? RETURN_LOOK_NANOS : 0;
+        }
+
+        /** The permit has come and the callers are back: the binding itself. */
+        private Uni<List<String>> take() {
             List<Asked> offering;
             int room;
             synchronized (NormalizeBatcher.this) {
@@ -550,6 +629,7 @@ class NormalizeBatcher {
             queue.senderAsking = more;
             if (!bound.isEmpty()) {
                 queue.lastBoundAt = System.nanoTime();
+                queue.termsInFlight += bound.size();
             }
             if (more) {
                 vertx.runOnContext(unused -> sendAfter(queue, 0));
@@ -587,6 +667,8 @@ class NormalizeBatcher {
             List<Map.Entry<String, Pending>> terms;
             synchronized (NormalizeBatcher.this) {
                 terms = bound;
+                queue.termsInFlight -= terms.size();
+                queue.answered(terms.size(), System.nanoTime());
             }
             Map<String, Normalization> answers = new HashMap<>();
             for (int i = 0; i < terms.size(); i++) {
@@ -616,6 +698,7 @@ class NormalizeBatcher {
             synchronized (NormalizeBatcher.this) {
                 if (bound != null) {
                     bound.forEach(term -> failing.add(term.getValue()));
+                    queue.termsInFlight -= bound.size();
                 } else {
                     Iterator<Map.Entry<String, Pending>> waiting = queue.pending.entrySet().iterator();
                     while (waiting.hasNext()) {

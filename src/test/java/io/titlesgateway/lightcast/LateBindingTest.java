@@ -3,6 +3,7 @@ package io.titlesgateway.lightcast;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Comparator;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
@@ -41,11 +43,15 @@ import io.titlesgateway.support.Terms;
 @WithTestResource(LightcastEmulatorResource.class)
 class LateBindingTest extends EmulatedUpstreamTest {
 
-    /** Lightcast's real pace; a deadline no loaded machine reaches while the test holds the permits. */
+    /**
+     * Lightcast's real pace; a deadline no loaded machine reaches while the test holds the permits; a
+     * window and a return wait that no stall of a loaded machine outlasts between two returning callers.
+     */
     public static class BulkAtFiveASecond implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("lightcast.bulk.enabled", "true", "lightcast.rate-limit", "5", "lightcast.budget-deadline", "30S");
+            return Map.of("lightcast.bulk.enabled", "true", "lightcast.rate-limit", "5", "lightcast.budget-deadline", "30S",
+                    "lightcast.bulk.window", "200MS", "lightcast.bulk.return-wait", "5S");
         }
     }
 
@@ -84,6 +90,26 @@ class LateBindingTest extends EmulatedUpstreamTest {
                 .isGreaterThanOrEqualTo(Duration.ofMillis(190));
     }
 
+    /**
+     * Callers answered together come back one by one, each with a new title, over twice the
+     * budget's pace: the next call, its permit free, waits for them and carries them all, rather
+     * than the first half now and the rest a call later.
+     */
+    @Test
+    void aCallWaitsForTheCallersJustAnsweredToComeBackWithTheirNextTitles() {
+        int callers = 40;
+        List<String> terms = Terms.distinct(2 * callers);
+        singlesWaitForPermitsThenPermitsCome(terms.subList(0, callers), (caller, answer) -> CompletableFuture.supplyAsync(
+                () -> normalizeRequest(terms.get(callers + caller)), CompletableFuture.delayedExecutor(10L * caller, TimeUnit.MILLISECONDS))
+                .thenCompose(request -> Callers.sendAsync(List.of(request)).get(0)));
+
+        List<List<String>> calls = emulator.bulkTerms();
+        assertThat(calls).as("the first callers' call, then one call with every title they came back with").hasSize(2);
+        assertThat(calls.get(0)).containsExactlyInAnyOrderElementsOf(terms.subList(0, callers));
+        assertThat(calls.get(1)).containsExactlyInAnyOrderElementsOf(terms.subList(callers, 2 * callers));
+        assertThat(emulator.peakCallsPerSecond()).isLessThanOrEqualTo(5);
+    }
+
     /** This test's bulk calls that took terms, in the order they took them. */
     private List<SpanData> boundBulkCalls() {
         return exported.getFinishedSpanItems().stream().filter(span -> span.getName().equals(NormalizeBatcher.BULK_CALL))
@@ -103,6 +129,16 @@ class LateBindingTest extends EmulatedUpstreamTest {
      * answered, the permits come, and every caller is answered.
      */
     private void singlesWaitForPermitsThenPermitsCome(int singles) {
+        singlesWaitForPermitsThenPermitsCome(Terms.distinct(singles), (caller, answer) -> CompletableFuture.completedFuture(answer));
+    }
+
+    /**
+     * As above, with these terms, and each caller, once answered, asking {@code next} (its index
+     * and answer given) and waiting for that answer too.
+     */
+    private void singlesWaitForPermitsThenPermitsCome(List<String> terms,
+            BiFunction<Integer, HttpResponse<String>, CompletableFuture<HttpResponse<String>>> next) {
+        int singles = terms.size();
         given().get("/titles/versions/5.47").then().statusCode(200);
         emulator.hold("/normalize/inspect");
         List<CompletableFuture<HttpResponse<String>>> holders = Callers.sendAsync(IntStream.range(0, 5)
@@ -110,15 +146,22 @@ class LateBindingTest extends EmulatedUpstreamTest {
                 .toList());
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> emulator.apiCalls("/normalize/inspect").size() == 5);
 
-        List<String> terms = Terms.distinct(singles);
-        List<CompletableFuture<HttpResponse<String>>> answers = Callers.sendAsync(IntStream.range(0, singles)
-                .mapToObj(i -> Callers.postJsonRequest("/titles/versions/5.47/normalize", "{\"term\":\"" + terms.get(i) + "\"}"))
-                .toList());
+        List<CompletableFuture<HttpResponse<String>>> firsts = Callers.sendAsync(terms.stream().map(LateBindingTest::normalizeRequest).toList());
+        List<CompletableFuture<HttpResponse<String>>> answers = IntStream.range(0, singles)
+                .mapToObj(i -> firsts.get(i).thenCompose(answer -> {
+                    assertThat(answer.statusCode()).isIn(200, 404);
+                    return next.apply(i, answer);
+                }))
+                .toList();
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> Metrics.value("titles_upstream_batch_pending") == singles);
         assertThat(emulator.bulkTerms()).as("no call while every permit is out").isEmpty();
 
         emulator.release();
         answers.forEach(answer -> assertThat(answer.join().statusCode()).isIn(200, 404));
         holders.forEach(CompletableFuture::join);
+    }
+
+    private static HttpRequest normalizeRequest(String term) {
+        return Callers.postJsonRequest("/titles/versions/5.47/normalize", "{\"term\":\"" + term + "\"}");
     }
 }
