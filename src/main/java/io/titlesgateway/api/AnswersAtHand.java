@@ -111,19 +111,23 @@ public class AnswersAtHand {
             Buffer body = read.result();
             NormalizeQuery query = normalizeQueryOf(routing, type, body.getBytes());
             if (query == null) {
-                routing.setBody(body);
-                routing.next();
+                handOn(routing, body);
                 return;
             }
             Answer<Normalization> answer = titles.normalizeIfAtHand(version, query);
             if (answer == null) {
                 fetch(routing, version, query, body);
             } else if (!send(routing, answer, query)) {
-                routing.setBody(body);
-                routing.next();
+                handOn(routing, body);
             }
         });
         routing.request().resume();
+    }
+
+    /** Hands the request, with the body read here, on to the REST layer, which answers what this handler does not. */
+    private static void handOn(RoutingContext routing, Buffer body) {
+        routing.setBody(body);
+        routing.next();
     }
 
     /**
@@ -140,8 +144,7 @@ public class AnswersAtHand {
                 .emitOn(task -> context.runOnContext(unused -> task.run()))
                 .subscribe().with(answer -> {
                     if (!routing.response().closed() && !send(routing, answer, query)) {
-                        routing.setBody(body);
-                        routing.next();
+                        handOn(routing, body);
                     }
                 }, failure -> Refusals.answer(routing, failure instanceof TitlesException known ? known : ErrorMappers.unforeseen(failure)));
         routing.response().closeHandler(unused -> asked.cancel());
