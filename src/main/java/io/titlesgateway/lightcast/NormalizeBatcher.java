@@ -158,10 +158,10 @@ class NormalizeBatcher {
     private final LightcastMetrics metrics;
     private final Vertx vertx;
     private final long windowMillis;
-    /** How long a call whose permit came may wait for the callers just answered to come back ({@code LIGHTCAST_BULK_RETURN_WAIT}). */
+    /** How long a call whose permit came may wait for callers who will soon ask again ({@code LIGHTCAST_BULK_RETURN_WAIT}). */
     private final long returnWaitNanos;
     /** How often a waiting call looks again whether its callers are back. */
-    private static final long RETURN_LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final long RETURN_LOOK_MILLIS = 5;
     /** The budget's pace: one call every 1 s / rate. */
     private final long paceNanos;
     private final long deadlineNanos;
@@ -501,47 +501,48 @@ class NormalizeBatcher {
          * being over. Nothing to take: {@link NothingToSend}, and the permit goes back unused.
          *
          * <p>Before it takes them, a call that could carry more waits, a little, for callers who will
-         * soon ask again ({@link #holdNanos}): those of a call under way, and those a call just answered.
+         * soon ask again ({@link #waitsForCallers}): those of a call under way, and those a call just answered.
          * Otherwise, with many callers each asking again once answered, the permit after a full call
          * takes the few it left behind, the next full call waits for the permit after that, and the
          * callers fall into groups that take turns, each waiting for two calls instead of one.
          */
         Uni<List<String>> bind() {
-            long hold;
+            boolean waits;
             synchronized (NormalizeBatcher.this) {
-                hold = bound == null ? holdNanos() : 0;
+                waits = bound == null && waitsForCallers();
             }
-            if (hold > 0) {
-                return Uni.createFrom().<Long> emitter(held -> vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(hold)), held::complete))
+            if (waits) {
+                return Uni.createFrom().<Long> emitter(waited -> vertx.setTimer(RETURN_LOOK_MILLIS, waited::complete))
                         .chain(unused -> bind());
             }
             return take();
         }
 
         /**
-         * Called under the lock, the permit come: how long to wait before looking again; 0 to take the
-         * terms now. A call holding less than a whole call waits, for at most
-         * {@code LIGHTCAST_BULK_RETURN_WAIT} from its permit, while calls under way carry more terms than
-         * wait; and, for at most as long from the latest answer, while the callers answered are coming
-         * back: fewer terms arrived since than were answered, the last within the window. Callers who do
-         * not ask again at once cost no wait: the arrivals stop, and the call goes. Replicas sharing Redis
-         * do not wait: their callers come back to every replica, and a replica sees only its own calls.
+         * Called under the lock, the permit come: whether to wait a little longer before taking the
+         * terms. A call holding less than a whole call waits, for at most {@code LIGHTCAST_BULK_RETURN_WAIT}
+         * from its permit, while calls under way carry more terms than wait; and, for at most as long
+         * from the latest answer, while the callers answered are coming back: fewer terms arrived since
+         * than were answered, the last within the window. Never longer than twice the return wait in
+         * all. Callers who do not ask again at once cost no wait: the arrivals stop, and the call goes.
+         * Replicas sharing Redis do not wait: their callers come back to every replica, and a replica
+         * sees only its own calls.
          */
-        private long holdNanos() {
+        private boolean waitsForCallers() {
             long now = System.nanoTime();
             if (permitAt == 0) {
                 permitAt = now;
             }
             int waiting = queue.sendable();
-            if (waiting == BulkQuery.MAX_TERMS || pool.active()) {
-                return 0; // replicas sharing Redis: measured, waiting cost them more than it gave (docs/api.md)
+            if (waiting == BulkQuery.MAX_TERMS || pool.active() || now - permitAt >= 2 * returnWaitNanos) {
+                return false; // replicas sharing Redis: measured, waiting cost them more than it gave (docs/api.md)
             }
             // more callers in a call under way than waiting: they will be back, and ask again, soon after its answer
             boolean crowdInFlight = queue.termsInFlight > waiting && now - permitAt < returnWaitNanos;
             long lastSeen = Math.max(queue.lastArrivedAt, queue.lastAnsweredAt);
             boolean comingBack = queue.awaitedBack > 0 && now - lastSeen < TimeUnit.MILLISECONDS.toNanos(windowMillis)
                     && now - Math.max(permitAt, queue.lastAnsweredAt) < returnWaitNanos;
-            return crowdInFlight || comingBack ? RETURN_LOOK_NANOS : 0;
+            return crowdInFlight || comingBack;
         }
 
         /** The permit has come and the callers are back: the binding itself. */
