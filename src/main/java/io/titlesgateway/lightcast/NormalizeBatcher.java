@@ -533,9 +533,12 @@ class NormalizeBatcher {
             if (permitAt == 0) {
                 permitAt = now;
             }
-            int waiting = queue.sendable();
-            if (waiting == BulkQuery.MAX_TERMS || pool.active() || now - permitAt >= 2 * returnWaitNanos) {
+            if (pool.active()) {
                 return false; // replicas sharing Redis: measured, waiting cost them more than it gave (docs/api.md)
+            }
+            int waiting = queue.sendable();
+            if (waiting == BulkQuery.MAX_TERMS || now - permitAt >= 2 * returnWaitNanos) {
+                return false;
             }
             // more callers in a call under way than waiting: they will be back, and ask again, soon after its answer
             boolean crowdInFlight = queue.termsInFlight > waiting && now - permitAt < returnWaitNanos;
