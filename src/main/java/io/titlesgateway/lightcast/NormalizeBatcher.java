@@ -119,6 +119,10 @@ class NormalizeBatcher {
         long lastArrivedAt = lastBoundAt;
         /** Terms this replica's calls of this queue carry now, bound and not answered yet: their callers come back once they are. */
         int termsInFlight;
+        /** Sharing Redis, when a call of any replica last took terms from the pool (System.nanoTime()), as the last look told. */
+        long poolCalledAt = lastBoundAt;
+        /** Sharing Redis, how many terms the pool held at the last look. */
+        long poolLeft;
 
         Queue(BatchKey key) {
             this.key = key;
@@ -143,9 +147,21 @@ class NormalizeBatcher {
             return (int) pending.values().stream().filter(Pending::sendable).limit(BulkQuery.MAX_TERMS).count();
         }
 
-        /** Whether as many terms as a call carries wait to be sent by this replica. */
+        /** Whether as many terms as a call carries wait to be sent by this replica, or in the pool the replicas share. */
         boolean holdsAWholeCall() {
-            return sendable() == BulkQuery.MAX_TERMS;
+            return sendable() == BulkQuery.MAX_TERMS || poolLeft >= BulkQuery.MAX_TERMS;
+        }
+
+        /** When the last call of this replica or, sharing Redis, of any replica took its terms (System.nanoTime()). */
+        long lastCalledAt() {
+            return poolCalledAt - lastBoundAt > 0 ? poolCalledAt : lastBoundAt;
+        }
+
+        /** What a look at the pool told of it: how many terms it holds, and how long ago a call took some. */
+        void heard(SharedPool.Look look, long now) {
+            poolLeft = look.poolLeft();
+            long calledAt = now - TimeUnit.MILLISECONDS.toNanos(Math.min(look.sinceLastCallMillis(), TimeUnit.HOURS.toMillis(1)));
+            poolCalledAt = calledAt - poolCalledAt > 0 ? calledAt : poolCalledAt;
         }
     }
 
@@ -301,10 +317,11 @@ class NormalizeBatcher {
         if (!queue.looking) {
             return;
         }
-        pool.look(queue.key.version(), queue.key.fields(), terms(asked), 0).subscribe().with(
+        pool.look(queue.key.version(), queue.key.fields(), terms(asked), SharedPool.Pop.NONE).subscribe().with(
                 look -> {
                     List<Runnable> settled = new ArrayList<>();
                     synchronized (this) {
+                        queue.heard(look, System.nanoTime());
                         settle(queue, asked, look.found(), settled);
                         deliver(queue, look.delivered(), settled);
                     }
@@ -404,6 +421,7 @@ class NormalizeBatcher {
     /** Called under the lock, Redis gone: every term waits here, for this replica's own calls. */
     private void keepHere(Queue queue) {
         queue.pending.values().forEach(pending -> pending.where = Where.HERE);
+        queue.poolLeft = 0;
         if (!queue.senderAsking && queue.hasSendable()) {
             queue.senderAsking = true;
             vertx.runOnContext(unused -> sendAfter(queue, 0));
@@ -423,14 +441,14 @@ class NormalizeBatcher {
 
     /**
      * Starts the queue's next sender after {@code lingerMillis}, and, unless a whole call's terms
-     * wait, not before the budget's pace from its last call: a call is worth a whole permit, so one
-     * that could carry more waits for its turn and takes everything that came meanwhile, rather than
-     * going out half empty.
+     * wait, not before the budget's pace from its last call (of any replica, sharing Redis): a call
+     * is worth a whole permit, so one that could carry more waits for its turn and takes everything
+     * that came meanwhile, rather than going out half empty.
      */
     private void sendAfter(Queue queue, long lingerMillis) {
         long paceLeftNanos;
         synchronized (this) {
-            paceLeftNanos = queue.holdsAWholeCall() ? 0 : queue.lastBoundAt + paceNanos - System.nanoTime();
+            paceLeftNanos = queue.holdsAWholeCall() ? 0 : queue.lastCalledAt() + paceNanos - System.nanoTime();
         }
         long delayMillis = Math.max(lingerMillis, TimeUnit.NANOSECONDS.toMillis(Math.max(0, paceLeftNanos)));
         if (delayMillis <= 0) {
@@ -477,6 +495,8 @@ class NormalizeBatcher {
         final Span span;
         /** When the permit came (System.nanoTime()); 0 before. Guarded by the batcher. */
         long permitAt;
+        /** Sharing Redis, the call's name among the calls under way of every replica; null until it looks at the pool. */
+        String poolCall;
 
         Call(Queue queue, Span span) {
             this.queue = queue;
@@ -525,8 +545,9 @@ class NormalizeBatcher {
          * from the latest answer, while the callers answered are coming back: fewer terms arrived since
          * than were answered, the last within the window. Never longer than twice the return wait in
          * all. Callers who do not ask again at once cost no wait: the arrivals stop, and the call goes.
-         * Replicas sharing Redis do not wait: their callers come back to every replica, and a replica
-         * sees only its own calls.
+         * Replicas sharing Redis do not wait here: their callers come back to every replica, and a
+         * replica sees only its own calls; the pool they share, which sees every replica's, holds
+         * their calls instead ({@link #fill}).
          */
         private boolean waitsForCallers() {
             long now = System.nanoTime();
@@ -534,7 +555,7 @@ class NormalizeBatcher {
                 permitAt = now;
             }
             if (pool.active()) {
-                return false; // replicas sharing Redis: measured, waiting cost them more than it gave (docs/api.md)
+                return false; // the pool holds the call, if it should wait (fill)
             }
             int waiting = queue.sendable();
             if (waiting == BulkQuery.MAX_TERMS || now - permitAt >= 2 * returnWaitNanos) {
@@ -550,19 +571,32 @@ class NormalizeBatcher {
 
         /** The permit has come and the callers are back: the binding itself. */
         private Uni<List<String>> take() {
-            List<Asked> offering;
-            int room;
             synchronized (NormalizeBatcher.this) {
                 if (bound != null) {
                     return Uni.createFrom().item(carried());
                 }
                 bound = new ArrayList<>();
+            }
+            return fill(false);
+        }
+
+        /**
+         * Takes the terms: this replica's own, then, sharing Redis, the oldest of the pool, which may
+         * hold the call a little ({@link SharedPool.Pop}): for the budget's pace from the last call of
+         * any replica, once (held for it again, another replica's call went meanwhile, and the permit
+         * goes back unused); and, within {@code LIGHTCAST_BULK_RETURN_WAIT} of the permit, for callers
+         * coming back. So the replicas' calls keep the pace and carry what one replica's would.
+         */
+        private Uni<List<String>> fill(boolean paceWaited) {
+            List<Asked> offering;
+            SharedPool.Pop pop;
+            synchronized (NormalizeBatcher.this) {
                 boolean shared = pool.active();
                 if (!shared) {
                     queue.pending.values().forEach(pending -> pending.where = Where.HERE);
                 }
                 takeHere();
-                room = BulkQuery.MAX_TERMS - bound.size();
+                int room = BulkQuery.MAX_TERMS - bound.size();
                 offering = shared && room > 0 ? askable(queue, false) : List.of();
                 if (!shared || room == 0) {
                     try {
@@ -571,16 +605,27 @@ class NormalizeBatcher {
                         return Uni.createFrom().failure(nothing);
                     }
                 }
+                if (poolCall == null) {
+                    poolCall = pool.newCallId();
+                }
+                boolean mayWaitForCallers = System.nanoTime() - permitAt < returnWaitNanos;
+                pop = new SharedPool.Pop(room, TimeUnit.NANOSECONDS.toMillis(paceNanos),
+                        mayWaitForCallers ? TimeUnit.NANOSECONDS.toMillis(returnWaitNanos) : 0, windowMillis, poolCall);
             }
-            return pool.look(queue.key.version(), queue.key.fields(), terms(offering), room)
-                    .map(look -> {
+            return pool.look(queue.key.version(), queue.key.fields(), terms(offering), pop)
+                    .onItem().transformToUni(look -> {
                         List<Runnable> settled = new ArrayList<>();
                         try {
                             synchronized (NormalizeBatcher.this) {
+                                queue.heard(look, System.nanoTime());
                                 settle(queue, offering, look.found(), settled);
                                 deliver(queue, look.delivered(), settled);
+                                if (look.heldMillis() > 0 && (look.heldForCallers() || !paceWaited)) {
+                                    return Uni.createFrom().<Long> emitter(held -> vertx.setTimer(look.heldMillis(), held::complete))
+                                            .chain(unused -> fill(paceWaited || !look.heldForCallers()));
+                                }
                                 takePopped(look);
-                                return bound();
+                                return Uni.createFrom().item(bound());
                             }
                         } finally {
                             // also when nothing is left to send: the look may have answered every term it offered
@@ -682,7 +727,7 @@ class NormalizeBatcher {
                 terms.get(i).getValue().result.complete(Fetched.now(best));
             }
             if (!popped.isEmpty()) {
-                pool.answered(queue.key.version(), queue.key.fields(), popped, popped.stream().map(term -> answers.get(term.key())).toList());
+                pool.answered(queue.key.version(), queue.key.fields(), poolCall, popped, popped.stream().map(term -> answers.get(term.key())).toList());
             }
         }
 
@@ -724,7 +769,7 @@ class NormalizeBatcher {
             }
             failing.forEach(pending -> pending.result.completeExceptionally(failure));
             if (!popped.isEmpty()) {
-                pool.failed(queue.key.version(), queue.key.fields(), popped, failure);
+                pool.failed(queue.key.version(), queue.key.fields(), poolCall, popped, failure);
             }
             if (!withdrawn.isEmpty()) {
                 pool.withdraw(queue.key.version(), queue.key.fields(), withdrawn);

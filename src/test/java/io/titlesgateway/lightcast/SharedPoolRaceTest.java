@@ -138,19 +138,25 @@ class SharedPoolRaceTest extends EmulatedUpstreamTest {
         }
 
         @Override
-        public Uni<Look> look(String version, List<String> fields, List<Term> terms, int pop) {
+        public Uni<Look> look(String version, List<String> fields, List<Term> terms, Pop pop) {
             Uni<Look> look = real.look(version, fields, terms, pop);
-            return pop > 0 ? look : look.onItem().delayIt().by(PLAIN_LOOK_DELAY);
+            return pop.room() > 0 ? look : look.onItem().delayIt().by(PLAIN_LOOK_DELAY);
         }
 
         @Override
-        public void answered(String version, List<String> fields, List<Popped> terms, List<io.titlesgateway.titles.Normalization> answers) {
-            real.answered(version, fields, terms, answers);
+        public String newCallId() {
+            return real.newCallId();
         }
 
         @Override
-        public void failed(String version, List<String> fields, List<Popped> terms, Throwable failure) {
-            real.failed(version, fields, terms, failure);
+        public void answered(String version, List<String> fields, String callId, List<Popped> terms,
+                List<io.titlesgateway.titles.Normalization> answers) {
+            real.answered(version, fields, callId, terms, answers);
+        }
+
+        @Override
+        public void failed(String version, List<String> fields, String callId, List<Popped> terms, Throwable failure) {
+            real.failed(version, fields, callId, terms, failure);
         }
 
         @Override
