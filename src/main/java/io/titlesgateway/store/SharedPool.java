@@ -109,11 +109,11 @@ public class SharedPool {
                 redis.call('ZREM', KEYS[1], term)
                 redis.call('HDEL', KEYS[2], term)
               end
+              redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now)
               local waiting = redis.call('ZCARD', KEYS[1])
               if waiting > 0 and waiting < room and sinceCall < tonumber(ARGV[6]) then
                 held, why = tonumber(ARGV[6]) - sinceCall, 'p'
               elseif waiting > 0 and waiting < room and tonumber(ARGV[7]) > 0 then
-                redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now)
                 local flying = 0
                 for _, call in ipairs(redis.call('ZRANGE', KEYS[5], 0, -1)) do
                   flying = flying + tonumber(string.match(call, ':(%%d+)$'))
@@ -180,6 +180,7 @@ public class SharedPool {
             end
             redis.call('ZREM', KEYS[1], ARGV[5])
             redis.call('HSET', KEYS[2], 'answered', t[1] * 1000 + math.floor(t[2] / 1000))
+            redis.call('PEXPIRE', KEYS[2], 60000)
             return n
             """;
     /** KEYS: pool, raw terms, n lease keys. ARGV: owner, n term keys. Takes our terms out of the pool. */
