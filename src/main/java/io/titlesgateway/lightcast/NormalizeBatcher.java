@@ -532,8 +532,7 @@ class NormalizeBatcher {
                 waits = bound == null && waitsForCallers();
             }
             if (waits) {
-                return Uni.createFrom().<Long> emitter(waited -> vertx.setTimer(RETURN_LOOK_MILLIS, waited::complete))
-                        .chain(unused -> bind());
+                return after(RETURN_LOOK_MILLIS).chain(unused -> bind());
             }
             return take();
         }
@@ -567,6 +566,11 @@ class NormalizeBatcher {
             boolean comingBack = queue.awaitedBack > 0 && now - lastSeen < TimeUnit.MILLISECONDS.toNanos(windowMillis)
                     && now - Math.max(permitAt, queue.lastAnsweredAt) < returnWaitNanos;
             return crowdInFlight || comingBack;
+        }
+
+        /** Completes after {@code millis}, on a Vert.x timer: a call waits holding its permit, no thread. */
+        private Uni<Long> after(long millis) {
+            return Uni.createFrom().emitter(waited -> vertx.setTimer(millis, waited::complete));
         }
 
         /** The permit has come and the callers are back: the binding itself. */
@@ -621,8 +625,7 @@ class NormalizeBatcher {
                                 settle(queue, offering, look.found(), settled);
                                 deliver(queue, look.delivered(), settled);
                                 if (look.heldMillis() > 0 && (look.heldForCallers() || !paceWaited)) {
-                                    return Uni.createFrom().<Long> emitter(held -> vertx.setTimer(look.heldMillis(), held::complete))
-                                            .chain(unused -> fill(paceWaited || !look.heldForCallers()));
+                                    return after(look.heldMillis()).chain(unused -> fill(paceWaited || !look.heldForCallers()));
                                 }
                                 takePopped(look);
                                 return Uni.createFrom().item(bound());

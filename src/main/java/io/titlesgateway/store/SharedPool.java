@@ -111,9 +111,10 @@ public class SharedPool {
               end
               redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now)
               local waiting = redis.call('ZCARD', KEYS[1])
-              if waiting > 0 and waiting < room and sinceCall < tonumber(ARGV[6]) then
+              local partial = waiting > 0 and waiting < room
+              if partial and sinceCall < tonumber(ARGV[6]) then
                 held, why = tonumber(ARGV[6]) - sinceCall, 'p'
-              elseif waiting > 0 and waiting < room and tonumber(ARGV[7]) > 0 then
+              elseif partial and tonumber(ARGV[7]) > 0 then
                 local flying = 0
                 for _, call in ipairs(redis.call('ZRANGE', KEYS[5], 0, -1)) do
                   flying = flying + tonumber(string.match(call, ':(%%d+)$'))
