@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.netty.buffer.Unpooled;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.titlesgateway.titles.Answer;
@@ -234,7 +235,8 @@ public class AnswersAtHand {
         }
         HttpServerResponse response = routing.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON);
         Responses.headers(answer, response::putHeader);
-        response.end(Buffer.buffer(body));
+        // the bytes are kept with the answer and never change: wrapped, not copied, for each caller
+        response.end(Buffer.buffer(Unpooled.wrappedBuffer(body)));
         return true;
     }
 
