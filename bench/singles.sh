@@ -10,7 +10,8 @@
 # 5 calls/s x 500 terms = 2,500/s, refusals (429), the median wait, terms per bulk call, upstream
 # calls a second (the pace: 5 is the budget's), the Redis commands each answer cost (all clients
 # of that Redis counted: run it on a Redis nothing else uses), and the CPU time the gateways spent
-# per answer. Baseline (unless SKIP_NO_BULK=1): the same load, instant upstream, on a gateway without
+# per answer; after the table, how each run's gateway CPU split by kind of thread (JIT compilers, GC,
+# event loops, workers, the rest). Baseline (unless SKIP_NO_BULK=1): the same load, instant upstream, on a gateway without
 # bulk access (one call per title). Loopback only.
 # WARM_UP=15s first loads each gateway that long, uncounted: fresh JVMs spend their first seconds compiling,
 # and three fresh JVMs on two cores far more than one. The gateways inherit the environment, so a setting
@@ -91,6 +92,18 @@ gateway_cpu() { # ports...: CPU time (clock ticks) the gateways listening on tho
   done
   echo "$total"
 }
+thread_cpu() { # ports...: CPU time (clock ticks) so far of the gateways on those ports, by kind of thread: "jit gc loops workers other"
+  local port
+  for port in "$@"; do
+    for task in /proc/"${port_pid[$port]}"/task/*; do
+      # the thread's name is field 2, in parentheses, and may hold spaces
+      sed -E 's/^[0-9]+ \((.*)\) [A-Z] (.*)$/\1|\2/' "$task/stat" 2>/dev/null
+    done
+  done | awk -F'|' '{ split($2, f, " "); t = f[11] + f[12]; n = $1
+      if (n ~ /Compiler/) k = "jit"; else if (n ~ /^(GC |G1 |VM Thread|VM Periodic)/) k = "gc"; else if (n ~ /eventloo/) k = "loops"
+      else if (n ~ /executor/) k = "workers"; else k = "other"; s[k] += t }
+    END { printf "%d %d %d %d %d\n", s["jit"], s["gc"], s["loops"], s["workers"], s["other"] }'
+}
 metric() { # name, ports...: the sum over the replicas
   local name=$1 total=0 value
   shift
@@ -123,10 +136,16 @@ run() { # label, ports...: the connections spread over the replicas on those por
   local refusals_before
   refusals_before=$(upstream_refusals)
   redis_before=$(redis_commands)
-  local cpu_before
+  local cpu_before threads_before
   cpu_before=$(gateway_cpu "$@")
+  threads_before=$(thread_cpu "$@")
   load "$DURATION" wrk "$@"
   local cpu_ticks=$(( $(gateway_cpu "$@") - cpu_before ))
+  thread_split=$(awk -v b="$threads_before" -v e="$(thread_cpu "$@")" 'BEGIN { split(b, x, " "); split(e, y, " ")
+    for (i = 1; i <= 5; i++) { d[i] = y[i] - x[i]; all += d[i] }
+    if (all == 0) all = 1
+    printf "JIT compilers %.0f %%, GC and VM %.0f %%, event loops %.0f %%, workers %.0f %%, other %.0f %%", 100 * d[1] / all, 100 * d[2] / all, 100 * d[3] / all, 100 * d[4] / all, 100 * d[5] / all }')
+  splits+=("$label: $thread_split")
   for port in "$@"; do out+=$(cat "$work/wrk-$port.out")$'\n'; done
   after=$(upstream_calls)
   redis_after=$(redis_commands)
@@ -151,6 +170,7 @@ echo
 echo "| upstream, gateway | answered/s | of 2,500/s | refused (429) | median wait | terms per bulk call | upstream calls/s | Lightcast's busiest second / its 429s | Redis round trips / commands run per answer | gateways' CPU per answer |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 ratios=()
+splits=()
 if [ -z "${SKIP_NO_BULK:-}" ]; then
   start_emulator instant
   start_gateway LIGHTCAST_BULK_ENABLED=false
@@ -176,3 +196,6 @@ for profile in $PROFILES; do
 done
 echo
 echo "Three replicas against one, same upstream, same run: $(printf '%s×, ' "${ratios[@]}" | sed 's/, $//')"
+echo
+echo "The gateways' CPU in each run, by kind of thread:"
+printf -- '- %s\n' "${splits[@]}"
