@@ -11,8 +11,8 @@
 # calls a second (the pace: 5 is the budget's), the Redis commands each answer cost (all clients
 # of that Redis counted: run it on a Redis nothing else uses), and the CPU time the gateways spent
 # per answer; after the table, how each run's gateway CPU split by kind of thread (JIT compilers, GC,
-# event loops, workers, the rest). Baseline (unless SKIP_NO_BULK=1): the same load, instant upstream, on a gateway without
-# bulk access (one call per title). Loopback only.
+# event loops, workers, the rest). Baseline (unless SKIP_NO_BULK=1): the same load, instant
+# upstream, on a gateway without bulk access (one call per title). Loopback only.
 # WARM_UP=15s first loads each gateway that long, uncounted: fresh JVMs spend their first seconds compiling,
 # and three fresh JVMs on two cores far more than one. The gateways inherit the environment, so a setting
 # can be compared in alternate runs (e.g. LIGHTCAST_BULK_RETURN_WAIT=0 bench/singles.sh).
@@ -93,7 +93,8 @@ gateway_cpu() { # ports...: CPU time (clock ticks) the gateways listening on tho
   echo "$total"
 }
 thread_cpu() { # ports...: CPU time (clock ticks) so far of the gateways on those ports, by kind of thread: "jit gc loops workers other"
-  local port
+  # (a thread that ends between two readings takes its time with it: the split is of the threads that last)
+  local port task
   for port in "$@"; do
     for task in /proc/"${port_pid[$port]}"/task/*; do
       # the thread's name is field 2, in parentheses, and may hold spaces

@@ -235,7 +235,7 @@ public class AnswersAtHand {
         }
         HttpServerResponse response = routing.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON);
         Responses.headers(answer, response::putHeader);
-        // the bytes are kept with the answer and never change: wrapped, not copied, for each caller
+        // wrapped, not copied: the bytes are kept for the answer's next callers, and nothing writes to them
         response.end(Buffer.buffer(Unpooled.wrappedBuffer(body)));
         return true;
     }
