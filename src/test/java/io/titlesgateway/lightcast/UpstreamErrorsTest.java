@@ -78,9 +78,11 @@ class UpstreamErrorsTest extends EmulatedUpstreamTest {
         assertThat(arrivals).hasSize(3);
         long firstGap = arrivals.get(1) - arrivals.get(0);
         long secondGap = arrivals.get(2) - arrivals.get(1);
+        // lower bounds only: a busy machine can delay either retry, never bring one forward
         assertThat(Duration.ofNanos(firstGap)).as("first retry after the configured delay (50 ms ± 20 ms jitter)")
                 .isGreaterThanOrEqualTo(Duration.ofMillis(25));
-        assertThat(secondGap).as("the next one waits longer (exponential)").isGreaterThan(firstGap);
+        assertThat(Duration.ofNanos(secondGap)).as("the next one waits three times as long (150 ms ± 20 ms), more than the first could")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(125));
     }
 
     @Test
