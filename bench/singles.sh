@@ -105,6 +105,12 @@ thread_cpu() { # ports...: CPU time (clock ticks) so far of the gateways on thos
       else if (n ~ /executor/) k = "workers"; else k = "other"; s[k] += t }
     END { printf "%d %d %d %d %d\n", s["jit"], s["gc"], s["loops"], s["workers"], s["other"] }'
 }
+thread_shares() { # two readings of thread_cpu: each kind's share of the CPU used between them
+  awk -v b="$1" -v e="$2" 'BEGIN { n = split("JIT compilers|GC and VM|event loops|workers|other", kind, "|")
+    split(b, x, " "); split(e, y, " ")
+    for (i = 1; i <= n; i++) { d[i] = y[i] - x[i]; all += d[i] }
+    for (i = 1; i <= n; i++) printf "%s%s %.0f %%", (i > 1 ? ", " : ""), kind[i], 100 * d[i] / (all ? all : 1) }'
+}
 metric() { # name, ports...: the sum over the replicas
   local name=$1 total=0 value
   shift
@@ -142,11 +148,7 @@ run() { # label, ports...: the connections spread over the replicas on those por
   threads_before=$(thread_cpu "$@")
   load "$DURATION" wrk "$@"
   local cpu_ticks=$(( $(gateway_cpu "$@") - cpu_before ))
-  thread_split=$(awk -v b="$threads_before" -v e="$(thread_cpu "$@")" 'BEGIN { split(b, x, " "); split(e, y, " ")
-    for (i = 1; i <= 5; i++) { d[i] = y[i] - x[i]; all += d[i] }
-    if (all == 0) all = 1
-    printf "JIT compilers %.0f %%, GC and VM %.0f %%, event loops %.0f %%, workers %.0f %%, other %.0f %%", 100 * d[1] / all, 100 * d[2] / all, 100 * d[3] / all, 100 * d[4] / all, 100 * d[5] / all }')
-  splits+=("$label: $thread_split")
+  splits+=("$label: $(thread_shares "$threads_before" "$(thread_cpu "$@")")")
   for port in "$@"; do out+=$(cat "$work/wrk-$port.out")$'\n'; done
   after=$(upstream_calls)
   redis_after=$(redis_commands)
