@@ -19,9 +19,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -96,6 +94,7 @@ public class SharedCache {
     private final RedisLink redis;
     private final Vertx vertx;
     private final ObjectMapper json;
+    private final SharedEntries entries;
     private final MeterRegistry registry;
     private final String client;
     private final String valuePrefix;
@@ -110,6 +109,7 @@ public class SharedCache {
         this.redis = redis;
         this.vertx = vertx;
         this.json = json;
+        this.entries = new SharedEntries(json, FORMAT);
         this.registry = registry;
         // the credentials decide what an answer holds (its fields), so each Lightcast client has its own entries;
         // the braces keep one client's keys in one Redis cluster slot, as the scripts need
@@ -278,21 +278,14 @@ public class SharedCache {
     }
 
     public String encode(Object value) {
-        ObjectNode entry = json.createObjectNode();
-        entry.put("f", FORMAT);
-        entry.set("v", json.valueToTree(value));
-        return entry.toString();
+        return entries.encode(value);
     }
 
     /** The entry, or {@code null} if it is not one this release can read. */
     public <T> Fetched<T> decode(String stored, JavaType type, long ageNanos) {
         try {
-            JsonNode entry = json.readTree(stored);
-            if (entry.path("f").asInt() != FORMAT || !entry.has("v")) {
-                return null;
-            }
-            T value = entry.get("v").isNull() ? null : json.convertValue(entry.get("v"), type);
-            return Fetched.shared(value, Math.max(0, ageNanos));
+            SharedEntries.Entry<T> entry = entries.decode(stored, type);
+            return entry == null ? null : Fetched.shared(entry.value(), Math.max(0, ageNanos));
         } catch (Exception unreadable) {
             LOG.debugf("A shared cache entry could not be read: %s", unreadable);
             return null;
