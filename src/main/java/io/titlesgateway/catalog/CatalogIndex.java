@@ -70,6 +70,8 @@ final class CatalogIndex {
     private static final int RETRIEVED = 50;
     /** Titles retrieved besides, per set-aside word, that hold it and every meaningful word. */
     private static final int NAMING_ASIDES = 5;
+    /** The shortest part a compound word is split into: "end" of "frontend". */
+    private static final int COMPOUND_PART = 3;
     private static final Pattern PARENTHESES = Pattern.compile("\\([^)]*\\)");
     /** Words that carry no meaning in a title: left out of both sides of a comparison. */
     private static final Set<String> STOP_WORDS = Set.of("of", "and", "the", "for", "in", "a", "an", "to", "at", "or",
@@ -367,7 +369,7 @@ final class CatalogIndex {
 
     /** The candidates Lucene retrieves for a raw title, each with its features, in retrieval order. */
     List<Described> described(RawTitle raw) {
-        List<String> words = words(raw.text());
+        List<String> words = withCompoundsSplit(words(raw.text()));
         if (words.isEmpty()) {
             return List.of();
         }
@@ -377,7 +379,8 @@ final class CatalogIndex {
             query.add(new BoostQuery(new TermQuery(term), 2f), BooleanClause.Occur.SHOULD);
             query.add(new BoostQuery(new TermQuery(new Term(SHORT, word)), 1.5f), BooleanClause.Occur.SHOULD);
             query.add(new BoostQuery(new TermQuery(new Term(DESCRIBED, word)), DESCRIBED_BOOST), BooleanClause.Occur.SHOULD);
-            if (word.length() >= 4 && documentFrequency(term) == 0) {
+            // a level word standing for the whole title ("Staff") is no misspelling of a title's word ("Stiff")
+            if (word.length() >= 4 && documentFrequency(term) == 0 && !TitleCleaner.isLevelWord(word)) {
                 query.add(new FuzzyQuery(term, 1, 1, 20, true), BooleanClause.Occur.SHOULD);
             }
         }
@@ -622,6 +625,56 @@ final class CatalogIndex {
             weights.put(word, weight);
         }
         return weight;
+    }
+
+    /**
+     * Each word no title holds, and that is no typo of one, but two words titles hold side by side
+     * written as one ("frontend", "fullstack"), as those two: "Front End Developer" is how titles write it.
+     */
+    private List<String> withCompoundsSplit(List<String> words) {
+        List<String> split = new ArrayList<>(words.size() + 1);
+        for (String word : words) {
+            String[] parts = word.length() >= 2 * COMPOUND_PART && isUnknown(word) ? compoundParts(word) : null;
+            if (parts == null) {
+                split.add(word);
+            } else {
+                split.add(parts[0]);
+                split.add(parts[1]);
+            }
+        }
+        return split;
+    }
+
+    /** Whether no title holds {@code word}, nor a word one letter away from it. */
+    private boolean isUnknown(String word) {
+        Term term = new Term(NAME, word);
+        return documentFrequency(term) == 0 && count(new FuzzyQuery(term, 1, 1, 1, true)) == 0;
+    }
+
+    /** The two words {@code word} is made of that titles hold side by side, the split most titles hold; or {@code null}. */
+    private String[] compoundParts(String word) {
+        String[] best = null;
+        int bestCount = 0;
+        for (int at = COMPOUND_PART; at <= word.length() - COMPOUND_PART; at++) {
+            String head = word.substring(0, at);
+            String tail = word.substring(at);
+            if (documentFrequency(new Term(NAME, head)) > 0 && documentFrequency(new Term(NAME, tail)) > 0) {
+                int count = count(new PhraseQuery(NAME, head, tail));
+                if (count > bestCount) {
+                    best = new String[] { head, tail };
+                    bestCount = count;
+                }
+            }
+        }
+        return best;
+    }
+
+    private int count(Query query) {
+        try {
+            return searcher.count(query);
+        } catch (IOException impossible) {
+            throw new UncheckedIOException(impossible);
+        }
     }
 
     private int documentFrequency(Term term) {

@@ -114,6 +114,7 @@ final class TitleCleaner {
         List<String> words = new ArrayList<>();
         List<String> asides = keepAsides ? words : new ArrayList<>();
         Set<String> levels = new LinkedHashSet<>();
+        List<String> levelWords = new ArrayList<>();
         String[] tokens = NON_WORD.split(text);
         for (int i = 0; i < tokens.length; i++) {
             String token = tokens[i];
@@ -129,6 +130,7 @@ final class TitleCleaner {
                 String level = LEVELS.get(word);
                 if (level != null && (word.length() > 1 || i > 0)) {
                     levels.add(level);
+                    levelWords.add(word);
                 } else if (NOISE.contains(word)) {
                     asides.add(word);
                 } else {
@@ -136,7 +138,17 @@ final class TitleCleaner {
                 }
             }
         }
-        return new RawTitle(List.copyOf(words), List.copyOf(levels), keepAsides ? List.of() : List.copyOf(asides));
+        List<String> kept = keepAsides ? List.of() : List.copyOf(asides);
+        if (words.isEmpty() && !levelWords.isEmpty()) {
+            // "Principal", "Intern", "Shift Lead": level words alone are the job itself, not the level of no job
+            return new RawTitle(List.copyOf(levelWords), List.of(), kept);
+        }
+        return new RawTitle(List.copyOf(words), List.copyOf(levels), kept);
+    }
+
+    /** Whether {@code word} is one of the level words ("senior", "lead", "staff"): a word of the language, never a typo. */
+    static boolean isLevelWord(String word) {
+        return LEVELS.containsKey(word);
     }
 
     /** Lower case, no accents, "&" as "and", periods of abbreviations gone ("sr." is "sr"). */

@@ -167,6 +167,39 @@ class CatalogMatchingTest {
         assertThat(TitleCleaner.clean("Sr. Software Engineer II").words()).containsExactly("software", "engineer");
     }
 
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "Principal | 11-9032",
+            "Intern | 29-1229",
+            "Apprentice - Nights | 47-3013" })
+    void aTitleOfLevelWordsAloneIsTheJobItself(String raw, String soc) {
+        RawTitle cleaned = TitleCleaner.clean(raw);
+        assertThat(cleaned.jobLevels()).as("the level of no job").isEmpty();
+        CatalogIndex.Candidate best = index.match(cleaned, 1).get(0);
+        assertThat(best.title().name()).isEqualToIgnoringCase(cleaned.text());
+        assertThat(best.title().occupations()).extracting(occupation -> occupation.soc().id()).contains(soc);
+        assertThat(best.confidence()).isGreaterThanOrEqualTo(0.5);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "Frontend Engineer | Front End Engineer",
+            "Sr. Backend Developer | Back End Developer",
+            "Fullstack Developer - Remote | Full Stack Developer",
+            "Registerd Nurse | Registered Nurse" })
+    void twoWordsWrittenAsOneAreReadApartButATypoStaysATypo(String raw, String name) {
+        assertThat(index.match(TitleCleaner.clean(raw), 1).get(0).title().name()).startsWith(name);
+    }
+
+    @Test
+    void aLevelWordIsNeverTakenForATypo() {
+        for (String raw : List.of("Staff", "Senior", "Lead")) {
+            List<CatalogIndex.Candidate> found = index.match(TitleCleaner.clean(raw), 1);
+            assertThat(found.isEmpty() || found.get(0).confidence() < 0.5)
+                    .as("'" + raw + "' answered " + (found.isEmpty() ? "nothing" : found.get(0).title().name())).isTrue();
+        }
+    }
+
     @Test
     void noiseIsDropped() {
         assertThat(TitleCleaner.clean("Registered Nurse - Nights - $45/hr - Req #12345 - Houston, TX 77001 (Remote)").words())
