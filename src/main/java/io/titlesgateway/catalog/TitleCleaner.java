@@ -26,6 +26,8 @@ final class TitleCleaner {
             + "|[0-9][0-9,.]*\\s*(k|/hr|/hour|/yr|per hour|an hour)\\b");
     private static final Pattern REQUISITION = Pattern.compile(
             "(#|\\breq\\b|\\brequisition\\b|\\bjob id\\b|\\bid\\b)[\\s#:]*[a-z0-9-]*[0-9][a-z0-9-]*");
+    /** "Head of Sales" is how postings write what titles call a Sales Director; "Head Cook" keeps its head. */
+    private static final Pattern HEAD_OF = Pattern.compile("\\bhead of\\b");
     private static final Pattern STATE_CODE_AFTER_COMMA = Pattern.compile(",\\s*[a-z]{2}\\b(\\s+[0-9]{5})?");
 
     private static final Map<String, String> ABBREVIATIONS = Map.ofEntries(
@@ -98,7 +100,7 @@ final class TitleCleaner {
         text = PAY.matcher(text).replaceAll(" ");
         text = REQUISITION.matcher(text).replaceAll(" ");
         text = STATE_CODE_AFTER_COMMA.matcher(text).replaceAll(" ");
-        return words(text, false);
+        return words(HEAD_OF.matcher(text).replaceAll("director of"), false);
     }
 
     /**
@@ -107,7 +109,7 @@ final class TitleCleaner {
      * Words a raw title sets aside are a name's own: "Travel" is what a travel agent does.
      */
     static RawTitle cleanName(String name) {
-        return words(fold(name), true);
+        return words(HEAD_OF.matcher(fold(name)).replaceAll("director of"), true);
     }
 
     private static RawTitle words(String text, boolean keepAsides) {

@@ -191,6 +191,18 @@ class CatalogMatchingTest {
         assertThat(index.match(TitleCleaner.clean(raw), 1).get(0).title().name()).startsWith(name);
     }
 
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "Head of Engineering | 11-9041 17-2199",
+            "Head of Sales - Remote | 11-2022",
+            "Head of Loss Prevention | 33-1099",
+            "Head Chef | 35-1011" })
+    void headOfAFieldDirectsIt(String raw, String socs) {
+        CatalogIndex.Candidate best = index.match(TitleCleaner.clean(raw), 1).get(0);
+        assertThat(best.title().primary().soc().id()).as("top-1 SOC of '" + raw + "', matched " + best.title().name())
+                .isIn((Object[]) socs.split(" "));
+    }
+
     @Test
     void aLevelWordIsNeverTakenForATypo() {
         for (String raw : List.of("Staff", "Senior", "Lead")) {
