@@ -28,6 +28,8 @@ final class TitleCleaner {
             "(#|\\breq\\b|\\brequisition\\b|\\bjob id\\b|\\bid\\b)[\\s#:]*[a-z0-9-]*[0-9][a-z0-9-]*");
     /** "Head of Sales" is how postings write what titles call a Sales Director; "Head Cook" keeps its head. */
     private static final Pattern HEAD_OF = Pattern.compile("\\bhead of\\b");
+    /** "OR Nurse": a capital OR in a title not all in capitals is the operating room, not "or". */
+    private static final Pattern OPERATING_ROOM = Pattern.compile("\\bOR\\b");
     private static final Pattern STATE_CODE_AFTER_COMMA = Pattern.compile(",\\s*[a-z]{2}\\b(\\s+[0-9]{5})?");
 
     private static final Map<String, String> ABBREVIATIONS = Map.ofEntries(
@@ -96,7 +98,7 @@ final class TitleCleaner {
     }
 
     static RawTitle clean(String raw) {
-        String text = fold(raw);
+        String text = fold(operatingRoom(raw));
         text = PAY.matcher(text).replaceAll(" ");
         text = REQUISITION.matcher(text).replaceAll(" ");
         text = STATE_CODE_AFTER_COMMA.matcher(text).replaceAll(" ");
@@ -109,7 +111,13 @@ final class TitleCleaner {
      * Words a raw title sets aside are a name's own: "Travel" is what a travel agent does.
      */
     static RawTitle cleanName(String name) {
-        return words(HEAD_OF.matcher(fold(name)).replaceAll("director of"), true);
+        return words(HEAD_OF.matcher(fold(operatingRoom(name))).replaceAll("director of"), true);
+    }
+
+    private static String operatingRoom(String title) {
+        return title != null && title.chars().anyMatch(Character::isLowerCase)
+                ? OPERATING_ROOM.matcher(title).replaceAll("Operating Room")
+                : title;
     }
 
     private static RawTitle words(String text, boolean keepAsides) {

@@ -204,6 +204,18 @@ class CatalogMatchingTest {
     }
 
     @Test
+    void aCapitalOrIsTheOperatingRoom() {
+        CatalogIndex.Candidate nurse = index.match(TitleCleaner.clean("Nurse - Nights"), 1).get(0);
+        assertThat(nurse.title().name()).as("a plain nurse").doesNotContain("OR", "Operating");
+        assertThat(nurse.title().primary().soc().id()).isEqualTo("29-1141");
+        assertThat(index.match(TitleCleaner.clean("OR Nurse"), 1).get(0).title().name()).startsWith("OR Nurse");
+        assertThat(TitleCleaner.clean("OR Tech").words()).containsExactly("operating", "room", "technician");
+        assertThat(TitleCleaner.clean("Cashier or Clerk").words()).containsExactly("cashier", "or", "clerk");
+        assertThat(TitleCleaner.clean("CASHIER OR CLERK").words()).as("all in capitals: a word like the others")
+                .containsExactly("cashier", "or", "clerk");
+    }
+
+    @Test
     void aLevelWordIsNeverTakenForATypo() {
         for (String raw : List.of("Staff", "Senior", "Lead")) {
             List<CatalogIndex.Candidate> found = index.match(TitleCleaner.clean(raw), 1);
