@@ -26,6 +26,7 @@ final class TitleCleaner {
             + "|[0-9][0-9,.]*\\s*(k|/hr|/hour|/yr|per hour|an hour)\\b");
     private static final Pattern REQUISITION = Pattern.compile(
             "(#|\\breq\\b|\\brequisition\\b|\\bjob id\\b|\\bid\\b)[\\s#:]*[a-z0-9-]*[0-9][a-z0-9-]*");
+    private static final String LEAD = "lead";
     /** "Head of Sales" is how postings write what titles call a Sales Director; "Head Cook" keeps its head. */
     private static final Pattern HEAD_OF = Pattern.compile("\\bhead of\\b");
     /** "OR Nurse": a capital OR in a title not all in capitals is the operating room, not "or". */
@@ -125,6 +126,7 @@ final class TitleCleaner {
         List<String> asides = keepAsides ? words : new ArrayList<>();
         Set<String> levels = new LinkedHashSet<>();
         List<String> levelWords = new ArrayList<>();
+        int wordsBeforeLead = -1;
         String[] tokens = NON_WORD.split(text);
         for (int i = 0; i < tokens.length; i++) {
             String token = tokens[i];
@@ -141,6 +143,9 @@ final class TitleCleaner {
                 if (level != null && (word.length() > 1 || i > 0)) {
                     levels.add(level);
                     levelWords.add(word);
+                    if (i > 0 && word.equals(LEAD)) {
+                        wordsBeforeLead = words.size();
+                    }
                 } else if (NOISE.contains(word)) {
                     asides.add(word);
                 } else {
@@ -148,9 +153,13 @@ final class TitleCleaner {
                 }
             }
         }
+        if (wordsBeforeLead >= 0 && wordsBeforeLead == words.size()) {
+            // "Team Lead", "Crew Lead": a lead after the job's words is its leader, as titles write it, as well as its level
+            words.add("leader");
+        }
         List<String> kept = keepAsides ? List.of() : List.copyOf(asides);
         if (words.isEmpty() && !levelWords.isEmpty()) {
-            // "Principal", "Intern", "Shift Lead": level words alone are the job itself, not the level of no job
+            // "Principal", "Intern", "Apprentice": level words alone are the job itself, not the level of no job
             return new RawTitle(List.copyOf(levelWords), List.of(), kept);
         }
         return new RawTitle(List.copyOf(words), List.copyOf(levels), kept);

@@ -204,6 +204,15 @@ class CatalogMatchingTest {
     }
 
     @Test
+    void aLeadAfterTheJobsWordsIsItsLeader() {
+        assertThat(TitleCleaner.clean("Team Lead - Nights")).isEqualTo(new RawTitle(List.of("team", "leader"), List.of("Lead"), List.of("nights")));
+        assertThat(TitleCleaner.clean("Lead Line Cook").jobLevels()).as("a lead before them is a level").containsExactly("Lead");
+        CatalogIndex.Candidate team = index.match(TitleCleaner.clean("Team Lead"), 1).get(0);
+        assertThat(team.title().name()).isEqualTo("Team Leader");
+        assertThat(index.match(TitleCleaner.clean("Project Lead"), 1).get(0).title().name()).isEqualTo("Project Leader");
+    }
+
+    @Test
     void aCapitalOrIsTheOperatingRoom() {
         CatalogIndex.Candidate nurse = index.match(TitleCleaner.clean("Nurse - Nights"), 1).get(0);
         assertThat(nurse.title().name()).as("a plain nurse").doesNotContain("OR", "Operating");
