@@ -628,8 +628,8 @@ final class CatalogIndex {
     }
 
     /**
-     * Each word no title holds, and that is no typo of one, but two words titles hold side by side
-     * written as one ("frontend", "fullstack"), as those two: "Front End Developer" is how titles write it.
+     * The words, each that no title holds (nor one a letter away) but that is two words titles hold
+     * side by side written as one read as those two: "frontend" as titles write it, "front end".
      */
     private List<String> withCompoundsSplit(List<String> words) {
         List<String> split = new ArrayList<>(words.size() + 1);

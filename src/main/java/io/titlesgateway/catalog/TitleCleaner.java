@@ -26,7 +26,6 @@ final class TitleCleaner {
             + "|[0-9][0-9,.]*\\s*(k|/hr|/hour|/yr|per hour|an hour)\\b");
     private static final Pattern REQUISITION = Pattern.compile(
             "(#|\\breq\\b|\\brequisition\\b|\\bjob id\\b|\\bid\\b)[\\s#:]*[a-z0-9-]*[0-9][a-z0-9-]*");
-    private static final String LEAD = "lead";
     /** "Head of Sales" is how postings write what titles call a Sales Director; "Head Cook" keeps its head. */
     private static final Pattern HEAD_OF = Pattern.compile("\\bhead of\\b");
     /** "OR Nurse": a capital OR in a title not all in capitals is the operating room, not "or". */
@@ -62,6 +61,8 @@ final class TitleCleaner {
             Map.entry("tchr", "teacher"), Map.entry("instr", "instructor"), Map.entry("analyst", "analyst"));
 
     /** Seniority words: they become job levels, not part of what is matched. */
+    /** The level word that, after the job's words, is also its leader ("Team Lead"). */
+    private static final String LEAD = "lead";
     private static final Map<String, String> LEVELS = Map.ofEntries(
             Map.entry("senior", "Senior"), Map.entry("junior", "Junior"), Map.entry("lead", "Lead"),
             Map.entry("principal", "Principal"), Map.entry("staff", "Staff"), Map.entry("entry", "Entry Level"),
@@ -99,11 +100,11 @@ final class TitleCleaner {
     }
 
     static RawTitle clean(String raw) {
-        String text = fold(operatingRoom(raw));
+        String text = phrased(raw);
         text = PAY.matcher(text).replaceAll(" ");
         text = REQUISITION.matcher(text).replaceAll(" ");
         text = STATE_CODE_AFTER_COMMA.matcher(text).replaceAll(" ");
-        return words(HEAD_OF.matcher(text).replaceAll("director of"), false);
+        return words(text, false);
     }
 
     /**
@@ -112,7 +113,12 @@ final class TitleCleaner {
      * Words a raw title sets aside are a name's own: "Travel" is what a travel agent does.
      */
     static RawTitle cleanName(String name) {
-        return words(HEAD_OF.matcher(fold(operatingRoom(name))).replaceAll("director of"), true);
+        return words(phrased(name), true);
+    }
+
+    /** Folded, and what postings and titles write differently written one way ("OR", "head of"). */
+    private static String phrased(String title) {
+        return HEAD_OF.matcher(fold(operatingRoom(title))).replaceAll("director of");
     }
 
     private static String operatingRoom(String title) {
