@@ -46,7 +46,12 @@ import io.titlesgateway.support.Terms;
 class ReplicasIT {
 
     private static final String NORMALIZE = "/titles/versions/5.47/normalize";
-    private static final Duration BUDGET_DEADLINE = Duration.ofSeconds(2);
+    /**
+     * Below the default, to keep the waits short, with room for a busy machine: under three CPU hogs the
+     * first of 300 callers reached Lightcast up to 1.2 s after they were sent, and the last of the five
+     * free permits was taken 1.1 s after the first (a deadline of 2 s once left three of the five unused).
+     */
+    private static final Duration BUDGET_DEADLINE = Duration.ofSeconds(4);
     /** Above the default: three gateways, 300 callers and the emulator share two cores here, and event loops lag. */
     private static final Duration REDIS_TIMEOUT = Duration.ofMillis(1_000);
 
@@ -154,7 +159,10 @@ class ReplicasIT {
         assertThat(answers).extracting(HttpResponse::statusCode).containsOnly(200, 429);
         assertThat(answers).filteredOn(answer -> answer.statusCode() == 429)
                 .allSatisfy(answer -> assertThat(answer.headers().firstValue("Retry-After")).isPresent());
-        assertThat(answers).filteredOn(answer -> answer.statusCode() == 200).as("answered within the deadline").hasSizeGreaterThanOrEqualTo(5);
+        long answered = answers.stream().filter(answer -> answer.statusCode() == 200).count();
+        assertThat(answered).as("answered within the deadline").isGreaterThanOrEqualTo(5)
+                .as("answered, against the normalize calls Lightcast received: none spent on a caller refused")
+                .isEqualTo(normalizeCallsFor(run));
         assertThat(emulator.peakCallsPerSecond()).as("most calls Lightcast received in one second: %s", busiestSecond())
                 .isLessThanOrEqualTo(5);
         assertThat(emulator.apiCalls()).as("calls Lightcast refused").noneMatch(call -> call.status() == 429);
