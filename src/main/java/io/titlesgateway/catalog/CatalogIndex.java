@@ -628,8 +628,8 @@ final class CatalogIndex {
     }
 
     /**
-     * The words, each that no title holds (nor one a letter away) but that is two words titles hold
-     * side by side written as one read as those two: "frontend" as titles write it, "front end".
+     * The words, with each word that no title holds (nor one a letter away), but that is two title words
+     * written as one, read as those two: "frontend" as titles write it, "front end".
      */
     private List<String> withCompoundsSplit(List<String> words) {
         List<String> split = new ArrayList<>(words.size() + 1);

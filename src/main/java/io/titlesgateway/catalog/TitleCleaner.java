@@ -61,8 +61,6 @@ final class TitleCleaner {
             Map.entry("tchr", "teacher"), Map.entry("instr", "instructor"), Map.entry("analyst", "analyst"));
 
     /** Seniority words: they become job levels, not part of what is matched. */
-    /** The level word that, after the job's words, is also its leader ("Team Lead"). */
-    private static final String LEAD = "lead";
     private static final Map<String, String> LEVELS = Map.ofEntries(
             Map.entry("senior", "Senior"), Map.entry("junior", "Junior"), Map.entry("lead", "Lead"),
             Map.entry("principal", "Principal"), Map.entry("staff", "Staff"), Map.entry("entry", "Entry Level"),
@@ -70,6 +68,9 @@ final class TitleCleaner {
             Map.entry("i", "Level I"), Map.entry("ii", "Level II"), Map.entry("iii", "Level III"),
             Map.entry("iv", "Level IV"), Map.entry("v", "Level V"), Map.entry("1", "Level I"), Map.entry("2", "Level II"),
             Map.entry("3", "Level III"), Map.entry("4", "Level IV"));
+
+    /** The level word that, after the job's words, is also its leader ("Team Lead"). */
+    private static final String LEAD = "lead";
 
     /** Pay, schedule, place-of-work and employment-type words: noise in a title. */
     private static final Set<String> NOISE = Set.of(

@@ -160,8 +160,8 @@ class ReplicasIT {
         assertThat(answers).filteredOn(answer -> answer.statusCode() == 429)
                 .allSatisfy(answer -> assertThat(answer.headers().firstValue("Retry-After")).isPresent());
         long answered = answers.stream().filter(answer -> answer.statusCode() == 200).count();
-        assertThat(answered).as("answered within the deadline").isGreaterThanOrEqualTo(5)
-                .as("answered, against the normalize calls Lightcast received: none spent on a caller refused")
+        assertThat(answered).as("answered within the deadline").isGreaterThanOrEqualTo(5);
+        assertThat(answered).as("answered, against the normalize calls Lightcast received: none spent on a caller refused")
                 .isEqualTo(normalizeCallsFor(run));
         assertThat(emulator.peakCallsPerSecond()).as("most calls Lightcast received in one second: %s", busiestSecond())
                 .isLessThanOrEqualTo(5);
