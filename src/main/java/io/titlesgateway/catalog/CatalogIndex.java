@@ -455,6 +455,7 @@ final class CatalogIndex {
             features[Ranker.Feature.WORD_AFFINITY.ordinal()] = affinity(wordOccupations, rawWeights, soc);
             features[Ranker.Feature.ASIDE_MATCH.ordinal()] = overlap.asidesMatched() > 0 ? 1 : 0;
             features[Ranker.Feature.DESCRIBED.ordinal()] = describedShare(words, rawWeights, title.primary());
+            features[Ranker.Feature.VERBATIM.ordinal()] = overlap.verbatim() ? 1 : 0;
             described.add(new Described(title, features));
         }
         return described;

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 
 import io.titlesgateway.titles.Reference;
@@ -28,8 +29,8 @@ import io.titlesgateway.titles.Reference;
 /**
  * Reads the open data shipped in {@code src/main/resources/catalog/} (O*NET 30.x occupations,
  * alternate titles and technology skills, O*NET 29.3 reported titles and skill ratings, BLS SOC
- * 2018 definitions)
- * into the catalog's titles. Ids come from the titles' content, so they are the same in every
+ * 2018 definitions), and the project's own table of current titles O*NET does not list, into the
+ * catalog's titles. Ids come from the titles' content, so they are the same in every
  * build and every run.
  */
 final class CatalogLoader {
@@ -40,6 +41,10 @@ final class CatalogLoader {
     static final Set<String> SUPERVISORY = Set.of("supervisor", "supervisors", "manager", "managers", "director",
             "directors", "chief", "head", "foreman", "forewoman", "superintendent", "president", "executive", "officer");
     private static final Pattern WORDS = Pattern.compile("[^a-z]+");
+    private static final Pattern NOT_LETTER_OR_DIGIT = Pattern.compile("[^a-z0-9]+");
+    private static final Pattern PARENTHESIS = Pattern.compile("\\(([^)]*)\\)");
+    /** The project's table of current titles O*NET does not list; every other file is open data, gzipped. */
+    static final String CURRENT_TITLES = "current_titles.tsv";
 
     private CatalogLoader() {
     }
@@ -62,16 +67,18 @@ final class CatalogLoader {
                 definitions.put(cells[1], cells[3]);
             }
         });
-        Map<String, List<Reference>> technologies = technologies();
+        Map<String, List<String[]>> technologies = hotTechnologies();
         Map<String, List<Reference>> coreSkills = coreSkills();
         Map<String, Occupation> occupations = new LinkedHashMap<>();
         read("occupation_data.tsv.gz", cells -> {
             String code = cells[0];
             String socCode = code.substring(0, 7);
             Reference soc = socs.getOrDefault(socCode, new Reference(socCode, cells[1]));
-            List<Reference> skills = new ArrayList<>(technologies.getOrDefault(code, List.of()));
+            List<String[]> hot = technologies.getOrDefault(code, List.of());
+            List<Reference> skills = new ArrayList<>(technologySkills(hot));
             skills.addAll(coreSkills.getOrDefault(code, List.of()));
-            String description = (cells[2] + " " + definitions.getOrDefault(socCode, "")).strip();
+            // what the job works with names it too: "Kubernetes Engineer", "C# Developer" hold no word of a listed title
+            String description = String.join(" ", cells[2], definitions.getOrDefault(socCode, ""), technologyNames(hot)).strip();
             occupations.put(code, new Occupation(code, cells[1], soc, List.copyOf(skills), description));
         });
 
@@ -91,6 +98,18 @@ final class CatalogLoader {
         read("sample_of_reported_titles.tsv.gz", cells -> {
             if (keepAlternate.test(cells[2])) {
                 draft(drafts, cells[2]).attest(occupations.get(cells[0]), 1, null);
+            }
+        });
+        Map<String, String> spelledByOnet = new HashMap<>();
+        drafts.values().forEach(draft -> draft.writings().forEach(writing -> spelledByOnet.put(spelling(writing), draft.name)));
+        // today's titles O*NET does not list ("Product Owner", "Head of People"): the project's own table, which only adds
+        read(CURRENT_TITLES, cells -> {
+            String listed = spelledByOnet.get(spelling(cells[1]));
+            if (listed != null) {
+                throw new IllegalStateException(CURRENT_TITLES + " lists " + cells[1] + ", which O*NET lists as " + listed);
+            }
+            if (keepAlternate.test(cells[1])) {
+                draft(drafts, cells[1]).attest(occupations.get(cells[0]), 1, null);
             }
         });
         List<CatalogTitle> titles = new ArrayList<>(drafts.size());
@@ -120,6 +139,11 @@ final class CatalogLoader {
         return name.strip().toLowerCase(Locale.ROOT);
     }
 
+    /** How a title is spelled, whatever its case, spaces and punctuation: "Front-End Developer" is "Frontend Developer". */
+    private static String spelling(String name) {
+        return NOT_LETTER_OR_DIGIT.matcher(name.toLowerCase(Locale.ROOT)).replaceAll("");
+    }
+
     private static Draft draft(Map<String, Draft> drafts, String name) {
         return drafts.computeIfAbsent(key(name), unused -> new Draft(name.strip()));
     }
@@ -142,6 +166,14 @@ final class CatalogLoader {
             }
         }
 
+        /** Every way the title is written: "Help Desk Tech (Help Desk Technician)" is "Help Desk Tech", what its parentheses hold, and its short forms. */
+        List<String> writings() {
+            List<String> writings = new ArrayList<>(shortNames);
+            writings.add(PARENTHESIS.matcher(name).replaceAll(" "));
+            PARENTHESIS.matcher(name).results().forEach(inside -> writings.add(inside.group(1)));
+            return writings;
+        }
+
         CatalogTitle build() {
             List<Occupation> ranked = attestations.entrySet().stream()
                     .sorted(Map.Entry.<Occupation, Integer>comparingByValue().reversed())
@@ -155,21 +187,29 @@ final class CatalogLoader {
         }
     }
 
-    /** Per occupation, its hot and in-demand technologies first, then its other hot ones. */
-    private static Map<String, List<Reference>> technologies() {
+    /** Per occupation, the rows of its hot technologies, as O*NET lists them. */
+    private static Map<String, List<String[]>> hotTechnologies() {
         Map<String, List<String[]>> rows = new HashMap<>();
         read("technology_skills.tsv.gz", cells -> {
             if (cells[4].equals("Y")) {
                 rows.computeIfAbsent(cells[0], unused -> new ArrayList<>()).add(cells);
             }
         });
-        Map<String, List<Reference>> byOccupation = new HashMap<>();
-        rows.forEach((code, hot) -> byOccupation.put(code, hot.stream()
+        return rows;
+    }
+
+    /** Of an occupation's hot technologies, the in-demand ones first, then the others, as skills. */
+    private static List<Reference> technologySkills(List<String[]> hot) {
+        return hot.stream()
                 .sorted(Comparator.comparing((String[] cells) -> !cells[5].equals("Y")))
                 .limit(TECHNOLOGIES)
                 .map(cells -> new Reference("TS-" + cells[2] + "-" + slug(cells[1]), cells[1]))
-                .toList()));
-        return byOccupation;
+                .toList();
+    }
+
+    /** The names of an occupation's hot technologies, each once: "Kubernetes", "Microsoft .NET Framework". */
+    private static String technologyNames(List<String[]> hot) {
+        return hot.stream().map(cells -> cells[1]).distinct().collect(Collectors.joining(" "));
     }
 
     /** Per occupation, its most important core skills (O*NET importance ratings), suppressed ratings left out. */
@@ -199,7 +239,8 @@ final class CatalogLoader {
         if (resource == null) {
             throw new IllegalStateException("The catalog data file " + file + " is missing from the classpath");
         }
-        try (var reader = new BufferedReader(new InputStreamReader(new GZIPInputStream(resource, 1 << 16), StandardCharsets.UTF_8))) {
+        try (var reader = new BufferedReader(new InputStreamReader(file.endsWith(".gz") ? new GZIPInputStream(resource, 1 << 16) : resource,
+                StandardCharsets.UTF_8))) {
             reader.readLine(); // header
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 if (!line.isEmpty()) {

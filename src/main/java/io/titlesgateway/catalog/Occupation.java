@@ -11,7 +11,7 @@ import io.titlesgateway.titles.Reference;
  * @param title its title
  * @param soc the SOC 2018 detailed occupation it sits in
  * @param skills its technologies and core skills
- * @param description what it does, in O*NET's words and the SOC definition's
+ * @param description what it does, in O*NET's words and the SOC definition's, and the names of its hot technologies
  */
 record Occupation(String code, String title, Reference soc, List<Reference> skills, String description) {
 

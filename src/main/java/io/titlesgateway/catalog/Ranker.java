@@ -76,7 +76,12 @@ record Ranker(double[] mean, double[] scale, double[] weights, double[] calibrat
         /** The candidate holds a word the raw title set aside as a shift or a place ("Night Auditor" for "night auditor"). */
         ASIDE_MATCH,
         /** Of the raw title's words' weight, the share that the description of the candidate's occupation holds. */
-        DESCRIBED
+        DESCRIBED,
+        /**
+         * The candidate is the raw title's words in their order: "Head of Loss Prevention" is that title,
+         * where "Loss Prevention Director" has the same words.
+         */
+        VERBATIM
     }
 
     static final int FEATURES = Feature.values().length;

@@ -45,7 +45,7 @@ final class RankerTraining {
     /** Changes whenever how the model is trained changes, so that the fingerprint does. */
     private static final String METHOD = "listwise-softmax+source-0.5/adam-400/l2-1e-3; occupation-share-order; platt-on-share-score-dice; folds 5,7|9,1; messy-v1";
     private static final List<String> DATA = List.of("occupation_data.tsv.gz", "alternate_titles.tsv.gz", "sample_of_reported_titles.tsv.gz",
-            "soc_2018_definitions.tsv.gz");
+            "soc_2018_definitions.tsv.gz", "technology_skills.tsv.gz", CatalogLoader.CURRENT_TITLES);
     /** The code that cleans titles, retrieves candidates, computes their features and trains: a change to any retrains. */
     private static final List<Class<?>> CODE = List.of(TitleCleaner.class, CatalogIndex.class, Similarity.class, Ranker.class,
             Ranker.Feature.class, MessyTitles.class, RankerTraining.class, CatalogLoader.class);

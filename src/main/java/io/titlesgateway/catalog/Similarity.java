@@ -16,11 +16,13 @@ import java.util.List;
  * @param unmatchedTitleWords the candidate's words nothing in the raw title matched
  * @param headMatched whether the raw title's last word (its head noun, in English) matches the candidate's last word
  * @param firstMatched whether the first words match
+ * @param verbatim whether the candidate is the raw title's words exactly, in the same order: how the title is written
  * @param asidesMatched how many of the raw title's set-aside words (a shift, a place) the candidate holds
  * @param asidesMissed the weight of the set-aside words the candidate lacks, counted at {@value #ASIDE_MISSED}
  */
 record Similarity(double matched, double rawMatched, double rawTotal, double titleMatched, double titleTotal,
-        int unmatchedTitleWords, boolean headMatched, boolean firstMatched, int asidesMatched, double asidesMissed) {
+        int unmatchedTitleWords, boolean headMatched, boolean firstMatched, boolean verbatim, int asidesMatched,
+        double asidesMissed) {
 
     private static final double TYPO = 0.8;
     private static final double PREFIX = 0.6;
@@ -29,7 +31,7 @@ record Similarity(double matched, double rawMatched, double rawTotal, double tit
      * ("RN - nights"), but enough that "Night Auditor" beats "Auditor" for "night auditor".
      */
     static final double ASIDE_MISSED = 0.25;
-    static final Similarity NONE = new Similarity(0, 0, 0, 0, 0, 0, false, false, 0, 0);
+    static final Similarity NONE = new Similarity(0, 0, 0, 0, 0, 0, false, false, false, 0, 0);
 
     /** 0–1: the matched weight against the weights of all words on both sides, set-aside words the candidate lacks at a fraction. */
     double dice() {
@@ -76,6 +78,7 @@ record Similarity(double matched, double rawMatched, double rawTotal, double tit
         int last = rawWords.size() - 1;
         boolean head = false;
         boolean first = false;
+        boolean inOrder = rawWords.size() == titleWords.length;
         for (int r = 0; r < rawWords.size(); r++) {
             rawTotal += rawWeights[r];
             int best = -1;
@@ -97,6 +100,7 @@ record Similarity(double matched, double rawMatched, double rawTotal, double tit
                 head |= r == last && best == titleWords.length - 1;
                 first |= r == 0 && best == 0;
             }
+            inOrder &= best == r && bestScore == 1;
         }
         int asidesMatched = 0;
         double asidesMissed = 0;
@@ -121,7 +125,7 @@ record Similarity(double matched, double rawMatched, double rawTotal, double tit
             titleTotal += titleWeights[i];
             unmatched += used[i] ? 0 : 1;
         }
-        return new Similarity(matched, rawMatched, rawTotal, titleMatched, titleTotal, unmatched, head, first, asidesMatched,
+        return new Similarity(matched, rawMatched, rawTotal, titleMatched, titleTotal, unmatched, head, first, inOrder, asidesMatched,
                 Math.max(0, asidesMissed));
     }
 

@@ -53,6 +53,7 @@ final class TitleCleaner {
             Map.entry("cfo", "chief financial officer"), Map.entry("cto", "chief technology officer"),
             Map.entry("coo", "chief operating officer"), Map.entry("cio", "chief information officer"),
             Map.entry("swe", "software engineer"), Map.entry("sde", "software development engineer"),
+            Map.entry("sdet", "software development engineer in test"),
             Map.entry("sw", "software"), Map.entry("pm", "project manager"), Map.entry("dba", "database administrator"),
             Map.entry("csr", "customer service representative"), Map.entry("cdl", "truck driver"),
             Map.entry("emt", "emergency medical technician"), Map.entry("hvac", "hvac"), Map.entry("it", "information technology"),

@@ -2,7 +2,13 @@ package io.titlesgateway.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +33,7 @@ class CatalogMatchingTest {
     @Test
     void holdsEveryOccupationAndDistinctAlternateTitle() {
         assertThat(titles).hasSizeGreaterThan(46_000);
-        assertThat(titles).extracting(CatalogTitle::name).contains("Registered Nurses", "Data Scientists", "Line Cook");
+        assertThat(titles).extracting(CatalogTitle::name).contains("Registered Nurses", "Data Scientists", "Line Cook", "Product Owner");
         assertThat(titles).allSatisfy(title -> assertThat(title.occupations()).isNotEmpty());
     }
 
@@ -179,6 +185,43 @@ class CatalogMatchingTest {
         assertThat(best.title().name()).isEqualToIgnoringCase(cleaned.text());
         assertThat(best.title().occupations()).extracting(occupation -> occupation.soc().id()).contains(soc);
         assertThat(best.confidence()).isGreaterThanOrEqualTo(0.5);
+    }
+
+    @Test
+    void theTableOfCurrentTitlesAddsTitlesOfItsOwnInItsOrder() throws IOException {
+        Map<String, List<String>> table = new LinkedHashMap<>();
+        try (var rows = new BufferedReader(new InputStreamReader(
+                CatalogMatchingTest.class.getResourceAsStream("/catalog/" + CatalogLoader.CURRENT_TITLES), StandardCharsets.UTF_8))) {
+            rows.lines().skip(1).map(row -> row.split("\t")).forEach(cells -> table.computeIfAbsent(cells[1], unused -> new ArrayList<>())
+                    .add(cells[0]));
+        }
+        assertThat(table).hasSizeGreaterThan(50);
+        Map<String, CatalogTitle> byName = new HashMap<>();
+        titles.forEach(title -> byName.put(title.name(), title));
+        table.forEach((name, codes) -> assertThat(byName.get(name)).as(name).isNotNull()
+                .extracting(title -> title.occupations().stream().map(Occupation::code).toList()).isEqualTo(codes));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "Sr. Product Owner - Remote | Product Owner | 15-1299",
+            "Shift Lead - Nights | Shift Lead | 35-1012",
+            "Head of Growth | Head of Growth | 11-2021",
+            "Prompt Engineer | Prompt Engineer | 15-1252",
+            "Rideshare Driver ($1,200 sign-on bonus) | Rideshare Driver | 53-3054" })
+    void currentTitlesOnetDoesNotListAnswerAsThemselves(String raw, String name, String soc) {
+        CatalogIndex.Candidate best = index.match(TitleCleaner.clean(raw), 1).get(0);
+        assertThat(best.title().name()).as("top-1 of '" + raw + "'").isEqualTo(name);
+        assertThat(best.title().primary().soc().id()).isEqualTo(soc);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "C# Developer | 15-1252",
+            ".NET Developer - Remote | 15-1252" })
+    void aTechnologyTheJobWorksWithPointsToItsOccupation(String raw, String soc) {
+        CatalogIndex.Candidate best = index.match(TitleCleaner.clean(raw), 1).get(0);
+        assertThat(best.title().primary().soc().id()).as("top-1 SOC of '" + raw + "', matched " + best.title().name()).isEqualTo(soc);
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
