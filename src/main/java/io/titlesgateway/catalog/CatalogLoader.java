@@ -166,7 +166,7 @@ final class CatalogLoader {
             }
         }
 
-        /** Every way the title is written: "Help Desk Tech (Help Desk Technician)" is "Help Desk Tech", what its parentheses hold, and its short forms. */
+        /** Every way the title is written: its name less its parentheses, what they hold, its short forms. */
         List<String> writings() {
             List<String> writings = new ArrayList<>(shortNames);
             writings.add(PARENTHESIS.matcher(name).replaceAll(" "));
