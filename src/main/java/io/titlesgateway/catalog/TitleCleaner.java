@@ -59,7 +59,8 @@ final class TitleCleaner {
             Map.entry("emt", "emergency medical technician"), Map.entry("hvac", "hvac"), Map.entry("it", "information technology"),
             Map.entry("ux", "user experience"), Map.entry("ui", "user interface"), Map.entry("dr", "doctor"),
             Map.entry("atty", "attorney"), Map.entry("para", "paralegal"), Map.entry("pharm", "pharmacy"),
-            Map.entry("tchr", "teacher"), Map.entry("instr", "instructor"), Map.entry("analyst", "analyst"));
+            Map.entry("psych", "psychiatric"), Map.entry("tchr", "teacher"), Map.entry("instr", "instructor"),
+            Map.entry("analyst", "analyst"));
 
     /** Seniority words: they become job levels, not part of what is matched. */
     private static final Map<String, String> LEVELS = Map.ofEntries(

@@ -110,7 +110,9 @@ class CatalogMatchingTest {
             "Registered Nurse (RN) - Med/Surg - Sign-on Bonus | 29-1141",
             "Payroll Spec | 43-3051",
             "Sous Chef - weekends | 35-1011",
-            "Heavy Equipment Operator - $28/hr | 47-2073" })
+            "Heavy Equipment Operator - $28/hr | 47-2073",
+            "Psych Tech - Nights | 29-2053",
+            "Sr. SDET | 15-1253" })
     void messyTitlesFindTheirOccupation(String raw, String soc) {
         List<CatalogIndex.Candidate> best = index.match(TitleCleaner.clean(raw), 5);
         assertThat(best).as("candidates for " + raw).isNotEmpty();
