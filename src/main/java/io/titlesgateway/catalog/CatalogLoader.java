@@ -59,6 +59,11 @@ final class CatalogLoader {
      * evaluation holds some out to see whether the others still find their occupation).
      */
     static List<CatalogTitle> load(Predicate<String> keepAlternate) {
+        return load(keepAlternate, CURRENT_TITLES);
+    }
+
+    /** As {@link #load(Predicate)}, with the table of current titles read from {@code currentTitles} in the catalog's folder. */
+    static List<CatalogTitle> load(Predicate<String> keepAlternate, String currentTitles) {
         Map<String, Reference> socs = new HashMap<>();
         Map<String, String> definitions = new HashMap<>();
         read("soc_2018_definitions.tsv.gz", cells -> {
@@ -103,10 +108,10 @@ final class CatalogLoader {
         Map<String, String> spelledByOnet = new HashMap<>();
         drafts.values().forEach(draft -> draft.writings().forEach(writing -> spelledByOnet.put(spelling(writing), draft.name)));
         // today's titles O*NET does not list ("Product Owner", "Head of People"): the project's own table, which only adds
-        read(CURRENT_TITLES, cells -> {
+        read(currentTitles, cells -> {
             String listed = spelledByOnet.get(spelling(cells[1]));
             if (listed != null) {
-                throw new IllegalStateException(CURRENT_TITLES + " lists " + cells[1] + ", which O*NET lists as " + listed);
+                throw new IllegalStateException(currentTitles + " lists " + cells[1] + ", which O*NET lists as " + listed);
             }
             if (keepAlternate.test(cells[1])) {
                 draft(drafts, cells[1]).attest(occupations.get(cells[0]), 1, null);

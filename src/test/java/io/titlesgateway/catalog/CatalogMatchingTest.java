@@ -1,6 +1,7 @@
 package io.titlesgateway.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -202,6 +203,14 @@ class CatalogMatchingTest {
         titles.forEach(title -> byName.put(title.name(), title));
         table.forEach((name, codes) -> assertThat(byName.get(name)).as(name).isNotNull()
                 .extracting(title -> title.occupations().stream().map(Occupation::code).toList()).isEqualTo(codes));
+    }
+
+    @Test
+    void aCurrentTitleThatRespellsOneOnetListsIsRefused() {
+        // "help-desk technician" is how O*NET's "Help Desk Tech (Help Desk Technician)" is also written
+        assertThatThrownBy(() -> CatalogLoader.load(alternate -> true, "current_titles_respelling_onet.tsv"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("help-desk technician").hasMessageContaining("Help Desk Tech (Help Desk Technician)");
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
