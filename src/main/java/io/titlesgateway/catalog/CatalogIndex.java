@@ -72,7 +72,6 @@ final class CatalogIndex {
     private static final int NAMING_ASIDES = 5;
     /** The shortest part a compound word is split into: "end" of "frontend". */
     private static final int COMPOUND_PART = 3;
-    private static final Pattern PARENTHESES = Pattern.compile("\\([^)]*\\)");
     /** Words that carry no meaning in a title: left out of both sides of a comparison. */
     private static final Set<String> STOP_WORDS = Set.of("of", "and", "the", "for", "in", "a", "an", "to", "at", "or",
             "with");
@@ -707,14 +706,14 @@ final class CatalogIndex {
      * "human resources generalist"); a parenthesised part is an alias, not more words.
      */
     private static String matchableName(CatalogTitle title) {
-        return TitleCleaner.cleanName(PARENTHESES.matcher(title.name()).replaceAll(" ")).text();
+        return TitleCleaner.cleanName(CatalogLoader.PARENTHESIS.matcher(title.name()).replaceAll(" ")).text();
     }
 
     /** O*NET's short forms and the parenthesised parts of a name, cleaned the same way. */
     private static List<String> aliases(CatalogTitle title) {
         List<String> aliases = new ArrayList<>();
         title.shortNames().forEach(shortName -> aliases.add(TitleCleaner.cleanName(shortName).text()));
-        var inside = PARENTHESES.matcher(title.name());
+        var inside = CatalogLoader.PARENTHESIS.matcher(title.name());
         while (inside.find()) {
             aliases.add(TitleCleaner.cleanName(inside.group()).text());
         }

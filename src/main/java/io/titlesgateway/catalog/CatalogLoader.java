@@ -42,7 +42,8 @@ final class CatalogLoader {
             "directors", "chief", "head", "foreman", "forewoman", "superintendent", "president", "executive", "officer");
     private static final Pattern WORDS = Pattern.compile("[^a-z]+");
     private static final Pattern NOT_LETTER_OR_DIGIT = Pattern.compile("[^a-z0-9]+");
-    private static final Pattern PARENTHESIS = Pattern.compile("\\(([^)]*)\\)");
+    /** A parenthesised part of a name, what it holds as group 1: an alias ("Help Desk Tech (Help Desk Technician)"). */
+    static final Pattern PARENTHESIS = Pattern.compile("\\(([^)]*)\\)");
     /** The project's table of current titles O*NET does not list; every other file is open data, gzipped. */
     static final String CURRENT_TITLES = "current_titles.tsv";
 
@@ -239,7 +240,8 @@ final class CatalogLoader {
         return slug.length() <= 40 ? slug : slug.substring(0, 40);
     }
 
-    private static void read(String file, Consumer<String[]> row) {
+    /** Each row of a catalog data file after its header, split at tabs; a ".gz" file is read through gzip. */
+    static void read(String file, Consumer<String[]> row) {
         InputStream resource = CatalogLoader.class.getResourceAsStream("/catalog/" + file);
         if (resource == null) {
             throw new IllegalStateException("The catalog data file " + file + " is missing from the classpath");

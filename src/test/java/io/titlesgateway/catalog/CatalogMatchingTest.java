@@ -3,10 +3,6 @@ package io.titlesgateway.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -165,7 +161,7 @@ class CatalogMatchingTest {
             "Benefits Manager - Hybrid | 11-3111",
             "Day Care Teacher | 25-2011" })
     void wordsUsuallyNoiseCountWhereATitleHoldsThem(String raw, String soc) {
-        CatalogIndex.Candidate best = index.match(TitleCleaner.clean(raw), 1).get(0);
+        CatalogIndex.Candidate best = firstCandidate(raw);
         assertThat(best.title().primary().soc().id()).as("top-1 SOC of '" + raw + "', matched " + best.title().name()).isEqualTo(soc);
     }
 
@@ -191,13 +187,9 @@ class CatalogMatchingTest {
     }
 
     @Test
-    void theTableOfCurrentTitlesAddsTitlesOfItsOwnInItsOrder() throws IOException {
+    void theTableOfCurrentTitlesAddsTitlesOfItsOwnInItsOrder() {
         Map<String, List<String>> table = new LinkedHashMap<>();
-        try (var rows = new BufferedReader(new InputStreamReader(
-                CatalogMatchingTest.class.getResourceAsStream("/catalog/" + CatalogLoader.CURRENT_TITLES), StandardCharsets.UTF_8))) {
-            rows.lines().skip(1).map(row -> row.split("\t")).forEach(cells -> table.computeIfAbsent(cells[1], unused -> new ArrayList<>())
-                    .add(cells[0]));
-        }
+        CatalogLoader.read(CatalogLoader.CURRENT_TITLES, cells -> table.computeIfAbsent(cells[1], unused -> new ArrayList<>()).add(cells[0]));
         assertThat(table).hasSizeGreaterThan(50);
         Map<String, CatalogTitle> byName = new HashMap<>();
         titles.forEach(title -> byName.put(title.name(), title));
@@ -221,7 +213,7 @@ class CatalogMatchingTest {
             "Prompt Engineer | Prompt Engineer | 15-1252",
             "Rideshare Driver ($1,200 sign-on bonus) | Rideshare Driver | 53-3054" })
     void currentTitlesOnetDoesNotListAnswerAsThemselves(String raw, String name, String soc) {
-        CatalogIndex.Candidate best = index.match(TitleCleaner.clean(raw), 1).get(0);
+        CatalogIndex.Candidate best = firstCandidate(raw);
         assertThat(best.title().name()).as("top-1 of '" + raw + "'").isEqualTo(name);
         assertThat(best.title().primary().soc().id()).isEqualTo(soc);
     }
@@ -231,7 +223,7 @@ class CatalogMatchingTest {
             "C# Developer | 15-1252",
             ".NET Developer - Remote | 15-1252" })
     void aTechnologyTheJobWorksWithPointsToItsOccupation(String raw, String soc) {
-        CatalogIndex.Candidate best = index.match(TitleCleaner.clean(raw), 1).get(0);
+        CatalogIndex.Candidate best = firstCandidate(raw);
         assertThat(best.title().primary().soc().id()).as("top-1 SOC of '" + raw + "', matched " + best.title().name()).isEqualTo(soc);
     }
 
@@ -252,7 +244,7 @@ class CatalogMatchingTest {
             "Head of Loss Prevention | 33-1099",
             "Head Chef | 35-1011" })
     void headOfAFieldDirectsIt(String raw, String socs) {
-        CatalogIndex.Candidate best = index.match(TitleCleaner.clean(raw), 1).get(0);
+        CatalogIndex.Candidate best = firstCandidate(raw);
         assertThat(best.title().primary().soc().id()).as("top-1 SOC of '" + raw + "', matched " + best.title().name())
                 .isIn((Object[]) socs.split(" "));
     }
@@ -305,5 +297,10 @@ class CatalogMatchingTest {
         assertThat(index.search("softw", 0, 10)).isNotEmpty()
                 .allSatisfy(title -> assertThat(title.name().toLowerCase()).contains("softw"));
         assertThat(index.search("data sci", 0, 5)).extracting(CatalogTitle::name).contains("Data Scientist");
+    }
+
+    /** The catalog's first candidate for a raw title. */
+    private static CatalogIndex.Candidate firstCandidate(String raw) {
+        return index.match(TitleCleaner.clean(raw), 1).get(0);
     }
 }
