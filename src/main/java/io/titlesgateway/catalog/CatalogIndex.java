@@ -70,6 +70,8 @@ final class CatalogIndex {
     private static final int RETRIEVED = 50;
     /** Titles retrieved besides, per set-aside word, that hold it and every meaningful word. */
     private static final int NAMING_ASIDES = 5;
+    /** Titles looked at besides, when no hit is written as just the raw title's one word. */
+    private static final int NAMED_EXACTLY = 5;
     /** The shortest part a compound word is split into: "end" of "frontend". */
     private static final int COMPOUND_PART = 3;
     /** Words that carry no meaning in a title: left out of both sides of a comparison. */
@@ -390,7 +392,7 @@ final class CatalogIndex {
         for (String aside : setAside) {
             query.add(new BoostQuery(new TermQuery(new Term(NAME, aside)), 0.5f), BooleanClause.Occur.SHOULD);
         }
-        List<Scored> hits = withTitlesNamingAsides(top(query.build(), RETRIEVED), words, setAside);
+        List<Scored> hits = withTitlesNamedExactly(withTitlesNamingAsides(top(query.build(), RETRIEVED), words, setAside), words);
         if (hits.isEmpty()) {
             return List.of();
         }
@@ -478,6 +480,38 @@ final class CatalogIndex {
             top(query.build(), NAMING_ASIDES).stream().filter(hit -> held.add(hit.ord())).forEach(widened::add);
         }
         return widened;
+    }
+
+    /**
+     * The hits, and after them the titles written as just the one meaningful word that the query left
+     * out: a common word ("Analyst", the "Engineer" of "Staff Engineer") is in thousands of names,
+     * and those that also hold it in a short form outscore the title that is only that word. A title
+     * written as several words needs no such help: the phrase query lifts it.
+     */
+    private List<Scored> withTitlesNamedExactly(List<Scored> hits, List<String> words) {
+        if (words.size() != 1 || hits.isEmpty()) {
+            return hits;
+        }
+        List<Scored> widened = new ArrayList<>(hits);
+        Set<Integer> held = new HashSet<>();
+        hits.forEach(hit -> held.add(hit.ord()));
+        for (String field : List.of(NAME, SHORT)) {
+            // of the names holding the word, the shortest score highest: those that are only the word come first
+            top(new TermQuery(new Term(field, words.get(0))), NAMED_EXACTLY).stream()
+                    .filter(hit -> writtenAs(hit.ord(), words) && held.add(hit.ord()))
+                    .forEach(widened::add);
+        }
+        return widened;
+    }
+
+    /** Whether the title's name or one of its aliases is written as exactly {@code words}, in their order. */
+    private boolean writtenAs(int ord, List<String> words) {
+        for (Wording wording : wordingsOf(ord)) {
+            if (Arrays.asList(wording.words()).equals(words)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

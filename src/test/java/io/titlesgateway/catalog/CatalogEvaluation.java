@@ -81,6 +81,7 @@ public final class CatalogEvaluation {
         System.out.println("\nExamples of the questions: " + postings.stream().limit(6).map(RankerTraining.Question::raw)
                 .map(raw -> "\"" + raw + "\"").collect(Collectors.joining(", ")));
         reliability("realistic, learned", realistic);
+        selfRetrieval(whole, full);
 
         System.out.printf("%n## Hard protocol: the fold held out of the index, each title perturbed%n%n");
         System.out.println("| perturbation | untrained top-1 | learned top-1 | learned top-5 | right answers with confidence >= 0.5 | wrong answers with confidence < 0.5 |");
@@ -109,6 +110,18 @@ public final class CatalogEvaluation {
         reliability("hard, learned, every perturbation", allHard);
         ceilings(hard, kept, heldOutSocs);
         throughput(whole, new ArrayList<>(heldOutSocs.keySet()));
+    }
+
+    /** Whether every title, asked as it is written, is among the candidates retrieved for it: none can be chosen that is not. */
+    private static void selfRetrieval(CatalogIndex index, List<CatalogTitle> titles) {
+        List<String> missed = new ArrayList<>();
+        for (CatalogTitle title : titles) {
+            if (index.described(TitleCleaner.clean(title.name())).stream().noneMatch(c -> c.title().equals(title))) {
+                missed.add(title.name());
+            }
+        }
+        System.out.printf("%nTitles asked as written that are not among the candidates retrieved for them: %d of %d%s%n",
+                missed.size(), titles.size(), missed.isEmpty() ? "" : " (" + String.join(", ", missed.stream().limit(8).toList()) + ")");
     }
 
     /** Whether confidence means what it says: of the answers at confidence c, the share that is right. */

@@ -186,6 +186,18 @@ class CatalogMatchingTest {
         assertThat(best.confidence()).isGreaterThanOrEqualTo(0.5);
     }
 
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "Senior Analyst | Analyst",
+            "Lead Teacher | Teacher",
+            "Technician II | Technician",
+            "Staff Engineer | Staff Engineer",
+            "Principal Engineer | Engineer",
+            "Representative | Representative" })
+    void aTitleThatIsOneCommonWordIsACandidateForThatWordAtAnyLevel(String raw, String name) {
+        assertThat(index.match(TitleCleaner.clean(raw), 5)).extracting(candidate -> candidate.title().name()).contains(name);
+    }
+
     @Test
     void theTableOfCurrentTitlesAddsTitlesOfItsOwnInItsOrder() {
         Map<String, List<String>> table = new LinkedHashMap<>();
