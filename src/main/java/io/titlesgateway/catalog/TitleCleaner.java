@@ -71,6 +71,9 @@ final class TitleCleaner {
             Map.entry("iv", "Level IV"), Map.entry("v", "Level V"), Map.entry("1", "Level I"), Map.entry("2", "Level II"),
             Map.entry("3", "Level III"), Map.entry("4", "Level IV"));
 
+    /** Words after which a level word is part of what the job is about, not a level: "Chief of Staff", "Director of Senior Services". */
+    private static final Set<String> BEFORE_A_NOUN = Set.of("of", "for");
+
     /** The level word that, after the job's words, is also its leader ("Team Lead"). */
     private static final String LEAD = "lead";
 
@@ -149,7 +152,7 @@ final class TitleCleaner {
             String expanded = ABBREVIATIONS.getOrDefault(token, token);
             for (String word : expanded.split(" ")) {
                 String level = LEVELS.get(word);
-                if (level != null && (word.length() > 1 || i > 0)) {
+                if (level != null && (word.length() > 1 || i > 0) && !(i > 0 && BEFORE_A_NOUN.contains(tokens[i - 1]))) {
                     levels.add(level);
                     levelWords.add(word);
                     if (i > 0 && word.equals(LEAD)) {

@@ -172,6 +172,16 @@ class CatalogMatchingTest {
         assertThat(TitleCleaner.clean("Sr. Software Engineer II").words()).containsExactly("software", "engineer");
     }
 
+    @Test
+    void aLevelWordAfterOfOrForIsWhatTheJobIsAbout() {
+        RawTitle chiefOfStaff = TitleCleaner.clean("Chief of Staff");
+        assertThat(chiefOfStaff.words()).containsExactly("chief", "of", "staff");
+        assertThat(chiefOfStaff.jobLevels()).isEmpty();
+        assertThat(TitleCleaner.clean("Sr. Director of Senior Services").jobLevels()).containsExactly("Senior");
+        assertThat(TitleCleaner.clean("Coordinator for Senior Living").words()).contains("senior");
+        assertThat(firstCandidate("Chief of Staff").title().primary().soc().id()).isEqualTo("11-1011");
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
             "Principal | 11-9032",
