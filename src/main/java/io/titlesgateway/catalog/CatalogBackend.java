@@ -205,8 +205,9 @@ public class CatalogBackend implements TitlesBackend {
 
     /** One bulk item: the best match, its title withheld below the threshold, as upstream does. */
     BulkNormalization bulkItem(String term, double threshold) {
-        RawTitle raw = TitleCleaner.clean(term);
-        List<CatalogIndex.Candidate> best = index().match(raw, 1);
+        List<RawTitle> readings = TitleCleaner.readings(term);
+        RawTitle raw = readings.get(0);
+        List<CatalogIndex.Candidate> best = index().match(readings, 1, 0);
         if (best.isEmpty()) {
             return new BulkNormalization(term, 0, raw.jobLevels(), null);
         }
@@ -216,8 +217,9 @@ public class CatalogBackend implements TitlesBackend {
     }
 
     private List<Normalization> candidates(String term, int limit, double threshold) {
-        RawTitle raw = TitleCleaner.clean(term);
-        return index().match(raw, limit, threshold).stream()
+        List<RawTitle> readings = TitleCleaner.readings(term);
+        RawTitle raw = readings.get(0);
+        return index().match(readings, limit, threshold).stream()
                 .map(candidate -> new Normalization(round(candidate.confidence()), raw.jobLevels(),
                         index().asTitle(candidate.title())))
                 .toList();

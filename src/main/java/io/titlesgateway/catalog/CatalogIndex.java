@@ -70,6 +70,8 @@ final class CatalogIndex {
     private static final int RETRIEVED = 50;
     /** Titles retrieved besides, per set-aside word, that hold it and every meaningful word. */
     private static final int NAMING_ASIDES = 5;
+    /** The calibrated confidence from which an answer is more often right than wrong, as the default threshold holds too. */
+    static final double SURE = 0.5;
     /** Titles looked at besides, when no hit is written as just the raw title's one word. */
     private static final int NAMED_EXACTLY = 5;
     /** The shortest part a compound word is split into: "end" of "frontend". */
@@ -254,6 +256,34 @@ final class CatalogIndex {
      */
     List<Candidate> match(RawTitle raw, int limit) {
         return match(raw, limit, 0);
+    }
+
+    /**
+     * The candidates of a raw title read as written ({@link TitleCleaner#readings}), as {@link
+     * #match(RawTitle, int, double)} gives them; unless the index is not sure of its first (below
+     * {@value #SURE}) and surer of another reading's ("Receptionist/Admin Assistant" as
+     * "Receptionist"), whose candidates are then the answer. A sure reading as written is never
+     * second-guessed: "OB/GYN Nurse" is no obstetrician.
+     */
+    List<Candidate> match(List<RawTitle> readings, int limit, double threshold) {
+        RawTitle surest = readings.get(0);
+        if (readings.size() > 1) {
+            double best = topConfidence(surest);
+            for (int i = 1; i < readings.size() && best < SURE; i++) {
+                double confidence = topConfidence(readings.get(i));
+                if (confidence > best) {
+                    best = confidence;
+                    surest = readings.get(i);
+                }
+            }
+        }
+        return match(surest, limit, threshold);
+    }
+
+    /** The first candidate's confidence, the highest of the list; -1 for none. */
+    private double topConfidence(RawTitle raw) {
+        List<Candidate> top = match(raw, 1, 0);
+        return top.isEmpty() ? -1 : top.get(0).confidence();
     }
 
     /**

@@ -2,6 +2,8 @@ package io.titlesgateway.catalog;
 
 import java.text.Normalizer;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +32,8 @@ final class TitleCleaner {
     private static final Pattern HEAD_OF = Pattern.compile("\\bhead of\\b");
     /** "OR Nurse": a capital OR in a title not all in capitals is the operating room, not "or". */
     private static final Pattern OPERATING_ROOM = Pattern.compile("\\bOR\\b");
+    /** After a comma, what makes the commas a list's ("Heating, Ventilation, and Air Conditioning"), not a job before its field. */
+    private static final Pattern LIST = Pattern.compile("\\b(and|or)\\b");
     private static final Pattern STATE_CODE_AFTER_COMMA = Pattern.compile(",\\s*[a-z]{2}\\b(\\s+[0-9]{5})?");
 
     private static final Map<String, String> ABBREVIATIONS = Map.ofEntries(
@@ -106,11 +110,40 @@ final class TitleCleaner {
     }
 
     static RawTitle clean(String raw) {
-        String text = phrased(raw);
-        text = PAY.matcher(text).replaceAll(" ");
+        return words(withoutPayOrPlace(phrased(raw)), false);
+    }
+
+    /**
+     * The ways a raw title can be read, the title as written first; then, for one that names
+     * alternatives with a slash ("Receptionist/Admin Assistant"), its first alternative, and for one
+     * that names its job before a comma ("Manager, Operations"), its parts the other way round. The
+     * matcher answers the reading it is surest of: O*NET writes modifiers with slashes ("UI/UX
+     * Designer"), read best as written, and lists with commas ("Health, Safety and Environmental
+     * Engineer"), never turned round.
+     */
+    static List<RawTitle> readings(String raw) {
+        String phrased = phrased(raw);
+        String text = withoutPayOrPlace(phrased);
+        List<RawTitle> readings = new ArrayList<>(3);
+        readings.add(words(text, false));
+        int slash = text.indexOf('/');
+        if (slash > 0) {
+            readings.add(words(text.substring(0, slash), false));
+        }
+        // the list is seen before the state codes go: "Crop, Grain, or Livestock" is not in Oregon
+        if (text.indexOf(',') >= 0 && !LIST.matcher(phrased.substring(phrased.indexOf(','))).find()) {
+            List<String> parts = Arrays.asList(text.split(","));
+            Collections.reverse(parts);
+            readings.add(words(String.join(" ", parts), false));
+        }
+        return readings;
+    }
+
+    /** A phrased title without its pay, requisition number and state code (whose "/" and "," are no alternatives or inversions). */
+    private static String withoutPayOrPlace(String phrased) {
+        String text = PAY.matcher(phrased).replaceAll(" ");
         text = REQUISITION.matcher(text).replaceAll(" ");
-        text = STATE_CODE_AFTER_COMMA.matcher(text).replaceAll(" ");
-        return words(text, false);
+        return STATE_CODE_AFTER_COMMA.matcher(text).replaceAll(" ");
     }
 
     /**

@@ -173,6 +173,35 @@ class CatalogMatchingTest {
     }
 
     @Test
+    void aTitleIsReadAsWrittenThenByItsFirstAlternativeAndTheOtherWayRoundAtACommaButNeverAListTurnedRound() {
+        assertThat(TitleCleaner.readings("Receptionist/Admin Assistant")).extracting(RawTitle::text)
+                .containsExactly("receptionist administrator assistant", "receptionist");
+        assertThat(TitleCleaner.readings("Sr. Mgr, Ops")).extracting(RawTitle::text)
+                .containsExactly("manager operations", "operations manager");
+        assertThat(TitleCleaner.readings("Cashier - $15/hr, Houston, TX")).hasSize(2);
+        assertThat(TitleCleaner.readings("Heating, Ventilation, and Air Conditioning Engineer")).hasSize(1);
+        assertThat(TitleCleaner.readings("Crop, Grain, or Livestock Farm Manager")).hasSize(1);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "Receptionist/Admin Assistant | 43-4171",
+            "Manager, Operations | 11-1021",
+            "Director, Marketing | 11-2021",
+            "OB/GYN Nurse | 29-1141",
+            "Heating, Ventilation, and Air Conditioning Engineer | 17-2199" })
+    void theSurestReadingAnswersWhenTheTitleAsWrittenIsNotSure(String raw, String soc) {
+        List<CatalogIndex.Candidate> asWritten = index.match(TitleCleaner.clean(raw), 1);
+        CatalogIndex.Candidate answer = index.match(TitleCleaner.readings(raw), 1, 0).get(0);
+        assertThat(answer.title().occupations()).extracting(occupation -> occupation.soc().id()).contains(soc);
+        if (!asWritten.isEmpty() && asWritten.get(0).confidence() >= CatalogIndex.SURE) {
+            assertThat(answer).as("a sure reading as written is kept").isEqualTo(asWritten.get(0));
+        } else {
+            assertThat(answer.confidence()).isGreaterThanOrEqualTo(CatalogIndex.SURE);
+        }
+    }
+
+    @Test
     void aLevelWordAfterOfOrForIsWhatTheJobIsAbout() {
         RawTitle chiefOfStaff = TitleCleaner.clean("Chief of Staff");
         assertThat(chiefOfStaff.words()).containsExactly("chief", "of", "staff");

@@ -169,6 +169,21 @@ class CatalogSurfaceTest {
     }
 
     @Test
+    void aTitleOfAlternativesOrTurnedRoundAtACommaIsAnsweredOnEveryPath() {
+        given().contentType("text/plain").body("Receptionist/Admin Assistant").queryParam("fields", "name,mapping")
+                .post("/titles/versions/latest/normalize").then().statusCode(200)
+                .body("data.title.mapping.socs.id", hasItem("43-4171"));
+        given().contentType("application/json").body("{\"term\":\"Sr. Mgr, Ops\",\"limit\":2,\"fields\":[\"name\",\"mapping\"]}")
+                .post("/titles/versions/latest/normalize/inspect").then().statusCode(200)
+                .body("data[0].jobLevels", contains("Senior"))
+                .body("data[0].title.mapping.socs.id", hasItem("11-1021"));
+        given().contentType("application/json").body("{\"terms\":[\"Receptionist/Admin Assistant\",\"Manager, Operations\"],\"fields\":[\"mapping\"]}")
+                .post("/titles/versions/latest/normalize/bulk").then().statusCode(200)
+                .body("data[0].title.mapping.socs.id", hasItem("43-4171"))
+                .body("data[1].title.mapping.socs.id", hasItem("11-1021"));
+    }
+
+    @Test
     void badInputIsStillRefusedFirst() {
         given().contentType("application/json").body("{\"terms\":[]}").post("/titles/versions/latest/normalize/bulk")
                 .then().statusCode(400);
