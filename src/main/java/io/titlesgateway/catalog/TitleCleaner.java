@@ -75,8 +75,11 @@ final class TitleCleaner {
             Map.entry("iv", "Level IV"), Map.entry("v", "Level V"), Map.entry("1", "Level I"), Map.entry("2", "Level II"),
             Map.entry("3", "Level III"), Map.entry("4", "Level IV"));
 
-    /** Words after which a level word is part of what the job is about, not a level: "Chief of Staff", "Director of Senior Services". */
-    private static final Set<String> BEFORE_A_NOUN = Set.of("of", "for");
+    /**
+     * Words after which a level word is part of what the job is about, not a level: "Chief of Staff",
+     * "Director of Senior Services", and the second half of a pair, "F&I Manager", "E and I Tech".
+     */
+    private static final Set<String> BEFORE_A_NOUN = Set.of("of", "for", "and");
 
     /** The level word that, after the job's words, is also its leader ("Team Lead"). */
     private static final String LEAD = "lead";

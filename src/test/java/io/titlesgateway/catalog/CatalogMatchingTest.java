@@ -202,12 +202,14 @@ class CatalogMatchingTest {
     }
 
     @Test
-    void aLevelWordAfterOfOrForIsWhatTheJobIsAbout() {
+    void aLevelWordAfterOfForOrAndIsWhatTheJobIsAbout() {
         RawTitle chiefOfStaff = TitleCleaner.clean("Chief of Staff");
         assertThat(chiefOfStaff.words()).containsExactly("chief", "of", "staff");
         assertThat(chiefOfStaff.jobLevels()).isEmpty();
         assertThat(TitleCleaner.clean("Sr. Director of Senior Services").jobLevels()).containsExactly("Senior");
         assertThat(TitleCleaner.clean("Coordinator for Senior Living").words()).contains("senior");
+        assertThat(TitleCleaner.clean("F&I Manager").jobLevels()).as("the I of a pair is no level").isEmpty();
+        assertThat(TitleCleaner.clean("E and I Tech II").jobLevels()).containsExactly("Level II");
         assertThat(firstCandidate("Chief of Staff").title().primary().soc().id()).isEqualTo("11-1011");
     }
 
