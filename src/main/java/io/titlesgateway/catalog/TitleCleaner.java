@@ -64,7 +64,7 @@ final class TitleCleaner {
             Map.entry("ux", "user experience"), Map.entry("ui", "user interface"), Map.entry("dr", "doctor"),
             Map.entry("atty", "attorney"), Map.entry("para", "paralegal"), Map.entry("pharm", "pharmacy"),
             Map.entry("psych", "psychiatric"), Map.entry("tchr", "teacher"), Map.entry("instr", "instructor"),
-            Map.entry("analyst", "analyst"));
+            Map.entry("analyst", "analyst"), Map.entry("ap", "accounts payable"), Map.entry("ea", "executive assistant"));
 
     /** Seniority words: they become job levels, not part of what is matched. */
     private static final Map<String, String> LEVELS = Map.ofEntries(
@@ -80,6 +80,13 @@ final class TitleCleaner {
      * "Director of Senior Services", and the second half of a pair, "F&I Manager", "E and I Tech".
      */
     private static final Set<String> BEFORE_A_NOUN = Set.of("of", "for", "and");
+
+    /**
+     * Jobs named for whom they serve: after "to", the words name that person ("Executive Assistant
+     * to the CEO" is an executive assistant), set aside like a shift or a place.
+     */
+    private static final Set<String> SERVES = Set.of("assistant", "advisor", "adviser", "aide", "secretary", "liaison", "counsel");
+    private static final String TO = "to";
 
     /** The level word that, after the job's words, is also its leader ("Team Lead"). */
     private static final String LEAD = "lead";
@@ -175,6 +182,7 @@ final class TitleCleaner {
         Set<String> levels = new LinkedHashSet<>();
         List<String> levelWords = new ArrayList<>();
         int wordsBeforeLead = -1;
+        boolean naming = false;
         String[] tokens = NON_WORD.split(text);
         for (int i = 0; i < tokens.length; i++) {
             String token = tokens[i];
@@ -185,9 +193,17 @@ final class TitleCleaner {
                 asides.add(token);
                 continue;
             }
+            if (!naming && token.equals(TO) && !words.isEmpty() && SERVES.contains(words.get(words.size() - 1))) {
+                naming = true;
+                continue;
+            }
             String expanded = ABBREVIATIONS.getOrDefault(token, token);
             for (String word : expanded.split(" ")) {
                 String level = LEVELS.get(word);
+                if (naming) {
+                    asides.add(word);
+                    continue;
+                }
                 if (level != null && (word.length() > 1 || i > 0) && !(i > 0 && BEFORE_A_NOUN.contains(tokens[i - 1]))) {
                     levels.add(level);
                     levelWords.add(word);

@@ -109,7 +109,8 @@ class CatalogMatchingTest {
             "Sous Chef - weekends | 35-1011",
             "Heavy Equipment Operator - $28/hr | 47-2073",
             "Psych Tech - Nights | 29-2053",
-            "Sr. SDET | 15-1253" })
+            "Sr. SDET | 15-1253",
+            "AP Clerk | 43-3031" })
     void messyTitlesFindTheirOccupation(String raw, String soc) {
         List<CatalogIndex.Candidate> best = index.match(TitleCleaner.clean(raw), 5);
         assertThat(best).as("candidates for " + raw).isNotEmpty();
@@ -199,6 +200,17 @@ class CatalogMatchingTest {
         } else {
             assertThat(answer.confidence()).isGreaterThanOrEqualTo(CatalogIndex.SURE);
         }
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "Executive Assistant to the CEO | 43-6011",
+            "EA to President | 43-6011",
+            "Legislative Aide to Senator | 23-2099",
+            "Advisor to Command in Combat | 55-1015",
+            "Door to Door Sales Rep | 41-9091" })
+    void aJobNamedForWhomItServesIsThatJob(String raw, String soc) {
+        assertThat(firstCandidate(raw).title().occupations()).extracting(occupation -> occupation.soc().id()).contains(soc);
     }
 
     @Test
