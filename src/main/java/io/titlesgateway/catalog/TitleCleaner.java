@@ -199,11 +199,11 @@ final class TitleCleaner {
             }
             String expanded = ABBREVIATIONS.getOrDefault(token, token);
             for (String word : expanded.split(" ")) {
-                String level = LEVELS.get(word);
                 if (naming) {
                     asides.add(word);
                     continue;
                 }
+                String level = LEVELS.get(word);
                 if (level != null && (word.length() > 1 || i > 0) && !(i > 0 && BEFORE_A_NOUN.contains(tokens[i - 1]))) {
                     levels.add(level);
                     levelWords.add(word);
