@@ -266,24 +266,22 @@ final class CatalogIndex {
      * second-guessed: "OB/GYN Nurse" is no obstetrician.
      */
     List<Candidate> match(List<RawTitle> readings, int limit, double threshold) {
-        RawTitle surest = readings.get(0);
-        if (readings.size() > 1) {
-            double best = topConfidence(surest);
-            for (int i = 1; i < readings.size() && best < SURE; i++) {
-                double confidence = topConfidence(readings.get(i));
-                if (confidence > best) {
-                    best = confidence;
-                    surest = readings.get(i);
-                }
+        Ranking surest = rank(described(readings.get(0)));
+        double best = topConfidence(surest);
+        for (int i = 1; i < readings.size() && best < SURE; i++) {
+            Ranking ranking = rank(described(readings.get(i)));
+            double confidence = topConfidence(ranking);
+            if (confidence > best) {
+                best = confidence;
+                surest = ranking;
             }
         }
-        return match(surest, limit, threshold);
+        return candidates(surest, limit, threshold);
     }
 
-    /** The first candidate's confidence, the highest of the list; -1 for none. */
-    private double topConfidence(RawTitle raw) {
-        List<Candidate> top = match(raw, 1, 0);
-        return top.isEmpty() ? -1 : top.get(0).confidence();
+    /** The confidence of the ranking's first candidate, the highest of its candidates; -1 for none. */
+    private double topConfidence(Ranking ranking) {
+        return ranking.size() == 0 ? -1 : ranker.confidence(ranking.share(0), ranking.score(0), ranking.dice(0));
     }
 
     /**
@@ -294,7 +292,10 @@ final class CatalogIndex {
      * occupation's best than the best of an occupation ranked above it.
      */
     List<Candidate> match(RawTitle raw, int limit, double threshold) {
-        Ranking ranking = rank(described(raw));
+        return candidates(rank(described(raw)), limit, threshold);
+    }
+
+    private List<Candidate> candidates(Ranking ranking, int limit, double threshold) {
         List<Candidate> bests = new ArrayList<>();
         List<Candidate> others = new ArrayList<>();
         String occupation = null;
