@@ -27,6 +27,7 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
@@ -63,6 +64,8 @@ final class CatalogIndex {
     private static final String TYPED = "typed";
     /** What an occupation does (O*NET's description, the SOC definition): on its own title only. */
     private static final String DESCRIBED = "described";
+    /** The O*NET code of the occupation a title names first, as a filter. */
+    private static final String OCCUPATION = "occupation";
     /** How much a raw word found in an occupation's description counts in retrieval, against one in a title's name (2). */
     private static final float DESCRIBED_BOOST = 0.15f;
     private static final String ORD = "ord";
@@ -74,6 +77,10 @@ final class CatalogIndex {
     static final double SURE = 0.5;
     /** Titles looked at besides, when no hit is written as just the raw title's one word. */
     private static final int NAMED_EXACTLY = 5;
+    /** Titles retrieved besides, per word no title holds, from the occupations whose description holds it ("Kubernetes"). */
+    private static final int OF_DESCRIBING = 5;
+    /** A word more occupations describe than this says little of which one a title means. */
+    private static final int MOST_DESCRIBING = 80;
     /** The shortest part a compound word is split into: "end" of "frontend". */
     private static final int COMPOUND_PART = 3;
     /** Words that carry no meaning in a title: left out of both sides of a comparison. */
@@ -179,6 +186,7 @@ final class CatalogIndex {
                 for (String alias : aliases(title)) {
                     document.add(new TextField(SHORT, alias, Field.Store.NO));
                 }
+                document.add(new StringField(OCCUPATION, title.primary().code(), Field.Store.NO));
                 document.add(new NumericDocValuesField(ORD, ord));
                 writer.addDocument(document);
             }
@@ -423,7 +431,8 @@ final class CatalogIndex {
         for (String aside : setAside) {
             query.add(new BoostQuery(new TermQuery(new Term(NAME, aside)), 0.5f), BooleanClause.Occur.SHOULD);
         }
-        List<Scored> hits = withTitlesNamedExactly(withTitlesNamingAsides(top(query.build(), RETRIEVED), words, setAside), words);
+        List<Scored> hits = withTitlesOfDescribingOccupations(
+                withTitlesNamedExactly(withTitlesNamingAsides(top(query.build(), RETRIEVED), words, setAside), words), words);
         if (hits.isEmpty()) {
             return List.of();
         }
@@ -535,6 +544,52 @@ final class CatalogIndex {
         return widened;
     }
 
+    /**
+     * The hits, and after them, for each word no title holds but some occupations' descriptions do (a
+     * technology: "Kubernetes", "Terraform"), the titles of those occupations that hold every other
+     * meaningful word ("Engineer"): the word says which occupations, the others which of their titles.
+     * Without them, what a title holds of the raw title is only its common words ("Design Engineer").
+     */
+    private List<Scored> withTitlesOfDescribingOccupations(List<Scored> hits, List<String> words) {
+        if (words.size() < 2) {
+            return hits;
+        }
+        List<Scored> widened = null;
+        for (String word : words) {
+            if (documentFrequency(new Term(NAME, word)) > 0 || documentFrequency(new Term(SHORT, word)) > 0) {
+                continue;
+            }
+            Query describing = occupationsDescribing(word);
+            if (describing == null) {
+                continue;
+            }
+            BooleanQuery.Builder query = new BooleanQuery.Builder();
+            words.stream().filter(other -> !other.equals(word))
+                    .forEach(other -> query.add(new TermQuery(new Term(NAME, other)), BooleanClause.Occur.MUST));
+            query.add(describing, BooleanClause.Occur.FILTER);
+            if (widened == null) {
+                widened = new ArrayList<>(hits);
+            }
+            Set<Integer> held = new HashSet<>();
+            widened.forEach(hit -> held.add(hit.ord()));
+            top(query.build(), OF_DESCRIBING).stream().filter(hit -> held.add(hit.ord())).forEach(widened::add);
+        }
+        return widened == null ? hits : widened;
+    }
+
+    /** A filter of the titles of the occupations whose description holds {@code word}; null if none does, or too many to tell apart. */
+    private Query occupationsDescribing(String word) {
+        Term term = new Term(DESCRIBED, word);
+        int describing = documentFrequency(term);
+        if (describing == 0 || describing > MOST_DESCRIBING) {
+            return null;
+        }
+        BooleanQuery.Builder occupations = new BooleanQuery.Builder();
+        top(new TermQuery(term), describing).stream().map(hit -> hit.title().primary().code()).distinct()
+                .forEach(code -> occupations.add(new TermQuery(new Term(OCCUPATION, code)), BooleanClause.Occur.SHOULD));
+        return occupations.build();
+    }
+
     /** Whether the title's name or one of its aliases is written as exactly {@code words}, in their order. */
     private boolean writtenAs(int ord, List<String> words) {
         for (Wording wording : wordingsOf(ord)) {
@@ -605,7 +660,7 @@ final class CatalogIndex {
             return known;
         }
         if (documentFrequency(new Term(NAME, word)) == 0) {
-            return Map.of(); // not remembered: a word no title holds may be anything a caller sent
+            return describedShares(word); // not remembered: a word no title holds may be anything a caller sent
         }
         return socShares.computeIfAbsent(word, unused -> {
             Map<String, Double> shares = new HashMap<>();
@@ -624,6 +679,21 @@ final class CatalogIndex {
                 throw new UncheckedIOException(impossible);
             }
         });
+    }
+
+    /**
+     * For a word no title holds, the occupations whose description does ("Kubernetes"), each an equal
+     * share, by SOC; none if no description holds it or too many do to tell them apart.
+     */
+    private Map<String, Double> describedShares(String word) {
+        Term term = new Term(DESCRIBED, word);
+        int describing = documentFrequency(term);
+        if (describing == 0 || describing > MOST_DESCRIBING) {
+            return Map.of();
+        }
+        Map<String, Double> shares = new HashMap<>();
+        top(new TermQuery(term), describing).forEach(hit -> shares.merge(socOf(hit.title()), 1.0 / describing, Double::sum));
+        return shares;
     }
 
     /** How many of the (ascending) values are greater than {@code value}: 0 for the best. */

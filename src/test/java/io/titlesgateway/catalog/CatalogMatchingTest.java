@@ -292,6 +292,19 @@ class CatalogMatchingTest {
         assertThat(best.title().primary().soc().id()).as("top-1 SOC of '" + raw + "', matched " + best.title().name()).isEqualTo(soc);
     }
 
+    /** No title holds "Kubernetes": the occupations that work with it (O*NET's hot technologies) say which engineer is meant. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "Kubernetes Engineer | kubernetes",
+            "Terraform Engineer | terraform",
+            "Sr. Docker Engineer - Remote | docker" })
+    void aTechnologyNoTitleNamesPointsToTheOccupationsWorkingWithIt(String raw, String technology) {
+        CatalogIndex.Candidate best = firstCandidate(raw);
+        assertThat(best.title().primary().description().toLowerCase()).as("what " + best.title().name() + " works with")
+                .contains(technology);
+        assertThat(best.title().primary().soc().id()).as("top-1 SOC of '" + raw + "', matched " + best.title().name()).startsWith("15-");
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
             "Frontend Engineer | Front End Engineer",
