@@ -90,6 +90,9 @@ final class TitleCleaner {
 
     /** The level word that, after the job's words, is also its leader ("Team Lead"). */
     private static final String LEAD = "lead";
+    private static final String LEADER = "leader";
+    /** What a lead of a field is, read otherwise, where no title names the field's leader. */
+    private static final String MANAGER = "manager";
 
     /** Pay, schedule, place-of-work and employment-type words: noise in a title. */
     private static final Set<String> NOISE = Set.of(
@@ -125,8 +128,9 @@ final class TitleCleaner {
 
     /**
      * The ways a raw title can be read, the title as written first; then, for one that names
-     * alternatives with a slash ("Receptionist/Admin Assistant"), its first alternative, and for one
-     * that names its job before a comma ("Manager, Operations"), its parts the other way round. The
+     * alternatives with a slash ("Receptionist/Admin Assistant"), its first alternative, for one
+     * that names its job before a comma ("Manager, Operations"), its parts the other way round, and
+     * for a lead of a field ("Product Lead", read as written as its leader), its manager. The
      * matcher answers the reading it is surest of: O*NET writes modifiers with slashes ("UI/UX
      * Designer"), read best as written, and lists with commas ("Health, Safety and Environmental
      * Engineer"), never turned round.
@@ -134,8 +138,15 @@ final class TitleCleaner {
     static List<RawTitle> readings(String raw) {
         String phrased = phrased(raw);
         String text = withoutPayOrPlace(phrased);
-        List<RawTitle> readings = new ArrayList<>(3);
-        readings.add(words(text, false));
+        List<RawTitle> readings = new ArrayList<>(4);
+        RawTitle asWritten = words(text, false);
+        readings.add(asWritten);
+        if (leadsTheJob(asWritten, text)) {
+            // "Product Lead", "Design Lead": no title of that field is its leader, but its manager is
+            List<String> managing = new ArrayList<>(asWritten.words());
+            managing.set(managing.size() - 1, MANAGER);
+            readings.add(new RawTitle(List.copyOf(managing), asWritten.jobLevels(), asWritten.asides()));
+        }
         int slash = text.indexOf('/');
         if (slash > 0) {
             readings.add(words(text.substring(0, slash), false));
@@ -147,6 +158,12 @@ final class TitleCleaner {
             readings.add(words(String.join(" ", parts), false));
         }
         return readings;
+    }
+
+    /** Whether the title's last word is the leader that a "lead" after the job's words became ("Team Lead"). */
+    private static boolean leadsTheJob(RawTitle title, String text) {
+        List<String> words = title.words();
+        return words.size() > 1 && words.get(words.size() - 1).equals(LEADER) && !NON_WORD.splitAsStream(text).anyMatch(LEADER::equals);
     }
 
     /** A phrased title without its pay, requisition number and state code (whose "/" and "," are no alternatives or inversions). */
@@ -219,7 +236,7 @@ final class TitleCleaner {
         }
         if (wordsBeforeLead >= 0 && wordsBeforeLead == words.size()) {
             // "Team Lead", "Crew Lead": a lead after the job's words is its leader, as titles write it, as well as its level
-            words.add("leader");
+            words.add(LEADER);
         }
         List<String> kept = keepAsides ? List.of() : List.copyOf(asides);
         if (words.isEmpty() && !levelWords.isEmpty()) {

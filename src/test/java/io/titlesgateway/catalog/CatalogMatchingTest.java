@@ -182,6 +182,9 @@ class CatalogMatchingTest {
         assertThat(TitleCleaner.readings("Cashier - $15/hr, Houston, TX")).hasSize(2);
         assertThat(TitleCleaner.readings("Heating, Ventilation, and Air Conditioning Engineer")).hasSize(1);
         assertThat(TitleCleaner.readings("Crop, Grain, or Livestock Farm Manager")).hasSize(1);
+        assertThat(TitleCleaner.readings("Product Lead")).extracting(RawTitle::text).containsExactly("product leader", "product manager");
+        assertThat(TitleCleaner.readings("Lead Product Designer")).as("a lead before the job is its level only").hasSize(1);
+        assertThat(TitleCleaner.readings("Product Leader")).as("a leader is one").hasSize(1);
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -334,6 +337,23 @@ class CatalogMatchingTest {
         CatalogIndex.Candidate team = index.match(TitleCleaner.clean("Team Lead"), 1).get(0);
         assertThat(team.title().name()).isEqualTo("Team Leader");
         assertThat(index.match(TitleCleaner.clean("Project Lead"), 1).get(0).title().name()).isEqualTo("Project Leader");
+    }
+
+    /** No title is the leader of a field ("Product Leader"): the lead of one is read as its manager too, the surer answering. */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "Product Lead | 11-2021",
+            "Sr. Marketing Lead - Remote | 11-2021",
+            "Engineering Lead | 11-9041",
+            "Finance Lead | 11-3031",
+            "Recruiting Lead | 11-3121",
+            "Team Lead | 11-9199",
+            "Crew Lead | 51-9199" })
+    void aLeadOfAFieldIsItsManagerWhereNoTitleNamesItsLeader(String raw, String soc) {
+        CatalogIndex.Candidate answer = index.match(TitleCleaner.readings(raw), 1, 0).get(0);
+        assertThat(answer.title().primary().soc().id()).as("top-1 SOC of '" + raw + "', matched " + answer.title().name()).isEqualTo(soc);
+        assertThat(answer.confidence()).isGreaterThanOrEqualTo(CatalogIndex.SURE);
+        assertThat(TitleCleaner.readings(raw).get(0).jobLevels()).as("a lead still").contains("Lead");
     }
 
     @Test
