@@ -444,6 +444,10 @@ final class CatalogIndex {
         List<String> asides = setAside.stream().filter(aside -> !named.contains(aside)).toList();
         double[] rawWeights = words.stream().mapToDouble(this::weight).toArray();
         double[] asideWeights = asides.stream().mapToDouble(this::weight).toArray();
+        boolean[] rawKnown = new boolean[words.size()];
+        for (int w = 0; w < rawKnown.length; w++) {
+            rawKnown[w] = documentFrequency(new Term(NAME, words.get(w))) > 0 || documentFrequency(new Term(SHORT, words.get(w))) > 0;
+        }
         boolean rawSupervises = words.stream().anyMatch(CatalogLoader.SUPERVISORY::contains);
         List<Map<String, Double>> wordOccupations = words.stream().map(this::occupationsOf).toList();
         int n = hits.size();
@@ -456,7 +460,7 @@ final class CatalogIndex {
         for (int i = 0; i < n; i++) {
             Scored hit = hits.get(i);
             String soc = socOf(hit.title());
-            overlaps[i] = closest(words, rawWeights, asides, asideWeights, wordingsOf(hit.ord()));
+            overlaps[i] = closest(words, rawWeights, rawKnown, asides, asideWeights, wordingsOf(hit.ord()));
             dice[i] = overlaps[i].dice();
             support.merge(soc, dice[i], Double::sum);
             bestOfSoc.merge(soc, dice[i], Math::max);
@@ -710,11 +714,11 @@ final class CatalogIndex {
     }
 
     /** How the raw title compares with the way of writing the title that it is closest to. */
-    private static Similarity closest(List<String> words, double[] rawWeights, List<String> asides, double[] asideWeights,
-            Wording[] wordings) {
+    private static Similarity closest(List<String> words, double[] rawWeights, boolean[] rawKnown, List<String> asides,
+            double[] asideWeights, Wording[] wordings) {
         Similarity closest = Similarity.NONE;
         for (Wording wording : wordings) {
-            Similarity similarity = Similarity.of(words, rawWeights, asides, asideWeights, wording.words(), wording.weights());
+            Similarity similarity = Similarity.of(words, rawWeights, rawKnown, asides, asideWeights, wording.words(), wording.weights());
             if (similarity.dice() > closest.dice()) {
                 closest = similarity;
             }

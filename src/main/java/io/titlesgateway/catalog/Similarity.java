@@ -55,17 +55,12 @@ record Similarity(double matched, double rawMatched, double rawTotal, double tit
         return titleTotal == 0 ? 0 : titleMatched / titleTotal;
     }
 
-    /** Pairs each raw word with its best unused title word, in the raw title's order. */
-    static Similarity of(List<String> rawWords, double[] rawWeights, String[] titleWords, double[] titleWeights) {
-        return of(rawWords, rawWeights, List.of(), new double[0], titleWords, titleWeights);
-    }
-
     /**
      * Pairs each raw word with its best unused title word, in the raw title's order, then each
      * set-aside word with an unused title word it equals: a set-aside word counts, on both sides,
      * only where the candidate holds it ("night" in "Night Auditor"), and is otherwise left out.
      */
-    static Similarity of(List<String> rawWords, double[] rawWeights, List<String> asides, double[] asideWeights,
+    static Similarity of(List<String> rawWords, double[] rawWeights, boolean[] rawKnown, List<String> asides, double[] asideWeights,
             String[] titleWords, double[] titleWeights) {
         if (rawWords.isEmpty() || titleWords.length == 0) {
             return NONE;
@@ -85,7 +80,7 @@ record Similarity(double matched, double rawMatched, double rawTotal, double tit
             double bestScore = 0;
             for (int i = 0; i < titleWords.length; i++) {
                 if (!used[i]) {
-                    double score = wordScore(rawWords.get(r), titleWords[i]);
+                    double score = wordScore(rawWords.get(r), rawKnown[r], titleWords[i]);
                     if (score > bestScore) {
                         bestScore = score;
                         best = i;
@@ -129,9 +124,16 @@ record Similarity(double matched, double rawMatched, double rawTotal, double tit
                 Math.max(0, asidesMissed));
     }
 
-    private static double wordScore(String raw, String title) {
+    /**
+     * How well a raw word matches a title word. A word titles hold is what it says, neither a typo of
+     * another ("brand" is no "band") nor the start of a longer one ("product" is no "production").
+     */
+    private static double wordScore(String raw, boolean known, String title) {
         if (raw.equals(title)) {
             return 1;
+        }
+        if (known) {
+            return 0;
         }
         if (raw.length() >= 4 && title.length() >= 4 && withinOneEdit(raw, title)) {
             return TYPO;

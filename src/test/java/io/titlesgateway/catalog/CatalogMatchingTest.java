@@ -339,7 +339,11 @@ class CatalogMatchingTest {
         assertThat(index.match(TitleCleaner.clean("Project Lead"), 1).get(0).title().name()).isEqualTo("Project Leader");
     }
 
-    /** No title is the leader of a field ("Product Leader"): the lead of one is read as its manager too, the surer answering. */
+    /**
+     * No title is the leader of a field ("Product Leader"): the lead of one is read as its manager too,
+     * the surer answering; and a word titles hold is no typo of another ("Brand Lead" was the Band
+     * Leader, "Warehouse Lead" a Warehouse Loader, both sure).
+     */
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
             "Product Lead | 11-2021",
@@ -347,6 +351,8 @@ class CatalogMatchingTest {
             "Engineering Lead | 11-9041",
             "Finance Lead | 11-3031",
             "Recruiting Lead | 11-3121",
+            "Brand Lead | 11-2021",
+            "Warehouse Lead | 11-3071",
             "Team Lead | 11-9199",
             "Crew Lead | 51-9199" })
     void aLeadOfAFieldIsItsManagerWhereNoTitleNamesItsLeader(String raw, String soc) {
