@@ -446,7 +446,7 @@ final class CatalogIndex {
         double[] asideWeights = asides.stream().mapToDouble(this::weight).toArray();
         boolean[] rawKnown = new boolean[words.size()];
         for (int w = 0; w < rawKnown.length; w++) {
-            rawKnown[w] = documentFrequency(new Term(NAME, words.get(w))) > 0 || documentFrequency(new Term(SHORT, words.get(w))) > 0;
+            rawKnown[w] = anyTitleHolds(words.get(w));
         }
         boolean rawSupervises = words.stream().anyMatch(CatalogLoader.SUPERVISORY::contains);
         List<Map<String, Double>> wordOccupations = words.stream().map(this::occupationsOf).toList();
@@ -560,17 +560,17 @@ final class CatalogIndex {
         }
         List<Scored> widened = null;
         for (String word : words) {
-            if (documentFrequency(new Term(NAME, word)) > 0 || documentFrequency(new Term(SHORT, word)) > 0) {
+            List<Scored> describing = anyTitleHolds(word) ? List.of() : occupationTitlesDescribing(word);
+            if (describing.isEmpty()) {
                 continue;
             }
-            Query describing = occupationsDescribing(word);
-            if (describing == null) {
-                continue;
-            }
+            BooleanQuery.Builder occupations = new BooleanQuery.Builder();
+            describing.stream().map(title -> title.title().primary().code()).distinct()
+                    .forEach(code -> occupations.add(new TermQuery(new Term(OCCUPATION, code)), BooleanClause.Occur.SHOULD));
             BooleanQuery.Builder query = new BooleanQuery.Builder();
             words.stream().filter(other -> !other.equals(word))
                     .forEach(other -> query.add(new TermQuery(new Term(NAME, other)), BooleanClause.Occur.MUST));
-            query.add(describing, BooleanClause.Occur.FILTER);
+            query.add(occupations.build(), BooleanClause.Occur.FILTER);
             if (widened == null) {
                 widened = new ArrayList<>(hits);
             }
@@ -581,17 +581,19 @@ final class CatalogIndex {
         return widened == null ? hits : widened;
     }
 
-    /** A filter of the titles of the occupations whose description holds {@code word}; null if none does, or too many to tell apart. */
-    private Query occupationsDescribing(String word) {
+    /**
+     * The occupations' own titles whose description holds {@code word} (only they carry one); none if
+     * too many do for the word to tell which occupation a title means.
+     */
+    private List<Scored> occupationTitlesDescribing(String word) {
         Term term = new Term(DESCRIBED, word);
         int describing = documentFrequency(term);
-        if (describing == 0 || describing > MOST_DESCRIBING) {
-            return null;
-        }
-        BooleanQuery.Builder occupations = new BooleanQuery.Builder();
-        top(new TermQuery(term), describing).stream().map(hit -> hit.title().primary().code()).distinct()
-                .forEach(code -> occupations.add(new TermQuery(new Term(OCCUPATION, code)), BooleanClause.Occur.SHOULD));
-        return occupations.build();
+        return describing == 0 || describing > MOST_DESCRIBING ? List.of() : top(new TermQuery(term), describing);
+    }
+
+    /** Whether a title's name or alias holds {@code word}. */
+    private boolean anyTitleHolds(String word) {
+        return documentFrequency(new Term(NAME, word)) > 0 || documentFrequency(new Term(SHORT, word)) > 0;
     }
 
     /** Whether the title's name or one of its aliases is written as exactly {@code words}, in their order. */
@@ -664,7 +666,7 @@ final class CatalogIndex {
             return known;
         }
         if (documentFrequency(new Term(NAME, word)) == 0) {
-            return describedShares(word); // not remembered: a word no title holds may be anything a caller sent
+            return anyTitleHolds(word) ? Map.of() : describedShares(word); // not remembered: it may be anything a caller sent
         }
         return socShares.computeIfAbsent(word, unused -> {
             Map<String, Double> shares = new HashMap<>();
@@ -690,13 +692,9 @@ final class CatalogIndex {
      * share, by SOC; none if no description holds it or too many do to tell them apart.
      */
     private Map<String, Double> describedShares(String word) {
-        Term term = new Term(DESCRIBED, word);
-        int describing = documentFrequency(term);
-        if (describing == 0 || describing > MOST_DESCRIBING) {
-            return Map.of();
-        }
+        List<Scored> describing = occupationTitlesDescribing(word);
         Map<String, Double> shares = new HashMap<>();
-        top(new TermQuery(term), describing).forEach(hit -> shares.merge(socOf(hit.title()), 1.0 / describing, Double::sum));
+        describing.forEach(hit -> shares.merge(socOf(hit.title()), 1.0 / describing.size(), Double::sum));
         return shares;
     }
 
