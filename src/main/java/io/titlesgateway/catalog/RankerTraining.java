@@ -10,9 +10,11 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Trains the catalog's ranking from the open data's own labels, at build time: every alternate
@@ -50,6 +52,8 @@ final class RankerTraining {
     private static final List<Class<?>> CODE = List.of(TitleCleaner.class, CatalogIndex.class, Similarity.class, Ranker.class,
             Ranker.Feature.class, MessyTitles.class, RankerTraining.class, CatalogLoader.class);
     private static final int ITERATIONS = 400;
+    /** How many questions one task of a training step sums the gradient over: fixed, so that the sums are. */
+    private static final int GRADIENT_CHUNK = 256;
     private static final double LEARNING_RATE = 0.05;
     private static final double L2 = 1e-3;
     /** How much putting the very title a question was written from first counts, against putting its occupation first. */
@@ -152,28 +156,42 @@ final class RankerTraining {
 
     /** One question's candidates: their features, which are of a right occupation, and which (if any) is the title it was written from. */
     private record Labelled(double[][] features, boolean[] right, int source) {
+
+        /** The same question with each feature as standard deviations from its mean. */
+        Labelled standardized(double[] mean, double[] scale) {
+            double[][] standard = new double[features.length][];
+            for (int i = 0; i < features.length; i++) {
+                standard[i] = new double[features[i].length];
+                for (int j = 0; j < features[i].length; j++) {
+                    standard[i][j] = (features[i][j] - mean[j]) / scale[j];
+                }
+            }
+            return new Labelled(standard, right, source);
+        }
     }
 
-    /** The questions whose candidates hold both a right and a wrong occupation: only those teach the ranking anything. */
+    /**
+     * The questions whose candidates hold both a right and a wrong occupation: only those teach the ranking
+     * anything. Asked on every core (the index answers concurrently, as it does callers), kept in their order.
+     */
     private static List<Labelled> labelled(CatalogIndex index, List<Question> questions) {
-        List<Labelled> labelled = new ArrayList<>();
-        for (Question question : questions) {
-            List<CatalogIndex.Described> candidates = index.described(TitleCleaner.clean(question.raw()));
-            double[][] features = new double[candidates.size()][];
-            boolean[] right = new boolean[candidates.size()];
-            int rights = 0;
-            int source = -1;
-            for (int i = 0; i < candidates.size(); i++) {
-                features[i] = candidates.get(i).features();
-                right[i] = question.socs().contains(candidates.get(i).title().primary().soc().id());
-                rights += right[i] ? 1 : 0;
-                source = candidates.get(i).title().name().equals(question.source()) ? i : source;
-            }
-            if (rights > 0 && (rights < candidates.size() || source >= 0)) {
-                labelled.add(new Labelled(features, right, source));
-            }
+        return questions.parallelStream().map(question -> labelled(index, question)).filter(Objects::nonNull).toList();
+    }
+
+    /** The question labelled, or null where it teaches nothing. */
+    private static Labelled labelled(CatalogIndex index, Question question) {
+        List<CatalogIndex.Described> candidates = index.described(TitleCleaner.clean(question.raw()));
+        double[][] features = new double[candidates.size()][];
+        boolean[] right = new boolean[candidates.size()];
+        int rights = 0;
+        int source = -1;
+        for (int i = 0; i < candidates.size(); i++) {
+            features[i] = candidates.get(i).features();
+            right[i] = question.socs().contains(candidates.get(i).title().primary().soc().id());
+            rights += right[i] ? 1 : 0;
+            source = candidates.get(i).title().name().equals(question.source()) ? i : source;
         }
-        return labelled;
+        return rights > 0 && (rights < candidates.size() || source >= 0) ? new Labelled(features, right, source) : null;
     }
 
     /** Per feature, its mean and standard deviation over every candidate (1 where it does not vary). */
@@ -201,47 +219,29 @@ final class RankerTraining {
         return new double[][] { mean, scale };
     }
 
-    /** The weights that put the most softmax mass on right candidates, by full-batch Adam. */
+    /**
+     * The weights that put the most softmax mass on right candidates, by full-batch Adam. Each step's
+     * gradient is summed over fixed chunks of the questions on every core, then over the chunks in their
+     * order: the same sums, to the last digit, however many cores there are.
+     */
     private static double[] fit(List<Labelled> data, double[] mean, double[] scale) {
-        int f = Ranker.FEATURES;
-        double[] weights = new double[f];
-        Adam adam = new Adam(f);
+        List<Labelled> standard = data.stream().map(question -> question.standardized(mean, scale)).toList();
+        int chunks = (standard.size() + GRADIENT_CHUNK - 1) / GRADIENT_CHUNK;
+        double[] weights = new double[Ranker.FEATURES];
+        Adam adam = new Adam(Ranker.FEATURES);
         for (int iteration = 0; iteration < ITERATIONS; iteration++) {
-            double[] gradient = new double[f];
-            for (Labelled question : data) {
-                double[][] x = question.features();
-                int n = x.length;
-                double[] scores = new double[n];
-                double max = Double.NEGATIVE_INFINITY;
-                for (int i = 0; i < n; i++) {
-                    double s = 0;
-                    for (int j = 0; j < f; j++) {
-                        s += weights[j] * (x[i][j] - mean[j]) / scale[j];
-                    }
-                    scores[i] = s;
-                    max = Math.max(max, s);
-                }
-                double all = 0;
-                double right = 0;
-                for (int i = 0; i < n; i++) {
-                    scores[i] = Math.exp(scores[i] - max);
-                    all += scores[i];
-                    right += question.right()[i] ? scores[i] : 0;
-                }
-                for (int i = 0; i < n; i++) {
-                    double p = scores[i] / all;
-                    // d(-log P(right))/d(score_i): p_i, less p_i / P(right) for the right ones
-                    double g = p - (question.right()[i] ? scores[i] / right : 0);
-                    if (question.source() >= 0) {
-                        // and, where the title it was written from is listed, d(-log P(that title)): the right title within the occupation
-                        g += SOURCE_WEIGHT * (p - (i == question.source() ? 1 : 0));
-                    }
-                    for (int j = 0; j < f; j++) {
-                        gradient[j] += g * (x[i][j] - mean[j]) / scale[j];
-                    }
+            double[] current = weights.clone();
+            List<double[]> parts = IntStream.range(0, chunks).parallel()
+                    .mapToObj(chunk -> gradient(standard.subList(chunk * GRADIENT_CHUNK,
+                            Math.min(standard.size(), (chunk + 1) * GRADIENT_CHUNK)), current))
+                    .toList();
+            double[] gradient = new double[Ranker.FEATURES];
+            for (double[] part : parts) {
+                for (int j = 0; j < gradient.length; j++) {
+                    gradient[j] += part[j];
                 }
             }
-            for (int j = 0; j < f; j++) {
+            for (int j = 0; j < gradient.length; j++) {
                 gradient[j] = gradient[j] / data.size() + 2 * L2 * weights[j];
             }
             adam.step(weights, gradient);
@@ -249,18 +249,60 @@ final class RankerTraining {
         return weights;
     }
 
-    /** Per question, the top answer's calibration inputs, and whether it is right (1) or not (0). */
-    private static List<double[]> topAnswers(CatalogIndex index, List<Question> questions) {
-        List<double[]> tops = new ArrayList<>();
-        for (Question question : questions) {
-            CatalogIndex.Ranking ranking = index.rank(index.described(TitleCleaner.clean(question.raw())));
-            if (ranking.size() > 0) {
-                boolean right = question.socs().contains(ranking.title(0).primary().soc().id());
-                double[] inputs = Ranker.calibrationInputs(ranking.share(0), ranking.score(0), ranking.dice(0));
-                tops.add(new double[] { inputs[0], inputs[1], inputs[2], right ? 1 : 0 });
+    /** The gradient of the loss over {@code questions} (standardized features), unscaled. */
+    private static double[] gradient(List<Labelled> questions, double[] weights) {
+        int f = weights.length;
+        double[] gradient = new double[f];
+        for (Labelled question : questions) {
+            double[][] x = question.features();
+            int n = x.length;
+            double[] scores = new double[n];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) {
+                double s = 0;
+                for (int j = 0; j < f; j++) {
+                    s += weights[j] * x[i][j];
+                }
+                scores[i] = s;
+                max = Math.max(max, s);
+            }
+            double all = 0;
+            double right = 0;
+            for (int i = 0; i < n; i++) {
+                scores[i] = Math.exp(scores[i] - max);
+                all += scores[i];
+                right += question.right()[i] ? scores[i] : 0;
+            }
+            for (int i = 0; i < n; i++) {
+                double p = scores[i] / all;
+                // d(-log P(right))/d(score_i): p_i, less p_i / P(right) for the right ones
+                double g = p - (question.right()[i] ? scores[i] / right : 0);
+                if (question.source() >= 0) {
+                    // and, where the title it was written from is listed, d(-log P(that title)): the right title within the occupation
+                    g += SOURCE_WEIGHT * (p - (i == question.source() ? 1 : 0));
+                }
+                for (int j = 0; j < f; j++) {
+                    gradient[j] += g * x[i][j];
+                }
             }
         }
-        return tops;
+        return gradient;
+    }
+
+    /** Per question, the top answer's calibration inputs, and whether it is right (1) or not (0); asked on every core, kept in order. */
+    private static List<double[]> topAnswers(CatalogIndex index, List<Question> questions) {
+        return questions.parallelStream().map(question -> topAnswer(index, question)).filter(Objects::nonNull).toList();
+    }
+
+    /** The question's top answer as {@link #topAnswers} gives it, or null where nothing answers. */
+    private static double[] topAnswer(CatalogIndex index, Question question) {
+        CatalogIndex.Ranking ranking = index.rank(index.described(TitleCleaner.clean(question.raw())));
+        if (ranking.size() == 0) {
+            return null;
+        }
+        boolean right = question.socs().contains(ranking.title(0).primary().soc().id());
+        double[] inputs = Ranker.calibrationInputs(ranking.share(0), ranking.score(0), ranking.dice(0));
+        return new double[] { inputs[0], inputs[1], inputs[2], right ? 1 : 0 };
     }
 
     /** The logistic regression of rightness on the calibration inputs: their weights, and a bias. */

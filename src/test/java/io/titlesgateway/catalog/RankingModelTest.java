@@ -21,10 +21,15 @@ class RankingModelTest {
     private static final int TRAINING_SAMPLE = 200;
 
     private static List<CatalogTitle> catalog;
+    /** The whole catalog's index, and one that lacks the evaluation fold's titles: built once, asked by several tests. */
+    private static CatalogIndex listed;
+    private static CatalogIndex lacking;
 
     @BeforeAll
     static void load() {
         catalog = CatalogLoader.load();
+        listed = CatalogIndex.build(catalog);
+        lacking = CatalogIndex.build(CatalogLoader.load(name -> RankerTraining.fold(name) != RankerTraining.EVALUATION_FOLD));
     }
 
     @Test
@@ -52,7 +57,6 @@ class RankingModelTest {
 
         List<RankerTraining.Question> unseen = RankerTraining.sample(
                 RankerTraining.questions(catalog, RankerTraining.EVALUATION_FOLD), SAMPLE);
-        CatalogIndex lacking = CatalogIndex.build(CatalogLoader.load(name -> RankerTraining.fold(name) != RankerTraining.EVALUATION_FOLD));
         int trainedRight = rightAtTop(lacking.rankingWith(sampled), unseen);
         int untrainedRight = rightAtTop(lacking.rankingWith(Ranker.UNTRAINED), unseen);
         assertThat(trainedRight).as("titles the catalog lacks whose occupation comes first: trained %d, untrained %d of %d",
@@ -67,7 +71,7 @@ class RankingModelTest {
 
     @Test
     void theIndexRanksWithTheShippedModel() {
-        assertThat(CatalogIndex.build(catalog).ranker()).isEqualTo(Ranker.shipped().orElseThrow());
+        assertThat(listed.ranker()).isEqualTo(Ranker.shipped().orElseThrow());
         assertThat(CatalogSnapshot.read().orElseThrow().ranker()).isEqualTo(Ranker.shipped().orElseThrow());
     }
 
@@ -75,8 +79,6 @@ class RankingModelTest {
     void confidenceIsCalibratedOnTitlesTheTrainingNeverSaw() {
         List<RankerTraining.Question> questions = RankerTraining.questions(catalog, RankerTraining.EVALUATION_FOLD);
         assertThat(questions).hasSizeGreaterThan(2 * SAMPLE);
-        CatalogIndex listed = CatalogIndex.build(catalog);
-        CatalogIndex lacking = CatalogIndex.build(CatalogLoader.load(name -> RankerTraining.fold(name) != RankerTraining.EVALUATION_FOLD));
         AnswerTally reliability = new AnswerTally();
         // spread over the whole fold, which comes in occupation order, every other one asked of the index that lacks it
         List<RankerTraining.Question> sample = RankerTraining.sample(questions, 2 * SAMPLE);
