@@ -13,13 +13,16 @@ import javax.crypto.spec.PBEKeySpec;
  * A caller's secret as the gateway keeps it: never the secret itself, only a slow salted hash
  * (PBKDF2 with HMAC-SHA256), written {@code pbkdf2-sha256$<iterations>$<salt>$<hash>} in Base64.
  * Run {@code main} to hash a secret for {@code TITLES_CLIENTS}; it reads the secret from standard
- * input so that it stays out of the shell history.
+ * input so that it stays out of the shell history, and takes the iterations as its one optional
+ * argument (default 210,000).
  */
 public final class SecretHash {
 
     static final String SCHEME = "pbkdf2-sha256";
     /** OWASP's 2023 figure for PBKDF2-HMAC-SHA256. */
     static final int ITERATIONS = 210_000;
+    /** The fewest iterations a stored hash may have. */
+    public static final int MIN_ITERATIONS = 10_000;
     private static final int SALT_BYTES = 16;
     private static final int HASH_BITS = 256;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -36,11 +39,19 @@ public final class SecretHash {
 
     /** A new hash of {@code secret}, with a fresh salt. */
     public static String of(String secret) {
+        return of(secret, ITERATIONS);
+    }
+
+    /** A new hash of {@code secret}, with a fresh salt, at a cost of {@code iterations} (at least {@link #MIN_ITERATIONS}). */
+    public static String of(String secret, int iterations) {
+        if (iterations < MIN_ITERATIONS) {
+            throw new IllegalArgumentException("a secret hash needs at least " + MIN_ITERATIONS + " iterations");
+        }
         byte[] salt = new byte[SALT_BYTES];
         RANDOM.nextBytes(salt);
         Base64.Encoder base64 = Base64.getEncoder().withoutPadding();
-        return SCHEME + "$" + ITERATIONS + "$" + base64.encodeToString(salt) + "$"
-                + base64.encodeToString(derive(secret, salt, ITERATIONS));
+        return SCHEME + "$" + iterations + "$" + base64.encodeToString(salt) + "$"
+                + base64.encodeToString(derive(secret, salt, iterations));
     }
 
     /** Reads a stored hash; refuses anything that is not one, so a plain secret in the config cannot pass for one. */
@@ -50,8 +61,8 @@ public final class SecretHash {
             throw new IllegalArgumentException("not a " + SCHEME + "$<iterations>$<salt>$<hash> secret hash");
         }
         int iterations = Integer.parseInt(parts[1]);
-        if (iterations < 10_000) {
-            throw new IllegalArgumentException("a secret hash needs at least 10000 iterations");
+        if (iterations < MIN_ITERATIONS) {
+            throw new IllegalArgumentException("a secret hash needs at least " + MIN_ITERATIONS + " iterations");
         }
         Base64.Decoder base64 = Base64.getDecoder();
         return new SecretHash(iterations, base64.decode(parts[2]), base64.decode(parts[3]));
@@ -77,6 +88,11 @@ public final class SecretHash {
             System.err.println("A caller secret should be at least 16 characters (a random one: openssl rand -base64 32)");
             System.exit(2);
         }
-        System.out.println(of(secret));
+        try {
+            System.out.println(of(secret, args.length > 0 ? Integer.parseInt(args[0]) : ITERATIONS));
+        } catch (IllegalArgumentException badIterations) {
+            System.err.println("The one argument is the iterations, a number of at least " + MIN_ITERATIONS);
+            System.exit(2);
+        }
     }
 }

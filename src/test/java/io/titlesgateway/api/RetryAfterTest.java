@@ -23,13 +23,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
-import io.titlesgateway.auth.SecretHash;
 import io.titlesgateway.emulator.LightcastEmulatorResource;
 import io.titlesgateway.support.Callers;
 import io.titlesgateway.support.EmulatedUpstreamTest;
 import io.titlesgateway.support.GatewayTokens;
 import io.titlesgateway.support.RedisAvailable;
 import io.titlesgateway.support.StreamCall;
+import io.titlesgateway.support.TestSecrets;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -52,7 +52,7 @@ class RetryAfterTest extends EmulatedUpstreamTest {
     public static class EveryRefusal implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            String hash = SecretHash.of(SECRET);
+            String hash = TestSecrets.hash(SECRET);
             return Map.ofEntries(
                     Map.entry("titles.auth", "required"),
                     Map.entry("titles.clients", "[{\"id\":\"plain\",\"secretHash\":\"" + hash + "\"},"

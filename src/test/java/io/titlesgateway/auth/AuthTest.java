@@ -21,6 +21,7 @@ import io.restassured.response.Response;
 import io.titlesgateway.emulator.LightcastEmulatorResource;
 import io.titlesgateway.support.EmulatedUpstreamTest;
 import io.titlesgateway.support.GatewayTokens;
+import io.titlesgateway.support.TestSecrets;
 
 /**
  * With the Lightcast backend serving and the default {@code TITLES_AUTH=auto}, callers must prove
@@ -36,12 +37,14 @@ class AuthTest extends EmulatedUpstreamTest {
     static final String SECRET = "svc-reports-secret-0123456789";
 
     public static class WithCallers implements QuarkusTestProfile {
+        private static final String HASH = TestSecrets.hash(SECRET);
+
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("titles.auth", "auto",
-                    "titles.clients", "[{\"id\":\"" + CALLER + "\",\"secretHash\":\"" + SecretHash.of(SECRET) + "\",\"weight\":2},"
-                            + "{\"id\":\"svc-rate\",\"secretHash\":\"" + SecretHash.of(SECRET) + "\",\"ratePerSecond\":2},"
-                            + "{\"id\":\"svc-daily\",\"secretHash\":\"" + SecretHash.of(SECRET) + "\",\"dailyNormalize\":3}]",
+                    "titles.clients", "[{\"id\":\"" + CALLER + "\",\"secretHash\":\"" + HASH + "\",\"weight\":2},"
+                            + "{\"id\":\"svc-rate\",\"secretHash\":\"" + HASH + "\",\"ratePerSecond\":2},"
+                            + "{\"id\":\"svc-daily\",\"secretHash\":\"" + HASH + "\",\"dailyNormalize\":3}]",
                     "titles.token-signing-key", Base64.getEncoder().encodeToString("a-test-signing-key-of-32-bytes-at-least".getBytes()),
                     "titles.token-lifetime", "3S");
         }

@@ -38,8 +38,20 @@ class CallerRulesTest {
     }
 
     @Test
+    void aHashMayCostFewerIterationsButNeverFewerThanTheLeastTheGatewayAccepts() {
+        String cheap = SecretHash.of("a-caller-secret-of-some-length", SecretHash.MIN_ITERATIONS);
+
+        assertThat(cheap).startsWith("pbkdf2-sha256$10000$");
+        assertThat(SecretHash.parse(cheap).matches("a-caller-secret-of-some-length")).isTrue();
+        assertThat(SecretHash.parse(cheap).matches("another-secret-of-some-length")).isFalse();
+        assertThatThrownBy(() -> SecretHash.of("a-caller-secret-of-some-length", SecretHash.MIN_ITERATIONS - 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("10000");
+        assertThatThrownBy(() -> SecretHash.parse(cheap.replace("$10000$", "$9999$"))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void callersAreReadFromJsonAndMistakesAreRefusedWithoutEchoingSecrets() {
-        String hash = SecretHash.of("another-secret-long-enough");
+        String hash = SecretHash.of("another-secret-long-enough", SecretHash.MIN_ITERATIONS);
         Callers callers = Callers.parse("[{\"id\":\"svc-a\",\"secretHash\":\"" + hash + "\",\"weight\":3},"
                 + "{\"id\":\"svc-b\",\"secretHash\":\"" + hash + "\"}]");
 

@@ -185,8 +185,13 @@ public final class LightcastEmulator implements AutoCloseable {
         }
     }
 
-    /** The key the emulator signs identity-provider tokens with, as a platform's identity provider would. */
-    private final java.security.KeyPair idpKey = newRsaKey();
+    /**
+     * The key the emulator signs identity-provider tokens with, as a platform's identity provider would:
+     * made on first use, once per JVM, as making an RSA key costs a start of the emulator a second or more.
+     */
+    private static final class IdpKey {
+        static final java.security.KeyPair PAIR = newRsaKey();
+    }
 
     private static java.security.KeyPair newRsaKey() {
         try {
@@ -200,7 +205,7 @@ public final class LightcastEmulator implements AutoCloseable {
 
     /** The identity provider's public keys, as {@code <baseUrl>/idp/jwks} serves them. */
     private Map<String, Object> jwks() {
-        var key = (java.security.interfaces.RSAPublicKey) idpKey.getPublic();
+        var key = (java.security.interfaces.RSAPublicKey) IdpKey.PAIR.getPublic();
         java.util.Base64.Encoder url = java.util.Base64.getUrlEncoder().withoutPadding();
         return Map.of("keys", List.of(Map.of("kty", "RSA", "kid", "emulated-idp", "use", "sig", "alg", "RS256",
                 "n", url.encodeToString(unsigned(key.getModulus().toByteArray())),
@@ -223,7 +228,7 @@ public final class LightcastEmulator implements AutoCloseable {
             String claims = url.encodeToString(JSON.writeValueAsBytes(Map.of("iss", issuer, "aud", audience, "sub", subject,
                     "iat", now, "exp", now + lifetimeSeconds, "jti", java.util.UUID.randomUUID().toString())));
             java.security.Signature signature = java.security.Signature.getInstance("SHA256withRSA");
-            signature.initSign(idpKey.getPrivate());
+            signature.initSign(IdpKey.PAIR.getPrivate());
             signature.update((header + "." + claims).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             return header + "." + claims + "." + url.encodeToString(signature.sign());
         } catch (java.io.IOException | java.security.GeneralSecurityException impossible) {

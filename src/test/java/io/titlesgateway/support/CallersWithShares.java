@@ -4,7 +4,6 @@ import java.util.Base64;
 import java.util.Map;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
-import io.titlesgateway.auth.SecretHash;
 
 /**
  * Callers who must authenticate, at Lightcast's real pace (5 calls a second, the default deadline):
@@ -18,7 +17,7 @@ public class CallersWithShares implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        String hash = SecretHash.of(SECRET);
+        String hash = TestSecrets.hash(SECRET);
         return Map.of("titles.auth", "required",
                 "titles.clients", "[{\"id\":\"flooder\",\"secretHash\":\"" + hash + "\",\"weight\":1},"
                         + "{\"id\":\"steady\",\"secretHash\":\"" + hash + "\",\"weight\":1},"

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
-import io.titlesgateway.auth.SecretHash;
 
 /**
  * Lightcast with bulk access, replicas on Redis, a caller who authenticates with a share of the
@@ -23,7 +22,7 @@ public class EveryPartAtWork implements QuarkusTestProfile {
         config.put("titles.redis-url", RedisAvailable.URL);
         config.put("lightcast.bulk.enabled", "true");
         config.put("titles.auth", "auto");
-        config.put("titles.clients", "[{\"id\":\"" + CALLER + "\",\"secretHash\":\"" + SecretHash.of(SECRET)
+        config.put("titles.clients", "[{\"id\":\"" + CALLER + "\",\"secretHash\":\"" + TestSecrets.hash(SECRET)
                 + "\",\"quotaPerYear\":100000}]");
         config.put("titles.token-signing-key", Base64.getEncoder().encodeToString("a-test-signing-key-of-32-bytes-at-least".getBytes()));
         config.put("titles.data-dir", "target/answers-every-part-" + ProcessHandle.current().pid());

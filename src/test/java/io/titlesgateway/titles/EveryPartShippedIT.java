@@ -24,11 +24,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 
-import io.titlesgateway.auth.SecretHash;
 import io.titlesgateway.emulator.LightcastEmulator;
 import io.titlesgateway.emulator.ReceivedRequest;
 import io.titlesgateway.support.GatewayProcess;
 import io.titlesgateway.support.RedisServer;
+import io.titlesgateway.support.TestSecrets;
 
 /**
  * Every part of the gateway at work in the form it ships in: the packaged jar under {@code mvn verify},
@@ -95,7 +95,7 @@ class EveryPartShippedIT {
                     Map.entry("LIGHTCAST_CLIENT_SECRET", emulator.clientSecret()),
                     Map.entry("LIGHTCAST_BULK_ENABLED", "true"), Map.entry("LIGHTCAST_RATE_LIMIT", "20"),
                     Map.entry("TITLES_REDIS_URL", redis.url()),
-                    Map.entry("TITLES_CLIENTS", "[{\"id\":\"" + CALLER + "\",\"secretHash\":\"" + SecretHash.of(SECRET) + "\"}]"),
+                    Map.entry("TITLES_CLIENTS", "[{\"id\":\"" + CALLER + "\",\"secretHash\":\"" + TestSecrets.hash(SECRET) + "\"}]"),
                     Map.entry("TITLES_TOKEN_SIGNING_KEY",
                             Base64.getEncoder().encodeToString("a-shipped-signing-key-of-32-bytes-at-least".getBytes())),
                     Map.entry("QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
