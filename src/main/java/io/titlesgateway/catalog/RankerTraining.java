@@ -230,10 +230,9 @@ final class RankerTraining {
         double[] weights = new double[Ranker.FEATURES];
         Adam adam = new Adam(Ranker.FEATURES);
         for (int iteration = 0; iteration < ITERATIONS; iteration++) {
-            double[] current = weights.clone();
             List<double[]> parts = IntStream.range(0, chunks).parallel()
                     .mapToObj(chunk -> gradient(standard.subList(chunk * GRADIENT_CHUNK,
-                            Math.min(standard.size(), (chunk + 1) * GRADIENT_CHUNK)), current))
+                            Math.min(standard.size(), (chunk + 1) * GRADIENT_CHUNK)), weights))
                     .toList();
             double[] gradient = new double[Ranker.FEATURES];
             for (double[] part : parts) {

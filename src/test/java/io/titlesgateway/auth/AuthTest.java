@@ -37,14 +37,13 @@ class AuthTest extends EmulatedUpstreamTest {
     static final String SECRET = "svc-reports-secret-0123456789";
 
     public static class WithCallers implements QuarkusTestProfile {
-        private static final String HASH = TestSecrets.hash(SECRET);
-
         @Override
         public Map<String, String> getConfigOverrides() {
+            String hash = TestSecrets.hash(SECRET);
             return Map.of("titles.auth", "auto",
-                    "titles.clients", "[{\"id\":\"" + CALLER + "\",\"secretHash\":\"" + HASH + "\",\"weight\":2},"
-                            + "{\"id\":\"svc-rate\",\"secretHash\":\"" + HASH + "\",\"ratePerSecond\":2},"
-                            + "{\"id\":\"svc-daily\",\"secretHash\":\"" + HASH + "\",\"dailyNormalize\":3}]",
+                    "titles.clients", "[{\"id\":\"" + CALLER + "\",\"secretHash\":\"" + hash + "\",\"weight\":2},"
+                            + "{\"id\":\"svc-rate\",\"secretHash\":\"" + hash + "\",\"ratePerSecond\":2},"
+                            + "{\"id\":\"svc-daily\",\"secretHash\":\"" + hash + "\",\"dailyNormalize\":3}]",
                     "titles.token-signing-key", Base64.getEncoder().encodeToString("a-test-signing-key-of-32-bytes-at-least".getBytes()),
                     "titles.token-lifetime", "3S");
         }
