@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -76,5 +77,32 @@ class MetricsTest extends EmulatedUpstreamTest {
                 .body("checks.find { it.name == 'lightcast-quota' }.data.normalizeQuotaRemaining", equalTo(6))
                 .body("checks.find { it.name == 'lightcast-quota' }.data.quotaLow", equalTo(true))
                 .body(containsString("titles-backend"));
+    }
+
+    @Test
+    void requestsAreTaggedWithTheirEndpointNeverWithThePathAsSent() {
+        String normalized = "http_server_requests_seconds_count{method=\"POST\",outcome=\"SUCCESS\",status=\"200\",uri=\"/titles/versions/{version}/normalize\"}";
+        String streamed = "http_server_requests_seconds_count{method=\"POST\",outcome=\"SUCCESS\",status=\"200\",uri=\"/titles/versions/{version}/normalize/stream\"}";
+        String before = scrape();
+        String unknown = "v" + System.nanoTime();
+        // answered by the router (at hand or fetched), by a concrete version and by latest
+        for (String version : List.of("5.47", "5.46", "latest")) {
+            given().contentType("text/plain").body("line cook").post("/titles/versions/" + version + "/normalize").then().statusCode(200);
+        }
+        given().contentType("text/plain").body("line cook\n").post("/titles/versions/5.47/normalize/stream").then().statusCode(200);
+        // refusals on any version a caller writes: a method no endpoint takes, a request target too long
+        given().delete("/titles/versions/" + unknown + "/normalize").then().statusCode(405);
+        given().queryParam("q", "a".repeat(20_000)).get("/titles/versions/" + unknown + "/titles").then().statusCode(414);
+        // OPTIONS, which the REST layer answers under any path its resources start, endpoint or not
+        given().options("/titles/versions/" + unknown + "/normalize/").then().statusCode(200);
+        given().options("/titles/versions/5.47/" + unknown).then().statusCode(200);
+        given().options("/titles/" + unknown).then().statusCode(200);
+        String after = scrape();
+
+        assertThat(metric(after, normalized) - metric(before, normalized)).isGreaterThanOrEqualTo(3);
+        assertThat(metric(after, streamed) - metric(before, streamed)).isGreaterThanOrEqualTo(1);
+        List<String> paths = Pattern.compile("uri=\"([^\"]*)\"").matcher(after).results().map(found -> found.group(1)).distinct().toList();
+        assertThat(paths).isNotEmpty().noneMatch(path -> path.contains("5.47") || path.contains("5.46") || path.contains("latest")
+                || path.contains(unknown));
     }
 }
