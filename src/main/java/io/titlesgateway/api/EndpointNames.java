@@ -24,7 +24,7 @@ import io.vertx.ext.web.RoutingContext;
 public class EndpointNames {
 
     /** Before every other handler, so that a refusal by any of them is named too. */
-    static final int FIRST = BodyLimit.BEFORE_EVERYTHING - 4;
+    private static final int FIRST = BodyLimit.BEFORE_EVERYTHING - 4;
     /** Where the HTTP server metrics look for a request's template, on the request's context. */
     private static final String TEMPLATE_KEY = "UrlPathTemplate";
     private static final String VERSION = VersionedPath.PREFIX + "{version}";
@@ -36,7 +36,7 @@ public class EndpointNames {
             VERSION + RESTS[4], VERSION + RESTS[5] };
     private static final String TITLE = VERSION + TITLES + "/{titleId}";
     /** The name of what is no endpoint, as the HTTP server metrics name a 4xx there. */
-    static final String UNKNOWN = "UNKNOWN";
+    private static final String UNKNOWN = "UNKNOWN";
 
     void install(@Observes Router router) {
         router.route().order(FIRST).handler(this::name);
