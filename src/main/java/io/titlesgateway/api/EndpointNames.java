@@ -54,9 +54,8 @@ public class EndpointNames {
     }
 
     /**
-     * The template of a path under {@code /titles/versions/}, one trailing {@code /} aside (the REST
-     * layer takes it too), read in place: a hit's path is not copied for it; {@code null} for a path
-     * of no endpoint.
+     * The template of a path under {@code /titles/versions/}, one trailing {@code /} aside, read in
+     * place: a hit's path is not copied for it; {@code null} for a path of no endpoint.
      */
     static String templateOf(String path) {
         if (path == null || !path.startsWith(VersionedPath.PREFIX)) {
