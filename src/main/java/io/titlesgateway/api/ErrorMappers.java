@@ -153,6 +153,14 @@ public class ErrorMappers {
         return RestResponse.ResponseBuilder.<ErrorEnvelope>create(status).entity(body).type(MediaType.APPLICATION_JSON_TYPE).build();
     }
 
+    /** The key a strict reader found twice ({@link StrictJson}); {@code null} for any other failure. */
+    private static String duplicateKeyIn(JacksonException failure) {
+        String message = failure instanceof JsonParseException ? String.valueOf(failure.getOriginalMessage()) : "";
+        int start = message.indexOf('\'');
+        int end = message.lastIndexOf('\'');
+        return message.startsWith("Duplicate field '") && end > start ? message.substring(start + 1, end) : null;
+    }
+
     private static String describe(JacksonException failure) {
         if (failure instanceof UnrecognizedPropertyException unknown) {
             return "Unknown key '" + clip(unknown.getPropertyName()) + "' in the request body; allowed keys: "
@@ -166,6 +174,10 @@ public class ErrorMappers {
                     .orElse("body");
             return "Invalid value for '" + clip(field) + "' in the request body: expected "
                     + expected(mismatch.getTargetType());
+        }
+        String duplicate = duplicateKeyIn(failure);
+        if (duplicate != null) {
+            return "Key '" + clip(duplicate) + "' appears more than once in the request body";
         }
         if (failure instanceof JsonParseException || failure instanceof MismatchedInputException) {
             return "The request body is not valid JSON";

@@ -3,6 +3,7 @@ package io.titlesgateway.api;
 import java.lang.reflect.Type;
 import java.util.function.BiFunction;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -15,8 +16,10 @@ import com.fasterxml.jackson.databind.type.LogicalType;
  * expected ({@code {"term": 42}}), a fraction where a whole number is ({@code "limit": 2.5}), a
  * string where a number or a boolean is ({@code "limit": "3"}) is a 400, as Lightcast refuses it,
  * rather than a guess sent upstream. A whole number where a fraction is expected is a number all the
- * same ({@code "confidenceThreshold": 1}). Only callers' bodies are read so strictly; Lightcast's
- * answers and the shared cache keep the application's mapper.
+ * same ({@code "confidenceThreshold": 1}). A key given twice ({@code {"term": "nurse", "term": "cook"}})
+ * is a 400 too: which of the two a reader keeps differs from one JSON library to the next, so the
+ * gateway would be guessing which the caller meant. Only callers' bodies are read so strictly;
+ * Lightcast's answers and the shared cache keep the application's mapper.
  */
 public final class StrictJson implements BiFunction<ObjectMapper, Type, ObjectReader> {
 
@@ -41,7 +44,8 @@ public final class StrictJson implements BiFunction<ObjectMapper, Type, ObjectRe
     }
 
     private static ObjectMapper strictCopy(ObjectMapper mapper) {
-        ObjectMapper copy = mapper.copy().disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        ObjectMapper copy = mapper.copy().disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         refuse(copy, LogicalType.Textual, CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean);
         refuse(copy, LogicalType.Integer, CoercionInputShape.Float, CoercionInputShape.String, CoercionInputShape.Boolean,
                 CoercionInputShape.EmptyString);
