@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -84,12 +85,15 @@ public class NormalizeStream {
     private final AtomicInteger open = new AtomicInteger();
     /** Lines answered by every stream, an error line included: the streams' throughput. */
     private Counter linesAnswered;
+    /** Reads an NDJSON line as callers' bodies are read ({@link StrictJson}): a key given twice is refused. */
+    private ObjectReader lines;
 
     void install(@Observes Router router, MeterRegistry registry) {
         Gauge.builder("titles.streams.open", open, AtomicInteger::get).description("Normalize streams being answered now")
                 .register(registry);
         linesAnswered = Counter.builder("titles.stream.lines").description("Lines the normalize streams answered")
                 .register(registry);
+        lines = new StrictJson().apply(json, JsonNode.class);
         router.post(VersionedPath.PREFIX + "*").order(BodyLimit.BEFORE_EVERYTHING + 1).handler(this::handle);
     }
 
@@ -236,7 +240,7 @@ public class NormalizeStream {
     /** The term of an NDJSON line, or {@code null} unless the line is exactly {@code {"term": "…"}}. */
     private String termOf(String line) {
         try {
-            JsonNode node = json.readTree(line);
+            JsonNode node = lines.readTree(line);
             if (node == null || !node.isObject() || node.size() != 1 || !node.path("term").isTextual()) {
                 return null;
             }

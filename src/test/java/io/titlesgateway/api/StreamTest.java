@@ -130,7 +130,8 @@ class StreamTest extends EmulatedUpstreamTest {
     void ndjsonInWithBadLinesGivesErrorLinesAndGoesOn() throws Exception {
         String tooLong = "x".repeat(1_025);
         List<String> body = List.of("{\"term\":\"chef\"}", "not json", "{\"term\":42}", "", "{\"term\":\"" + tooLong + "\"}",
-                "{\"term\":\"plumber\",\"extra\":1}", "{\"term\":\"  \"}", "{\"term\":\"plumber\"}");
+                "{\"term\":\"plumber\",\"extra\":1}", "{\"term\":\"  \"}", "{\"term\":\"plumber\",\"term\":\"baker\"}",
+                "{\"term\":\"plumber\"}");
 
         List<JsonNode> out = stream("application/x-ndjson", body);
 
@@ -142,7 +143,8 @@ class StreamTest extends EmulatedUpstreamTest {
         assertThat(out.get(4).at("/error/status").asInt()).isEqualTo(413);
         assertThat(out.get(5).at("/error/status").asInt()).isEqualTo(400);
         assertThat(out.get(6).at("/error/status").asInt()).isEqualTo(400);
-        assertThat(out.get(7).at("/title/name").asText()).isEqualTo("Plumber");
+        assertThat(out.get(7).at("/error/status").asInt()).as("a key given twice").isEqualTo(400);
+        assertThat(out.get(8).at("/title/name").asText()).isEqualTo("Plumber");
         assertThat(termsSentInBulk()).containsExactlyInAnyOrder("chef", "plumber");
     }
 
