@@ -227,6 +227,9 @@ public class NormalizeStream {
             }
         }
         term = term.strip();
+        if (!Utf8.isWellFormed(term)) {
+            return refused(null, TitlesException.badRequest("The line's raw title " + Violations.UNPAIRED_SURROGATE));
+        }
         if (term.isEmpty()) {
             return refused(term, TitlesException.badRequest("A line must hold a raw title; this one is blank"));
         }

@@ -18,7 +18,9 @@ import com.fasterxml.jackson.databind.type.LogicalType;
  * rather than a guess sent upstream. A whole number where a fraction is expected is a number all the
  * same ({@code "confidenceThreshold": 1}). A key given twice ({@code {"term": "nurse", "term": "cook"}})
  * is a 400 too: which of the two a reader keeps differs from one JSON library to the next, so the
- * gateway would be guessing which the caller meant. Only callers' bodies are read so strictly;
+ * gateway would be guessing which the caller meant; so is anything but white space after the
+ * document ({@code {"term": "nurse"}{"term": "cook"}}), which a lenient reader drops unread. Only
+ * callers' bodies are read so strictly;
  * Lightcast's answers and the shared cache keep the application's mapper.
  */
 public final class StrictJson implements BiFunction<ObjectMapper, Type, ObjectReader> {
@@ -45,6 +47,7 @@ public final class StrictJson implements BiFunction<ObjectMapper, Type, ObjectRe
 
     private static ObjectMapper strictCopy(ObjectMapper mapper) {
         ObjectMapper copy = mapper.copy().disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         refuse(copy, LogicalType.Textual, CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean);
         refuse(copy, LogicalType.Integer, CoercionInputShape.Float, CoercionInputShape.String, CoercionInputShape.Boolean,

@@ -37,6 +37,22 @@ final class Utf8 {
         }
     }
 
+    /**
+     * Whether {@code text} is Unicode text, which UTF-8 can carry: no half of a surrogate pair alone.
+     * A JSON string can hold one, written as an escape, though no UTF-8 body can.
+     */
+    static boolean isWellFormed(CharSequence text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static int length(CharSequence text) {
         int bytes = 0;
         for (int i = 0; i < text.length(); i++) {

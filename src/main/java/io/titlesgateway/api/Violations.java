@@ -11,6 +11,9 @@ import java.util.List;
  */
 final class Violations {
 
+    /** Why a JSON string that is not Unicode text is refused, for a field or a stream's line. */
+    static final String UNPAIRED_SURROGATE = "must be Unicode text; it holds half of a surrogate pair (\\uD800 to \\uDFFF) alone";
+
     private final List<Violation> found = new ArrayList<>();
 
     /** The body itself, absent when the caller sent none. */
@@ -35,9 +38,16 @@ final class Violations {
         return this;
     }
 
-    /** A term: present, not blank, within its bytes. */
+    /** A term: present, not blank, Unicode text, within its bytes. */
     Violations term(String field, String value) {
-        return notBlank(field, value).atMostBytes(field, value, InputLimits.MAX_TERM_BYTES);
+        return notBlank(field, value).wellFormed(field, value).atMostBytes(field, value, InputLimits.MAX_TERM_BYTES);
+    }
+
+    Violations wellFormed(String field, String value) {
+        if (value != null && !Utf8.isWellFormed(value)) {
+            found.add(new Violation(field, UNPAIRED_SURROGATE, false));
+        }
+        return this;
     }
 
     Violations between(String field, Number value, long min, long max) {

@@ -131,7 +131,8 @@ class StreamTest extends EmulatedUpstreamTest {
         String tooLong = "x".repeat(1_025);
         List<String> body = List.of("{\"term\":\"chef\"}", "not json", "{\"term\":42}", "", "{\"term\":\"" + tooLong + "\"}",
                 "{\"term\":\"plumber\",\"extra\":1}", "{\"term\":\"  \"}", "{\"term\":\"plumber\",\"term\":\"baker\"}",
-                "{\"term\":\"plumber\"}");
+                "{\"term\":\"plumber\"}", "{\"term\":\"roofer \\ud800\"}", "{\"term\":\"mason\"}{\"term\":\"baker\"}",
+                "{\"term\":\"chef \\ud83d\\udc68\"}");
 
         List<JsonNode> out = stream("application/x-ndjson", body);
 
@@ -145,7 +146,10 @@ class StreamTest extends EmulatedUpstreamTest {
         assertThat(out.get(6).at("/error/status").asInt()).isEqualTo(400);
         assertThat(out.get(7).at("/error/status").asInt()).as("a key given twice").isEqualTo(400);
         assertThat(out.get(8).at("/title/name").asText()).isEqualTo("Plumber");
-        assertThat(termsSentInBulk()).containsExactlyInAnyOrder("chef", "plumber");
+        assertThat(out.get(9).at("/error/detail").asText()).as("half of a surrogate pair alone").contains("must be Unicode text");
+        assertThat(out.get(10).at("/error/status").asInt()).as("a second object after the first").isEqualTo(400);
+        assertThat(out.get(11).has("error")).as("a whole surrogate pair: %s", out.get(11)).isFalse();
+        assertThat(termsSentInBulk()).containsExactlyInAnyOrder("chef", "plumber", "chef \ud83d\udc68");
     }
 
     @Test
