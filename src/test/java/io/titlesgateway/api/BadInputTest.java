@@ -340,6 +340,47 @@ class BadInputTest extends EmulatedUpstreamTest {
         }
     }
 
+    /**
+     * A request that names no valid host, which the router fails before any endpoint runs: a 400 in the
+     * envelope, not the platform's error page, and nothing logged at WARN or above.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "GET /titles/versions/latest HTTP/1.1\r\n\r\n",
+            "GET /titles/versions/latest HTTP/1.1\r\nHost: a b\r\n\r\n",
+            "POST /titles/versions/latest/normalize HTTP/1.1\r\nContent-Type: text/plain\r\nContent-Length: 4\r\n\r\ncook" })
+    void aRequestThatNamesNoHostIsRefusedInTheEnvelope(String request) throws Exception {
+        try (LogRecords logged = LogRecords.capture(); java.net.Socket socket = new java.net.Socket("localhost", RestAssured.port)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            String answer = oneAnswer(socket.getInputStream());
+
+            assertThat(answer).startsWith("HTTP/1.1 400").contains("{\"errors\":[{\"status\":400,").contains("must name its host");
+            assertThat(logged.lines()).as("what the gateway logged at WARN or above").isEmpty();
+        }
+    }
+
+    /** One HTTP/1.1 answer, head and body, read by its Content-Length: the connection may stay open after it. */
+    private static String oneAnswer(java.io.InputStream in) throws IOException {
+        java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+        int headEnd = -1;
+        int length = -1;
+        while (headEnd < 0 || read.size() < headEnd + length) {
+            int next = in.read();
+            if (next < 0) {
+                break;
+            }
+            read.write(next);
+            String sofar = read.toString(StandardCharsets.UTF_8);
+            if (headEnd < 0 && sofar.endsWith("\r\n\r\n")) {
+                headEnd = read.size();
+                java.util.regex.Matcher declared = java.util.regex.Pattern.compile("(?im)^content-length: *(\\d+)").matcher(sofar);
+                length = declared.find() ? Integer.parseInt(declared.group(1)) : 0;
+            }
+        }
+        return read.toString(StandardCharsets.UTF_8);
+    }
+
     private static List<String> threadsReadingABody() {
         return Thread.getAllStackTraces().entrySet().stream()
                 .filter(thread -> Arrays.stream(thread.getValue()).anyMatch(frame -> frame.getClassName().contains("VertxInputStream")))
