@@ -175,7 +175,7 @@ public class AnswersAtHand {
         if (header == null) {
             return null;
         }
-        String[] parts = header.split(";");
+        String[] parts = header.split(";", -1);
         String type = parts[0].strip().toLowerCase(Locale.ROOT);
         for (int i = 1; i < parts.length; i++) {
             String parameter = parts[i].strip().toLowerCase(Locale.ROOT);

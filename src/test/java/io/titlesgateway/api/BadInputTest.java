@@ -212,6 +212,17 @@ class BadInputTest extends EmulatedUpstreamTest {
         assertThat(answer.body()).contains("\"status\":415").contains("Accepted Content-Type(s): ");
     }
 
+    /** A Content-Type that is no media type at all (only separators) is a 400 on every body endpoint, never a 500. */
+    @ParameterizedTest(name = "{0} {1}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "/normalize | ;;;", "/normalize | ;", "/normalize/inspect | ;;;", "/normalize/bulk | ;", "/normalize/stream | ;;;",
+            "/titles | ;" })
+    void aContentTypeOfNoMediaTypeIsA400(String path, String contentType) throws Exception {
+        HttpResponse<String> answer = raw("POST", V + path, contentType, "cook".getBytes(StandardCharsets.UTF_8));
+        assertThat(answer.statusCode()).as(answer.body()).isBetween(400, 415);
+        assertThat(answer.body()).contains("\"errors\":[{\"status\":" + answer.statusCode());
+    }
+
     /** Text that is not UTF-8 is refused, never sent upstream with its bytes replaced. */
     @ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.ValueSource(strings = { "/normalize", "/normalize/inspect", "/normalize/bulk" })
