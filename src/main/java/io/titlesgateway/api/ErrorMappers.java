@@ -11,6 +11,7 @@ import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
@@ -92,14 +93,24 @@ public class ErrorMappers {
         return envelope(ErrorEnvelope.of(406, "Not Acceptable", "The answer is application/json: accept it (or */*)"), 406);
     }
 
+    /** No resource of the REST layer at the path; where an endpoint of the router is (the stream), a method it does not take. */
     @ServerExceptionMapper
-    public RestResponse<ErrorEnvelope> notFound(NotFoundException failure, UriInfo uri) {
+    public RestResponse<?> notFound(NotFoundException failure, UriInfo uri, Request request) {
+        String allowed = AllowedMethods.of(uri.getPath());
+        if (allowed != null && !List.of(allowed.split(", ")).contains(request.getMethod())) {
+            return methodNotAllowed(uri, allowed);
+        }
         return envelope(ErrorEnvelope.of(404, "URL not found", "No endpoint at " + shortPath(uri)), 404);
     }
 
+    /** The REST layer names no method the endpoint takes: the {@code Allow} header comes from {@link AllowedMethods}. */
     @ServerExceptionMapper
     public RestResponse<?> notAllowed(NotAllowedException failure, UriInfo uri) {
-        String allowed = String.join(", ", failure.getResponse().getAllowedMethods());
+        String known = AllowedMethods.of(uri.getPath());
+        return methodNotAllowed(uri, known != null ? known : String.join(", ", failure.getResponse().getAllowedMethods()));
+    }
+
+    private static RestResponse<?> methodNotAllowed(UriInfo uri, String allowed) {
         if (AcceptedTypes.TOKEN_PATH.equals(uri.getPath())) {
             return RestResponse.ResponseBuilder.fromResponse(TokenResource.error(405, "invalid_request",
                     "The token endpoint takes POST only")).header(HttpHeaders.ALLOW, allowed).build();

@@ -107,6 +107,30 @@ class OpenApiDocumentTest {
     }
 
     /** Every operation under {@code prefix}, by method and path. */
+    /**
+     * Every path of the document refuses a method it does not take with a 405 whose {@code Allow}
+     * names exactly the methods the document gives it (with HEAD beside GET, and OPTIONS, which the
+     * REST layer answers by itself); the stream, a route of the router, as much as the resources.
+     */
+    @Test
+    void everyPathRefusesAnotherMethodNamingTheMethodsItTakes() {
+        OpenAPI api = document();
+        api.getPaths().forEach((template, item) -> {
+            java.util.Set<String> expected = new java.util.TreeSet<>(List.of("OPTIONS"));
+            item.readOperationsMap().keySet().forEach(method -> expected.add(method.name()));
+            if (expected.contains("GET")) {
+                expected.add("HEAD");
+            }
+            String path = template.replace("{version}", "latest").replace("{titleId}", "ET3B93055220D592C8");
+            for (String method : List.of("DELETE", "PUT", "PATCH")) {
+                io.restassured.response.Response refused = given().request(method, path);
+                assertThat(refused.statusCode()).as("%s %s", method, path).isEqualTo(405);
+                assertThat(new java.util.TreeSet<>(List.of(refused.header("Allow").split(", *"))))
+                        .as("Allow of %s %s", method, path).isEqualTo(expected);
+            }
+        });
+    }
+
     private static Map<String, Operation> operations(OpenAPI api, String prefix) {
         Map<String, Operation> found = new java.util.TreeMap<>();
         api.getPaths().forEach((path, item) -> {
