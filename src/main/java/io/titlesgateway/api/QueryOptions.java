@@ -1,13 +1,21 @@
 package io.titlesgateway.api;
 
+import java.util.regex.Pattern;
+
 import io.titlesgateway.titles.NormalizeQuery;
 import io.titlesgateway.titles.TitlesException;
 
 /**
  * Reads numeric query parameters. They arrive as strings so that "abc" is a clear 400 rather than
- * the 404 JAX-RS gives a query parameter it cannot convert.
+ * the 404 JAX-RS gives a query parameter it cannot convert. A number is written as numbers are
+ * everywhere: ASCII digits, a sign, a decimal point and an exponent; Java's own forms ({@code 0.5d},
+ * {@code 0x1p-1}) and digits of other scripts (an Arabic-Indic five) are refused rather than read as numbers
+ * the caller may not have meant, and sent upstream.
  */
 final class QueryOptions {
+
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?");
+    private static final Pattern WHOLE = Pattern.compile("[+-]?[0-9]+");
 
     private QueryOptions() {
     }
@@ -16,13 +24,12 @@ final class QueryOptions {
         if (raw == null) {
             return NormalizeQuery.DEFAULT_THRESHOLD;
         }
-        try {
-            double value = Double.parseDouble(raw.strip());
+        String written = raw.strip();
+        if (DECIMAL.matcher(written).matches()) {
+            double value = Double.parseDouble(written);
             if (value >= 0 && value <= 1) {
                 return value;
             }
-        } catch (NumberFormatException notANumber) {
-            // answered below
         }
         throw TitlesException.badRequest("confidenceThreshold must be a number from 0 to 1");
     }
@@ -32,13 +39,16 @@ final class QueryOptions {
         if (raw == null) {
             return null;
         }
-        try {
-            int value = Integer.parseInt(raw.strip());
-            if (value >= min && value <= max) {
-                return value;
+        String written = raw.strip();
+        if (WHOLE.matcher(written).matches()) {
+            try {
+                int value = Integer.parseInt(written);
+                if (value >= min && value <= max) {
+                    return value;
+                }
+            } catch (NumberFormatException beyondAnInt) {
+                // answered below
             }
-        } catch (NumberFormatException notANumber) {
-            // answered below
         }
         throw TitlesException.badRequest(name + " must be a whole number from " + min + " to " + max);
     }
