@@ -13,8 +13,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -39,13 +41,24 @@ public class TokenResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "A token for a caller of the gateway (OAuth client credentials, as Lightcast's auth server)")
-    public Uni<RestResponse<Map<String, Object>>> token(@RestForm("grant_type") String grantType,
-            @RestForm("client_id") String clientId, @RestForm("client_secret") String clientSecret,
-            @RestForm("scope") String scope, @RestHeader("Authorization") String authorization) {
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_FORM_URLENCODED,
+            schema = @Schema(implementation = TokenRequestFields.class)))
+    public Uni<RestResponse<Map<String, Object>>> token(String form, @RestHeader("Authorization") String authorization) {
+        TokenForm fields;
+        try {
+            fields = TokenForm.read(form);
+        } catch (TokenForm.Refused refused) {
+            return Uni.createFrom().item(error(refused.status(), "invalid_request", refused.getMessage()));
+        }
         String[] basic = basicCredentials(authorization);
-        String id = basic != null ? basic[0] : clientId;
-        String secret = basic != null ? basic[1] : clientSecret;
-        return auth.grant(grantType, id, secret, scope)
+        if (basic != null && (fields.clientSecret() != null || (fields.clientId() != null && !fields.clientId().equals(basic[0])))) {
+            // RFC 6749, 2.3: one way to authenticate a client per request
+            return Uni.createFrom().item(error(400, "invalid_request",
+                    "Authenticate the client one way: HTTP Basic or client_id and client_secret in the form, not both"));
+        }
+        String id = basic != null ? basic[0] : fields.clientId();
+        String secret = basic != null ? basic[1] : fields.clientSecret();
+        return auth.grant(fields.grantType(), id, secret, fields.scope())
                 .map(grant -> {
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("access_token", grant.accessToken());
@@ -63,6 +76,15 @@ public class TokenResource {
                     }
                     return uncached(response);
                 });
+    }
+
+    /** The fields of a token request, for the OpenAPI document; {@link TokenForm} reads the form itself. */
+    @Schema(name = "TokenRequest")
+    record TokenRequestFields(
+            @Schema(name = "grant_type", required = true, example = "client_credentials") String grantType,
+            @Schema(name = "client_id", description = "Or in HTTP Basic, with the secret") String clientId,
+            @Schema(name = "client_secret") String clientSecret,
+            @Schema(name = "scope", example = "emsi_open") String scope) {
     }
 
     /** An error as OAuth answers it ({@code {"error": …, "error_description": …}}), never cached. */

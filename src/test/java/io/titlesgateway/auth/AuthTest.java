@@ -114,6 +114,41 @@ class AuthTest extends EmulatedUpstreamTest {
         assertThat(emulator.tokenRequests()).as("the gateway's callers never cost a Lightcast token").isZero();
     }
 
+    /**
+     * A token request's form that is not one form, or asks two things at once, is refused in OAuth's
+     * format with what is wrong, never a 500, a dropped connection or an ERROR in the log.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "a broken escape       | client_secret=%zz                          | 400 | not valid application/x-www-form-urlencoded",
+            "a lone %              | client_secret=%                            | 400 | not valid application/x-www-form-urlencoded",
+            "a client id twice     | client_id=svc-other&client_secret=SECRET   | 400 | client_id appears more than once",
+            "a secret twice        | client_secret=x&client_secret=SECRET       | 400 | client_secret appears more than once",
+            "a form over 8 kB      | client_secret=LONG                         | 413 | at most 8192 characters" })
+    void aTokenFormThatIsNotOneClearFormIsRefusedInOAuthsFormat(String name, String rest, int status, String description) {
+        String form = "grant_type=client_credentials&client_id=" + CALLER + "&"
+                + rest.replace("SECRET", SECRET).replace("LONG", "a".repeat(100_000));
+        try (io.titlesgateway.support.LogRecords logged = io.titlesgateway.support.LogRecords.capture()) {
+            given().contentType("application/x-www-form-urlencoded").body(form).post("/connect/token")
+                    .then().statusCode(status)
+                    .body("error", equalTo("invalid_request"))
+                    .body("error_description", containsString(description));
+            assertThat(logged.lines()).as("logged at WARN or above").isEmpty();
+        }
+    }
+
+    /** OAuth allows one way to authenticate the client per request: HTTP Basic and a secret in the form is refused. */
+    @Test
+    void aClientAuthenticatedTwoWaysAtOnceIsRefused() {
+        String basic = Base64.getEncoder().encodeToString((CALLER + ":" + SECRET).getBytes(StandardCharsets.UTF_8));
+        given().contentType("application/x-www-form-urlencoded").header("Authorization", "Basic " + basic)
+                .formParam("grant_type", "client_credentials").formParam("client_id", CALLER).formParam("client_secret", SECRET)
+                .post("/connect/token").then().statusCode(400).body("error", equalTo("invalid_request"));
+        given().contentType("application/x-www-form-urlencoded").header("Authorization", "Basic " + basic)
+                .formParam("grant_type", "client_credentials").formParam("client_id", CALLER)
+                .post("/connect/token").then().statusCode(200); // the client's own id beside Basic, as some clients send it
+    }
+
     @Test
     void aLightcastClientWorksUnchangedOnceBothItsUrlsPointAtTheGateway() {
         String authorization = bearer();
