@@ -261,7 +261,7 @@ public class NormalizeStream {
         return text.length() <= ECHOED_CHARS ? text : text.substring(0, ECHOED_CHARS) + "…";
     }
 
-    /** Answers before any of the body is read, in the error envelope; the unread body closes the connection. */
+    /** Answers before any of the body is read, in the error envelope; the caller is told to close the connection. */
     private static void refuse(RoutingContext routing, Throwable failure) {
         Refusals.send(routing, failure instanceof TitlesException known ? known
                 : TitlesException.badGateway("The stream could not start"));

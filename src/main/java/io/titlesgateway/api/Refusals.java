@@ -12,7 +12,9 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * Refuses a request from a Vert.x route, before any resource runs, as the exception mappers would
  * answer it: the error envelope, {@code Retry-After} when there is one, and the rest of the body
- * declined, since it is left unread: on HTTP/1.1 the connection is closed; on HTTP/2, where a
+ * declined, since it is left unread: on HTTP/1.1 the answer says {@code Connection: close} and the
+ * body is not read (a caller that keeps the connection open anyway meets the HTTP layer's idle
+ * timeout, {@code quarkus.http.idle-timeout}); on HTTP/2, where a
  * {@code Connection} header is a protocol error, the stream alone is reset with NO_ERROR after the
  * answer, which tells the client to stop sending without failing its request (RFC 9113, 8.1).
  * A request whose body the router has read is answered the same way, its connection kept
