@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 /**
  * The methods each endpoint takes, for the {@code Allow} header a 405 must carry (RFC 9110, 15.5.6):
  * the REST layer refuses a method without naming those it takes, and the stream, a route of the
- * router, is no resource of it at all. {@code AllowedMethodsTest} holds this list to the OpenAPI
+ * router, is no resource of it at all. {@code OpenApiDocumentTest} holds this list to the OpenAPI
  * document, so that an endpoint added there and not here fails the build.
  */
 final class AllowedMethods {
