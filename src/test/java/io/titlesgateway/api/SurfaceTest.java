@@ -48,6 +48,14 @@ class SurfaceTest extends EmulatedUpstreamTest {
         onlyCallTo("/titles/status");
     }
 
+    /** A JSON request takes its options from its body: its query is ignored, repetitions and all, as Lightcast ignores it. */
+    @Test
+    void aJsonRequestsQueryIsIgnoredEvenWithAnOptionGivenTwice() {
+        given().contentType("application/json").body("{\"term\":\"cook\",\"fields\":[\"id\",\"name\"]}")
+                .post("/titles/versions/latest/normalize?fields=id&fields=name")
+                .then().statusCode(200).body("data.title.name", org.hamcrest.Matchers.notNullValue());
+    }
+
     @Test
     void metaNamesTheLatestVersion() {
         given().when().get("/titles/meta")
