@@ -31,7 +31,8 @@ public class RepeatedOptions {
 
     private void check(RoutingContext routing) {
         HttpServerRequest request = routing.request();
-        String repeated = request.query() == null || isJson(request) ? null : repeatedIn(request.params());
+        // the routing context's parse, which the answers at hand read too: the query is decoded once
+        String repeated = request.query() == null || isJson(request) ? null : repeatedIn(routing.queryParams());
         if (repeated == null) {
             routing.next();
             return;
