@@ -96,9 +96,9 @@ public class ErrorMappers {
     /** No resource of the REST layer at the path; where an endpoint of the router is (the stream), a method it does not take. */
     @ServerExceptionMapper
     public RestResponse<?> notFound(NotFoundException failure, UriInfo uri, Request request) {
-        String allowed = AllowedMethods.of(uri.getPath());
-        if (allowed != null && !List.of(allowed.split(", ")).contains(request.getMethod())) {
-            return methodNotAllowed(uri, allowed);
+        List<String> allowed = AllowedMethods.of(uri.getPath());
+        if (allowed != null && !allowed.contains(request.getMethod())) {
+            return methodNotAllowed(uri, String.join(", ", allowed));
         }
         return envelope(ErrorEnvelope.of(404, "URL not found", "No endpoint at " + shortPath(uri)), 404);
     }
@@ -106,8 +106,8 @@ public class ErrorMappers {
     /** The REST layer names no method the endpoint takes: the {@code Allow} header comes from {@link AllowedMethods}. */
     @ServerExceptionMapper
     public RestResponse<?> notAllowed(NotAllowedException failure, UriInfo uri) {
-        String known = AllowedMethods.of(uri.getPath());
-        return methodNotAllowed(uri, known != null ? known : String.join(", ", failure.getResponse().getAllowedMethods()));
+        List<String> known = AllowedMethods.of(uri.getPath());
+        return methodNotAllowed(uri, String.join(", ", known != null ? known : failure.getResponse().getAllowedMethods()));
     }
 
     private static RestResponse<?> methodNotAllowed(UriInfo uri, String allowed) {
