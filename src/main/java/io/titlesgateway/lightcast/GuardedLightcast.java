@@ -146,8 +146,8 @@ class GuardedLightcast {
 
     private Uni<List<BulkNormalization>> bulk(String version, Supplier<Uni<List<String>>> terms, List<String> fields,
             UpstreamBudget.Claim claim) {
-        return quotaCounted(() -> call("/normalize/bulk", terms, taken -> api.bulk(version, new LightcastCalls.Bulk(taken, fields, 0.0)),
-                claim));
+        return quotaCounted(() -> call("/normalize/bulk", terms, taken -> api.bulk(version, new LightcastCalls.Bulk(taken, fields, 0.0))
+                .invoke(answer -> AnswerShape.onePerTerm(taken, answer)), claim));
     }
 
     /**
@@ -277,6 +277,7 @@ class GuardedLightcast {
     private <T> Uni<T> counted(String endpoint, Supplier<Uni<T>> request) {
         Uni<T> call = Uni.createFrom().deferred(request::get);
         return call
+                .map(AnswerShape::checked)
                 .onItem().invoke(() -> observed(endpoint, "200"))
                 .onFailure().invoke(failure -> observed(endpoint, LightcastErrors.outcome(failure)));
     }

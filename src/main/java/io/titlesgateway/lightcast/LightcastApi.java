@@ -9,6 +9,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -26,9 +27,11 @@ import io.titlesgateway.titles.VersionInfo;
 
 /**
  * The Lightcast Titles API, one method per endpoint. The OIDC filter puts a client-credentials
- * bearer token on every call. Kept thin: resilience and error translation live in {@link LightcastBackend}.
+ * bearer token on every call; a successful answer that is not JSON is refused ({@link JsonAnswersOnly}).
+ * Kept thin: resilience and error translation live in {@link LightcastBackend}.
  */
 @RegisterRestClient(configKey = "lightcast")
+@RegisterProvider(JsonAnswersOnly.class)
 @OidcClientFilter
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)

@@ -8,6 +8,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -35,8 +36,12 @@ final class LightcastErrors {
         if (rejection != null && rejection.getResponse() != null) {
             return String.valueOf(rejection.getResponse().getStatus());
         }
-        if (causeOfType(failure, OidcClientException.class) != null) {
+        UnreadableAnswer unreadable = unreadable(failure);
+        if (causeOfType(failure, OidcClientException.class) != null || unreadable != null && unreadable.fromAuthServer()) {
             return "token_error";
+        }
+        if (unreadable != null) {
+            return "unreadable";
         }
         if (causeOfType(failure, TimeoutException.class) != null || namesATimeout(failure)) {
             return "timeout";
@@ -58,6 +63,10 @@ final class LightcastErrors {
         if (rejection != null && rejection.getResponse() != null) {
             return fromResponse(rejection.getResponse(), endpoint);
         }
+        UnreadableAnswer unreadable = unreadable(failure);
+        if (unreadable != null) {
+            return fromUnreadable(unreadable, endpoint);
+        }
         OidcClientException tokenFailure = causeOfType(failure, OidcClientException.class);
         if (tokenFailure != null) {
             return fromTokenFailure(tokenFailure);
@@ -74,6 +83,34 @@ final class LightcastErrors {
         LOG.warnf("Lightcast %s could not be reached: %s", endpoint, describe(failure));
         String reason = causeOfType(failure, ConnectException.class) != null ? "refused the connection" : "could not be reached";
         return LightcastUnavailable.unreachable("Lightcast " + reason + " while serving " + endpoint + ".");
+    }
+
+    /**
+     * The answer that could not be read, if that is what failed: one the gateway's checks refused,
+     * or one the JSON reader could not parse into what the endpoint answers (the auth server's, when
+     * the token request failed so).
+     */
+    private static UnreadableAnswer unreadable(Throwable failure) {
+        UnreadableAnswer refused = causeOfType(failure, UnreadableAnswer.class);
+        if (refused != null) {
+            return refused;
+        }
+        if (causeOfType(failure, JsonProcessingException.class) == null) {
+            return null;
+        }
+        String what = "not valid JSON, or not of the shape its contract gives";
+        return causeOfType(failure, OidcClientException.class) != null ? UnreadableAnswer.ofAuthServer(what) : UnreadableAnswer.ofApi(what);
+    }
+
+    private static TitlesException fromUnreadable(UnreadableAnswer unreadable, String endpoint) {
+        if (unreadable.fromAuthServer()) {
+            LOG.warnf("Lightcast's auth server answered a token request with what is not a token: %s", unreadable.getMessage());
+            return LightcastUnavailable.unreachable("The gateway could not obtain a Lightcast token: the auth server's answer "
+                    + "is not a token (" + unreadable.getMessage() + "); check LIGHTCAST_AUTH_URL.");
+        }
+        LOG.warnf("Lightcast's answer to %s cannot be read: %s", endpoint, unreadable.getMessage());
+        return LightcastUnavailable.unreachable("Lightcast answered " + endpoint + " with what the gateway cannot read ("
+                + unreadable.getMessage() + ").");
     }
 
     private static TitlesException fromResponse(Response response, String endpoint) {

@@ -81,6 +81,10 @@ public final class LightcastEmulator implements AutoCloseable {
     private volatile boolean tokenEndpointDown;
     private final AtomicInteger failuresToInject = new AtomicInteger();
     private volatile int injectedStatus = 503;
+    private final AtomicInteger rawAnswersToInject = new AtomicInteger();
+    private volatile RawBody injectedAnswer;
+    private final AtomicInteger rawTokenAnswersToInject = new AtomicInteger();
+    private volatile RawBody injectedTokenAnswer;
     private final AtomicInteger resetsToInject = new AtomicInteger();
     /** While set, answers to the held path wait here until it is released: a call the test knows is in flight. */
     private volatile CountDownLatch held;
@@ -253,6 +257,8 @@ public final class LightcastEmulator implements AutoCloseable {
         latencyPerBulkTerm = Duration.ZERO;
         tokenEndpointDown = false;
         failuresToInject.set(0);
+        rawAnswersToInject.set(0);
+        rawTokenAnswersToInject.set(0);
         resetsToInject.set(0);
         release();
     }
@@ -336,6 +342,21 @@ public final class LightcastEmulator implements AutoCloseable {
         failuresToInject.set(count);
     }
 
+    /**
+     * The next {@code count} API calls are answered 200 with {@code body}, sent as it is with
+     * {@code contentType}: an answer the API's contract does not allow (a proxy's page, broken JSON).
+     */
+    public void answerNext(int count, String contentType, String body) {
+        injectedAnswer = new RawBody(contentType, body);
+        rawAnswersToInject.set(count);
+    }
+
+    /** The next {@code count} token requests are answered 200 with {@code body}, sent as it is with {@code contentType}. */
+    public void answerNextTokenRequest(int count, String contentType, String body) {
+        injectedTokenAnswer = new RawBody(contentType, body);
+        rawTokenAnswersToInject.set(count);
+    }
+
     /** The next {@code count} API calls get their connection closed without an answer. */
     public void resetNext(int count) {
         resetsToInject.set(count);
@@ -393,6 +414,10 @@ public final class LightcastEmulator implements AutoCloseable {
     }
 
     // ---- the HTTP side ----------------------------------------------------------------------
+
+    /** A body sent as it is, not written as JSON. */
+    private record RawBody(String contentType, String text) {
+    }
 
     private record Reply(int status, Object body, Map<String, String> headers) {
 
@@ -488,10 +513,11 @@ public final class LightcastEmulator implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, Reply reply) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(reply.body());
-        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        RawBody raw = reply.body() instanceof RawBody asIs ? asIs : null;
+        byte[] bytes = raw != null ? raw.text().getBytes(StandardCharsets.UTF_8) : JSON.writeValueAsBytes(reply.body());
+        exchange.getResponseHeaders().set("Content-Type", raw != null ? raw.contentType() : "application/json; charset=utf-8");
         reply.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-        exchange.sendResponseHeaders(reply.status(), bytes.length);
+        exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length); // 0 would mean chunked
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }
@@ -506,6 +532,9 @@ public final class LightcastEmulator implements AutoCloseable {
     private Reply token(HttpExchange exchange, String body) {
         if (tokenEndpointDown) {
             return new Reply(503, Map.of("error", "temporarily_unavailable"), Map.of());
+        }
+        if (rawTokenAnswersToInject.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            return new Reply(200, injectedTokenAnswer, Map.of());
         }
         if (!exchange.getRequestMethod().equals("POST")) {
             return new Reply(400, Map.of("error", "invalid_request"), Map.of());
@@ -569,6 +598,9 @@ public final class LightcastEmulator implements AutoCloseable {
         }
         if (failuresToInject.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             return Reply.error(injectedStatus, "Injected failure", "The emulator was told to fail this call");
+        }
+        if (rawAnswersToInject.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            return new Reply(200, injectedAnswer, Map.of());
         }
         String method = exchange.getRequestMethod();
         Map<String, String> query = parseForm(exchange.getRequestURI().getRawQuery() == null ? ""

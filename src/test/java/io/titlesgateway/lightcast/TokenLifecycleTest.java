@@ -13,6 +13,8 @@ import java.util.Set;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -173,5 +175,28 @@ class TokenLifecycleTest extends EmulatedUpstreamTest {
         assertThat(token.contentType()).startsWith("application/x-www-form-urlencoded");
         assertThat(token.body()).contains("grant_type=client_credentials").contains("scope=emsi_open")
                 .contains("client_id=" + emulator.clientId());
+    }
+
+    /** An auth server's page, or JSON that is not a token: a 502 naming the auth server, and the next good token works. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+        "text/html        | <html><body>Sign in</body></html>                            | not JSON",
+        "application/json | `{\"token_type\": \"Bearer\", \"expires_in\": 3600}`       | no access_token",
+        "application/json | `{\"access_token\": \"\", \"expires_in\": 3600}`          | no access_token",
+        "application/json | `[\"a\", \"b\"]`                                          | not a JSON object",
+        "application/json | `{\"access_token\": \"t\", \"expires_in\": \"soon\"}`    | an expires_in that is not a number of seconds",
+    })
+    void aTokenAnswerThatIsNotATokenIsABadGatewayNamingTheAuthServer(String type, String body, String fault) {
+        emulator.answerNextTokenRequest(10, type, body);
+        emulator.revokeTokens();
+
+        given().get("/titles/meta").then().statusCode(502)
+                .body("errors[0].detail", equalTo("The gateway could not obtain a Lightcast token: the auth server's answer is not a token ("
+                        + fault + "); check LIGHTCAST_AUTH_URL."))
+                .body(not(containsString("Exception")));
+        assertThat(emulator.tokenRequests()).as("it asked the auth server").isPositive();
+
+        emulator.answerNextTokenRequest(0, type, body);
+        given().get("/titles/meta").then().statusCode(200).body("data.latestVersion", equalTo("5.47"));
     }
 }

@@ -1,6 +1,7 @@
 package io.titlesgateway.lightcast;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -12,6 +13,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.quarkus.test.common.WithTestResource;
@@ -142,5 +144,60 @@ class UpstreamErrorsTest extends EmulatedUpstreamTest {
                 .body("errors[0].detail", containsString("Lightcast"))
                 .body(not(containsString("Exception")));
         assertThat(emulator.apiCalls()).hasSize(3);
+    }
+
+    /** A proxy's page, broken JSON or JSON short of its contract: Lightcast's failure, retried as a 5xx, never kept. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+        "/titles/meta                          | text/html        | <html><body>Service OK</body></html> | a body of type text/html, not JSON",
+        "/titles/meta                          | application/json | `{\"data\": {\"latestVersion\": \"5.4` | not valid JSON, or not of the shape its contract gives",
+        "/titles/meta                          | application/json | `{\"data\": \"surprise\"}`        | not valid JSON, or not of the shape its contract gives",
+        "/titles/meta                          | application/json | `{\"data\": null}`                 | no data",
+        "/titles/meta                          | application/json | {}                                   | no data",
+        "/titles/meta                          | application/json | ``                                   | no JSON body",
+        "/titles/meta                          | application/json | `{\"data\": {\"attribution\": null}}` | no latestVersion",
+        "/titles/versions/5.47/titles/ET809917E2FA1A3029 | application/json | `{\"data\": {\"name\": \"Registered Nurse\"}}` | a title without its id",
+        "/titles/versions/5.47/titles?q=nurse  | application/json | `{\"data\": [null]}`               | a list item that is null",
+    })
+    void anAnswerItsContractDoesNotAllowIsRetriedThenABadGatewayThatSaysWhatIsWrong(String path, String type, String body, String fault) {
+        given().get("/titles/versions/5.47").then().statusCode(200); // what a title's fetch asks first is known
+        int before = emulator.apiCalls().size();
+        emulator.answerNext(3, type, body);
+        String endpoint = path.startsWith("/titles/meta") ? "/meta" : path.contains("?") ? "/titles" : "/titles/{id}";
+
+        given().get(path).then().statusCode(502)
+                .body("errors[0].status", equalTo(502))
+                .body("errors[0].detail", equalTo("Lightcast answered " + endpoint + " with what the gateway cannot read (" + fault + ")."))
+                .body(not(containsString("Exception")));
+        assertThat(emulator.apiCalls().subList(before, emulator.apiCalls().size())).as("first attempt and two retries, each answered 200")
+                .extracting(ReceivedRequest::status).containsExactly(200, 200, 200);
+
+        given().get(path).then().statusCode(200);
+        assertThat(emulator.apiCalls()).as("the broken answer was not kept: the next request asked again").hasSize(before + 4);
+    }
+
+    @Test
+    void aBulkAnswerWhoseResultsAreNotForTheTermsSentIsABadGatewayAndNotKept() {
+        String terms = "{\"terms\": [\"registered nurse\", \"line cook\"]}";
+        given().get("/titles/versions/5.47").then().statusCode(200); // what a bulk call asks first is known
+        int before = emulator.apiCalls().size();
+        emulator.answerNext(3, "application/json", "{\"data\": [{\"term\": \"registered nurse\", \"confidence\": 1, \"jobLevels\": [],"
+                + " \"title\": {\"id\": \"ET3B93055220D592C8\", \"name\": \"Data Scientist\"}}]}");
+
+        given().contentType("application/json").body(terms).post("/titles/versions/5.47/normalize/bulk").then().statusCode(502)
+                .body("errors[0].detail", equalTo("Lightcast answered /normalize/bulk with what the gateway cannot read "
+                        + "(2 terms sent, 1 results received)."));
+
+        emulator.answerNext(3, "application/json", "{\"data\": ["
+                + "{\"term\": \"data scientist\", \"confidence\": 1, \"jobLevels\": [], \"title\": null},"
+                + "{\"term\": \"data scientist\", \"confidence\": 1, \"jobLevels\": [], \"title\": null}]}");
+        given().contentType("application/json").body(terms).post("/titles/versions/5.47/normalize/bulk").then().statusCode(502)
+                .body("errors[0].detail", equalTo("Lightcast answered /normalize/bulk with what the gateway cannot read "
+                        + "(result 1 is not for term 1 sent)."));
+        assertThat(emulator.apiCalls().subList(before, emulator.apiCalls().size())).as("each bulk call tried three times, answered 200")
+                .extracting(ReceivedRequest::status).containsOnly(200).hasSize(6);
+
+        given().contentType("application/json").body(terms).post("/titles/versions/5.47/normalize/bulk").then().statusCode(200)
+                .body("data.title.name", contains("Registered Nurse", "Line Cook"));
     }
 }

@@ -1,0 +1,90 @@
+package io.titlesgateway.lightcast;
+
+import java.util.List;
+
+import org.jboss.resteasy.reactive.RestResponse;
+
+import io.titlesgateway.titles.BulkNormalization;
+import io.titlesgateway.titles.Normalization;
+import io.titlesgateway.titles.ServiceMeta;
+import io.titlesgateway.titles.Title;
+import io.titlesgateway.titles.VersionInfo;
+
+/**
+ * Holds every successful answer of Lightcast to what its contract promises before anything reads
+ * it: a {@code data} member; no list item missing; a title with its id (what the caches key
+ * on); a bulk item with its term, one per term sent; the latest version in {@code /meta} and the
+ * fields in a version. An answer short of that fails its call as {@link UnreadableAnswer}, as a 5xx
+ * would, instead of reaching the caches, where a missing part would be kept as "no match" or
+ * fail later in code that trusts it.
+ */
+final class AnswerShape {
+
+    private AnswerShape() {
+    }
+
+    /** {@code answer} (an envelope, or a response holding one), if it holds what it must. */
+    static <T> T checked(T answer) {
+        Object body = answer instanceof RestResponse<?> response ? response.getEntity() : answer;
+        if (!(body instanceof LightcastEnvelope<?> envelope)) {
+            throw UnreadableAnswer.ofApi("no JSON body");
+        }
+        String fault = faultOf(envelope.data());
+        if (fault != null) {
+            throw UnreadableAnswer.ofApi(fault);
+        }
+        return answer;
+    }
+
+    /**
+     * A bulk answer holds one item per term sent, in their order, each echoing its term (the gateway
+     * reads them by position: a result out of place would be cached as another term's answer).
+     */
+    static void onePerTerm(List<String> terms, RestResponse<LightcastEnvelope<List<BulkNormalization>>> response) {
+        List<BulkNormalization> items = checked(response).getEntity().data();
+        if (items.size() != terms.size()) {
+            throw UnreadableAnswer.ofApi(terms.size() + " terms sent, " + items.size() + " results received");
+        }
+        for (int i = 0; i < items.size(); i++) {
+            if (!LightcastBackend.termKey(items.get(i).term()).equals(LightcastBackend.termKey(terms.get(i)))) {
+                throw UnreadableAnswer.ofApi("result " + (i + 1) + " is not for term " + (i + 1) + " sent");
+            }
+        }
+    }
+
+    private static String faultOf(Object data) {
+        if (data == null) {
+            return "no data";
+        }
+        if (data instanceof List<?> items) {
+            for (Object item : items) {
+                String fault = item == null ? "a list item that is null" : faultOfItem(item);
+                if (fault != null) {
+                    return fault;
+                }
+            }
+            return null;
+        }
+        return faultOfItem(data);
+    }
+
+    private static String faultOfItem(Object item) {
+        if (item instanceof Title title) {
+            return title.id() == null ? "a title without its id" : null;
+        }
+        if (item instanceof Normalization match) {
+            return match.title() == null ? null : faultOfItem(match.title());
+        }
+        if (item instanceof BulkNormalization result) {
+            return result.term() == null ? "a bulk result without its term"
+                    : result.title() == null ? null : faultOfItem(result.title());
+        }
+        if (item instanceof ServiceMeta meta) {
+            return meta.latestVersion() == null ? "no latestVersion" : null;
+        }
+        if (item instanceof VersionInfo version) {
+            return version.fields() == null ? "a version without its fields" : null;
+        }
+        return null;
+    }
+}
