@@ -5,18 +5,14 @@ import java.util.List;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import io.titlesgateway.titles.BulkNormalization;
-import io.titlesgateway.titles.Normalization;
-import io.titlesgateway.titles.ServiceMeta;
-import io.titlesgateway.titles.Title;
-import io.titlesgateway.titles.VersionInfo;
+import io.titlesgateway.titles.MissingParts;
 
 /**
  * Holds every successful answer of Lightcast to what its contract promises before anything reads
- * it: a {@code data} member; no list item missing; a title with its id (what the caches key
- * on); a bulk item with its term, one per term sent; the latest version in {@code /meta} and the
- * fields in a version. An answer short of that fails its call as {@link UnreadableAnswer}, as a 5xx
- * would, instead of reaching the caches, where a missing part would be kept as "no match" or
- * fail later in code that trusts it.
+ * it: a {@code data} member, none of its {@link MissingParts}, and for a bulk call one result per
+ * term sent. An answer short of that fails its call as {@link UnreadableAnswer}, as a 5xx would,
+ * instead of reaching the caches, where a missing part would be kept as "no match" or fail later
+ * in code that trusts it.
  */
 final class AnswerShape {
 
@@ -53,38 +49,6 @@ final class AnswerShape {
     }
 
     private static String faultOf(Object data) {
-        if (data == null) {
-            return "no data";
-        }
-        if (data instanceof List<?> items) {
-            for (Object item : items) {
-                String fault = item == null ? "a list item that is null" : faultOfItem(item);
-                if (fault != null) {
-                    return fault;
-                }
-            }
-            return null;
-        }
-        return faultOfItem(data);
-    }
-
-    private static String faultOfItem(Object item) {
-        if (item instanceof Title title) {
-            return title.id() == null ? "a title without its id" : null;
-        }
-        if (item instanceof Normalization match) {
-            return match.title() == null ? null : faultOfItem(match.title());
-        }
-        if (item instanceof BulkNormalization result) {
-            return result.term() == null ? "a bulk result without its term"
-                    : result.title() == null ? null : faultOfItem(result.title());
-        }
-        if (item instanceof ServiceMeta meta) {
-            return meta.latestVersion() == null ? "no latestVersion" : null;
-        }
-        if (item instanceof VersionInfo version) {
-            return version.fields() == null ? "a version without its fields" : null;
-        }
-        return null;
+        return data == null ? "no data" : MissingParts.of(data);
     }
 }

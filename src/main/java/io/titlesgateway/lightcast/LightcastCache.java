@@ -185,7 +185,9 @@ class LightcastCache {
 
     @CacheResult(cacheName = TITLE)
     Uni<Fetched<Title>> title(@CacheKey String version, @CacheKey String id) {
-        return shared.one(TITLE, version, id, shared.typeOf(Title.class), () -> upstream.title(version, id));
+        return shared.one(TITLE, version, id, shared.typeOf(Title.class), () -> upstream.title(version, id))
+                // Lightcast answers an unknown id with a 404, so an empty entry here is a damaged one: ask again
+                .chain(found -> found.value() != null ? Uni.createFrom().item(found) : upstream.title(version, id).map(Fetched::now));
     }
 
     @CacheResult(cacheName = INSPECT)

@@ -24,6 +24,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.titlesgateway.config.LightcastConfig;
+import io.titlesgateway.titles.MissingParts;
+import io.titlesgateway.titles.Normalization;
+import io.titlesgateway.titles.Title;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -281,15 +284,33 @@ public class SharedCache {
         return entries.encode(value);
     }
 
-    /** The entry, or {@code null} if it is not one this release can read. */
+    /**
+     * The entry, or {@code null} if it is not one this release can read, or not whole: it lacks one
+     * of the {@link MissingParts}, or is empty where only a title or a match can be absent. Such an
+     * entry (another writer's, or damaged) is not served; it is fetched again, as a miss would be.
+     */
     public <T> Fetched<T> decode(String stored, JavaType type, long ageNanos) {
         try {
             SharedEntries.Entry<T> entry = entries.decode(stored, type);
-            return entry == null ? null : Fetched.shared(entry.value(), Math.max(0, ageNanos));
+            if (entry == null || !isWhole(entry.value(), type)) {
+                return null;
+            }
+            return Fetched.shared(entry.value(), Math.max(0, ageNanos));
         } catch (Exception unreadable) {
             LOG.debugf("A shared cache entry could not be read: %s", unreadable);
             return null;
         }
+    }
+
+    private static boolean isWhole(Object value, JavaType type) {
+        if (value == null) {
+            return type.getRawClass() == Title.class || type.getRawClass() == Normalization.class;
+        }
+        String missing = MissingParts.of(value);
+        if (missing != null) {
+            LOG.debugf("A shared cache entry was not whole: %s", missing);
+        }
+        return missing == null;
     }
 
     private String valueKey(Lookup<?> lookup, String id) {

@@ -2,7 +2,11 @@ package io.titlesgateway.lightcast;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -17,6 +21,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -191,6 +197,25 @@ class SharedCacheTest extends EmulatedUpstreamTest {
 
     private static io.restassured.response.Response normalize(String term) {
         return given().contentType("application/json").body("{\"term\":\"" + term + "\"}").post(NORMALIZE);
+    }
+
+    /** A damaged entry, or another writer's of the same format: served, it would be a 500 or a wrong answer. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+        "lightcast-meta::                            | `{\"v\":null}`                 | /titles/meta                                   | /meta",
+        "lightcast-versions::                        | `{\"v\":[null]}`               | /titles/versions                               | /titles/versions",
+        "lightcast-title:5.47:ET809917E2FA1A3029     | `{\"v\":null}`                 | /titles/versions/5.47/titles/ET809917E2FA1A3029 | /titles/ET809917E2FA1A3029",
+        "lightcast-normalize:5.47:cashier            | `{\"v\":{\"confidence\":0.9,\"jobLevels\":[],\"title\":{\"name\":\"No Id\"}}}` | - | /normalize",
+    })
+    void anEntryThatIsNotWholeIsNotServedButFetchedAgain(String key, String entry, String path, String upstreamPath) {
+        String stored = entry.replace("{\"v\"", "{\"f\":" + SharedCache.FORMAT + ",\"v\"");
+        send(Request.cmd(Command.SET).arg("titles-gateway:cache:v" + SharedCache.FORMAT + ":{gateway-test}:" + key).arg(stored)
+                .arg("PX").arg(DAY_MILLIS));
+
+        var answer = path.equals("-") ? normalize("cashier") : given().get(path);
+
+        answer.then().statusCode(200).body(not(containsString("No Id"))).body("data", not(hasItem(nullValue())));
+        assertThat(emulator.apiCalls(upstreamPath)).as("asked Lightcast again").hasSize(1);
     }
 
     /** What another replica writes once it has fetched {@code termKey}, due to expire in {@code millisLeft}. */
