@@ -409,6 +409,19 @@ public class LightcastBackend implements TitlesBackend {
                 (span, answer) -> described(span, cacheName, answer));
     }
 
+    /**
+     * {@code entry}, as one caller's wait for it. The entry is shared: callers asking for the same
+     * key wait on the same fetch, in process and through the caches. A caller that leaves stops
+     * waiting, but its leaving must not cancel the fetch, which would fail every other caller
+     * waiting on it (with a 500) and leave nothing in the cache; so each caller waits on a copy.
+     */
+    static <T> Uni<T> waitedFor(Uni<T> entry) {
+        return Uni.createFrom().deferred(() -> {
+            CompletableFuture<T> fetch = entry.subscribeAsCompletionStage();
+            return Uni.createFrom().completionStage(fetch::copy);
+        });
+    }
+
     /** What a cache span says: which cache, and whether it had the answer. */
     private static void described(Span span, String cacheName, Answer<?> answer) {
         span.setAttribute(Spans.CACHE_NAME, cacheName);
@@ -421,7 +434,7 @@ public class LightcastBackend implements TitlesBackend {
      * replica through Redis); the stale copy when Lightcast cannot answer.
      */
     private <T> Uni<Answer<T>> settled(String cacheName, Object key, Uni<Fetched<T>> entry, long asked) {
-        return entry
+        return waitedFor(entry)
                 .map(found -> {
                     boolean miss = found.fetchedSince(asked);
                     if (found.arrivedSince(asked)) {
@@ -451,7 +464,7 @@ public class LightcastBackend implements TitlesBackend {
             Supplier<Uni<Map<String, Fetched<T>>>> lookup, Function<Map<String, Fetched<T>>, R> shape, Quota quota) {
         return Uni.createFrom().deferred(() -> {
             long asked = System.nanoTime();
-            return lookup.get()
+            return waitedFor(lookup.get())
                     .map(found -> {
                         boolean miss = false;
                         for (var entry : found.entrySet()) {

@@ -5,14 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.io.ByteArrayInputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -49,6 +53,50 @@ class CacheTest extends EmulatedUpstreamTest {
         assertThat(answers).extracting(HttpResponse::body).containsOnly(answers.get(0).body());
         assertThat(emulator.apiCalls("/normalize")).hasSize(1);
         assertThat(emulator.apiCalls("/titles/versions/5.47")).as("version lookups coalesce too").hasSize(1);
+    }
+
+    /**
+     * Two callers wait on one fetch; the first hangs up while Lightcast is still answering. The
+     * second still gets the answer, from the one call, and the cache keeps it for the next.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "POST | /titles/versions/5.47/normalize                        | {\"term\":\"Data Scientist\"}                   | /normalize                 | Data Scientist",
+        "POST | /titles/versions/5.47/normalize/inspect                | {\"term\":\"Data Scientist\"}                   | /normalize/inspect         | Data Scientist",
+        "POST | /titles/versions/5.47/normalize/bulk                   | {\"terms\":[\"Data Scientist\",\"Line Cook\"]} | /normalize/bulk            | Line Cook",
+        "GET  | /titles/versions/5.47/titles/ETD69B468E295FA01C        |                                                  | /titles/ETD69B468E295FA01C | Data Scientist",
+        "GET  | /titles/versions/5.47/titles?q=nurse                   |                                                  | /5.47/titles               | Registered Nurse",
+    })
+    void aCallerWhoHangsUpDoesNotFailAnotherWaitingOnTheSameFetch(String method, String path, String body, String upstream,
+            String answered) throws Exception {
+        given().get("/titles/versions/5.47").then().statusCode(200); // the version is known: the one call left is the held one
+        emulator.hold(upstream);
+        try (Socket first = new Socket("localhost", RestAssured.port)) {
+            String content = body == null ? "" : body;
+            first.getOutputStream().write((method + " " + path + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + (body == null ? "" : "Content-Type: application/json\r\n") + "Content-Length: "
+                    + content.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + content).getBytes(StandardCharsets.UTF_8));
+            first.getOutputStream().flush();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> emulator.apiCalls(upstream).size() == 1);
+            var second = Callers.sendAsync(List.of(body == null ? Callers.getRequest(path) : Callers.postJsonRequest(path, body))).get(0);
+            // joined, once the gateway knows of it: it makes no call of its own
+            Awaitility.await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> !second.isDone());
+            first.close();
+
+            Awaitility.await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                    .until(() -> !second.isDone()); // the first caller's leaving did not end it
+            emulator.release();
+
+            HttpResponse<String> answer = second.get(30, TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.body()).contains(answered);
+        } finally {
+            emulator.release();
+        }
+        assertThat(emulator.apiCalls(upstream)).as("one call for both callers").hasSize(1);
+        given().contentType("application/json").body(body == null ? "" : body).request(method, path).then().statusCode(200)
+                .header("X-Cache", "HIT");
+        assertThat(emulator.apiCalls(upstream)).as("the answer was kept").hasSize(1);
     }
 
     /** Cache hits counted so far for {@code cache}. */
