@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -31,6 +33,7 @@ import io.titlesgateway.titles.BulkQuery;
 import io.titlesgateway.titles.Normalization;
 import io.titlesgateway.titles.ServiceMeta;
 import io.titlesgateway.titles.ServiceStatus;
+import io.titlesgateway.titles.SharedFailure;
 import io.titlesgateway.titles.Title;
 import io.titlesgateway.titles.TitlesException;
 import io.titlesgateway.titles.VersionChanges;
@@ -249,7 +252,10 @@ class LightcastCache {
                                 pending.get(chunk.get(i)).complete(Fetched.now(best));
                             }
                         },
-                        failure -> chunk.forEach(termKey -> pending.get(termKey).completeExceptionally(failure)));
+                        failure -> {
+                            Throwable shared = SharedFailure.of(failure);
+                            chunk.forEach(termKey -> pending.get(termKey).completeExceptionally(shared));
+                        });
             }
         }));
     }
@@ -288,7 +294,7 @@ class LightcastCache {
         missing.forEach(termKey -> wanted.put(termKey, termsByKey.get(termKey)));
         batcher.normalize(version, widestFields, wanted, stillWanted, pooled).forEach((termKey, result) -> result.whenComplete((found, failure) -> {
             if (failure != null) {
-                pending.get(termKey).completeExceptionally(failure);
+                pending.get(termKey).completeExceptionally(SharedFailure.of(failure));
             } else {
                 pending.get(termKey).complete(found);
             }
@@ -307,7 +313,10 @@ class LightcastCache {
                             found.forEach(title -> byId.put(title.id(), title));
                             pending.forEach((id, entry) -> entry.complete(Fetched.now(byId.get(id))));
                         },
-                        failure -> pending.values().forEach(entry -> entry.completeExceptionally(failure)))));
+                        failure -> {
+                            Throwable shared = SharedFailure.of(failure);
+                            pending.values().forEach(entry -> entry.completeExceptionally(shared));
+                        })));
     }
 
     /**
@@ -410,18 +419,29 @@ class LightcastCache {
         return shared.clientTag() + ":" + SharedCache.FORMAT + ":" + cacheName + ":" + version + ":" + termKey;
     }
 
-    /** Every entry, once all are there; the first failure fails the whole. */
+    /**
+     * Every entry, once all are there; the first failure fails the whole. Its waits never cancel an
+     * entry still under way: other callers may wait on it (a bulk call's terms are shared cache
+     * entries), and a caller that leaves or fails must not end their fetch.
+     */
     private static <T> Uni<Map<String, Fetched<T>>> all(Map<String, CompletableFuture<Fetched<T>>> entries) {
-        List<Uni<Fetched<T>>> waits = entries.values().stream().map(entry -> Uni.createFrom().completionStage(entry)).toList();
-        return Uni.combine().all().unis(waits).with(results -> {
-            Map<String, Fetched<T>> byKey = new LinkedHashMap<>();
-            int i = 0;
-            for (String key : entries.keySet()) {
-                @SuppressWarnings("unchecked")
-                Fetched<T> result = (Fetched<T>) results.get(i++);
-                byKey.put(key, result);
+        return Uni.createFrom().emitter(emitter -> {
+            AtomicInteger left = new AtomicInteger(entries.size());
+            AtomicBoolean failed = new AtomicBoolean();
+            if (entries.isEmpty()) {
+                emitter.complete(Map.of());
             }
-            return byKey;
+            entries.values().forEach(entry -> entry.whenComplete((found, failure) -> {
+                if (failure != null) {
+                    if (failed.compareAndSet(false, true)) {
+                        emitter.fail(SharedFailure.cause(failure));
+                    }
+                } else if (left.decrementAndGet() == 0 && !failed.get()) {
+                    Map<String, Fetched<T>> byKey = new LinkedHashMap<>();
+                    entries.forEach((key, settled) -> byKey.put(key, settled.join()));
+                    emitter.complete(byKey);
+                }
+            }));
         });
     }
 

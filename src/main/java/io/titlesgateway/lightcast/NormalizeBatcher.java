@@ -21,11 +21,12 @@ import io.opentelemetry.context.Scope;
 import io.smallrye.mutiny.Uni;
 import io.titlesgateway.auth.CallerAuth;
 import io.titlesgateway.config.LightcastConfig;
-import io.titlesgateway.titles.TitlesException;
-import io.titlesgateway.titles.Spans;
 import io.titlesgateway.titles.BulkNormalization;
 import io.titlesgateway.titles.BulkQuery;
 import io.titlesgateway.titles.Normalization;
+import io.titlesgateway.titles.SharedFailure;
+import io.titlesgateway.titles.Spans;
+import io.titlesgateway.titles.TitlesException;
 import io.titlesgateway.store.SharedPool;
 import io.titlesgateway.store.Fetched;
 import io.titlesgateway.store.BudgetSpent;
@@ -381,7 +382,7 @@ class NormalizeBatcher {
                 }
                 case FAILED -> {
                     queue.pending.remove(term.key());
-                    completions.add(() -> pending.result.completeExceptionally(state.failure()));
+                    completions.add(() -> pending.result.completeExceptionally(SharedFailure.of(state.failure())));
                 }
                 case POOLED -> pending.where = pending.where == Where.HERE ? Where.HERE : Where.POOLED;
                 case ELSEWHERE -> pending.where = pending.where == Where.HERE ? Where.HERE
@@ -400,7 +401,7 @@ class NormalizeBatcher {
             }
             queue.pending.remove(entry.key());
             SharedPool.Found found = entry.found();
-            completions.add(found.kind() == SharedPool.Kind.FAILED ? () -> pending.result.completeExceptionally(found.failure())
+            completions.add(found.kind() == SharedPool.Kind.FAILED ? () -> pending.result.completeExceptionally(SharedFailure.of(found.failure()))
                     : () -> pending.result.complete(Fetched.now(found.answer())));
         }
     }
@@ -770,7 +771,8 @@ class NormalizeBatcher {
                     queue.senderAsking = again;
                 }
             }
-            failing.forEach(pending -> pending.result.completeExceptionally(failure));
+            Throwable shared = SharedFailure.of(failure);
+            failing.forEach(pending -> pending.result.completeExceptionally(shared));
             if (!popped.isEmpty()) {
                 pool.failed(queue.key.version(), queue.key.fields(), poolCall, popped, failure);
             }
