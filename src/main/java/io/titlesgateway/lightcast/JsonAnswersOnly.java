@@ -1,5 +1,7 @@
 package io.titlesgateway.lightcast;
 
+import java.util.Locale;
+
 import jakarta.ws.rs.client.ClientRequestContext;
 import jakarta.ws.rs.client.ClientResponseContext;
 import jakarta.ws.rs.client.ClientResponseFilter;
@@ -27,6 +29,6 @@ class JsonAnswersOnly implements ClientResponseFilter {
 
     private static boolean isJson(MediaType type) {
         return type.getType().equalsIgnoreCase("application")
-                && (type.getSubtype().equalsIgnoreCase("json") || type.getSubtype().toLowerCase(java.util.Locale.ROOT).endsWith("+json"));
+                && (type.getSubtype().equalsIgnoreCase("json") || type.getSubtype().toLowerCase(Locale.ROOT).endsWith("+json"));
     }
 }

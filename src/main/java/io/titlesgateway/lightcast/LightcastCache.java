@@ -189,7 +189,8 @@ class LightcastCache {
     @CacheResult(cacheName = TITLE)
     Uni<Fetched<Title>> title(@CacheKey String version, @CacheKey String id) {
         return shared.one(TITLE, version, id, shared.typeOf(Title.class), () -> upstream.title(version, id))
-                // Lightcast answers an unknown id with a 404, so an empty entry here is a damaged one: ask again
+                // Lightcast answers an unknown id with a 404, so an empty entry here (from Redis or the answer
+                // file) is a damaged one: ask Lightcast again; this replica keeps the answer, the entry lapses
                 .chain(found -> found.value() != null ? Uni.createFrom().item(found) : upstream.title(version, id).map(Fetched::now));
     }
 
@@ -429,7 +430,7 @@ class LightcastCache {
             AtomicInteger left = new AtomicInteger(entries.size());
             AtomicBoolean failed = new AtomicBoolean();
             if (entries.isEmpty()) {
-                emitter.complete(Map.of());
+                emitter.complete(new LinkedHashMap<>());
             }
             entries.values().forEach(entry -> entry.whenComplete((found, failure) -> {
                 if (failure != null) {
