@@ -1,5 +1,7 @@
 package io.titlesgateway.lightcast;
 
+import java.io.IOException;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -39,11 +41,11 @@ class TokenAnswers implements OidcResponseFilter {
         }
     }
 
-    static String faultOf(String body) {
+    private static String faultOf(String body) {
         JsonNode token;
         try {
             token = JSON.readTree(body);
-        } catch (java.io.IOException notJson) {
+        } catch (IOException notJson) {
             return "not JSON";
         }
         if (token == null || !token.isObject()) {
