@@ -44,9 +44,11 @@ class AlertRulesTest {
             "TitlesGatewayCallersRefused", List.of(new Series("titles_budget_waits_total{outcome=\"refused\",pod=\"a\"}", "0x10 60+60x50")),
             "TitlesGatewayUpstream429", List.of(
                     new Series("titles_upstream_calls_total{endpoint=\"/normalize\",outcome=\"429\",pod=\"a\"}", "0x10 1+1x50")),
+            // 3 % of the calls a 503 and 3 % answers that could not be read: it fires only if it counts both
             "TitlesGatewayUpstreamErrors", List.of(
                     new Series("titles_upstream_calls_total{endpoint=\"/meta\",outcome=\"200\",pod=\"a\"}", "0+60x60"),
-                    new Series("titles_upstream_calls_total{endpoint=\"/meta\",outcome=\"503\",pod=\"a\"}", "0x10 10+10x50")),
+                    new Series("titles_upstream_calls_total{endpoint=\"/meta\",outcome=\"503\",pod=\"a\"}", "0x10 2+2x50"),
+                    new Series("titles_upstream_calls_total{endpoint=\"/meta\",outcome=\"unreadable\",pod=\"a\"}", "0x10 2+2x50")),
             "TitlesGatewayQuotaLow", List.of(new Series("titles_upstream_quota_remaining{pod=\"a\"}", "100x10 5x50")),
             "TitlesGatewayBreakerOpen", List.of(new Series("titles_upstream_breaker_open{pod=\"a\"}", "0x10 1x50")),
             "TitlesGatewayRedisDegraded", List.of(
