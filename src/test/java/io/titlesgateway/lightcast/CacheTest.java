@@ -79,7 +79,8 @@ class CacheTest extends EmulatedUpstreamTest {
             first.getOutputStream().flush();
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> emulator.apiCalls(upstream).size() == 1);
             var second = Callers.sendAsync(List.of(body == null ? Callers.getRequest(path) : Callers.postJsonRequest(path, body))).get(0);
-            // joined, once the gateway knows of it: it makes no call of its own
+            // time for the second to join the fetch before the first hangs up (joined or not, it may make no call of its
+            // own: counted below); a bounded wait that can only make the test weaker on a slow machine, never fail it
             Awaitility.await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> !second.isDone());
             first.close();
 
