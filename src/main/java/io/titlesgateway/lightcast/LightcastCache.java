@@ -253,10 +253,7 @@ class LightcastCache {
                                 pending.get(chunk.get(i)).complete(Fetched.now(best));
                             }
                         },
-                        failure -> {
-                            Throwable shared = SharedFailure.of(failure);
-                            chunk.forEach(termKey -> pending.get(termKey).completeExceptionally(shared));
-                        });
+                        failure -> SharedFailure.failAll(chunk.stream().map(pending::get).toList(), failure));
             }
         }));
     }
@@ -314,10 +311,7 @@ class LightcastCache {
                             found.forEach(title -> byId.put(title.id(), title));
                             pending.forEach((id, entry) -> entry.complete(Fetched.now(byId.get(id))));
                         },
-                        failure -> {
-                            Throwable shared = SharedFailure.of(failure);
-                            pending.values().forEach(entry -> entry.completeExceptionally(shared));
-                        })));
+                        failure -> SharedFailure.failAll(pending.values(), failure))));
     }
 
     /**

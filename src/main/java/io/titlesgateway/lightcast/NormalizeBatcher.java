@@ -771,8 +771,7 @@ class NormalizeBatcher {
                     queue.senderAsking = again;
                 }
             }
-            Throwable shared = SharedFailure.of(failure);
-            failing.forEach(pending -> pending.result.completeExceptionally(shared));
+            SharedFailure.failAll(failing.stream().map(pending -> pending.result).toList(), failure);
             if (!popped.isEmpty()) {
                 pool.failed(queue.key.version(), queue.key.fields(), poolCall, popped, failure);
             }

@@ -1,5 +1,6 @@
 package io.titlesgateway.titles;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -19,6 +20,12 @@ public final class SharedFailure extends CompletionException {
     /** {@code failure}, wrapped once for every future it completes. */
     public static CompletionException of(Throwable failure) {
         return failure instanceof CompletionException wrapped ? wrapped : new SharedFailure(failure);
+    }
+
+    /** Fails every one of {@code futures} with {@code failure}, wrapped once for them all. */
+    public static void failAll(Iterable<? extends CompletableFuture<?>> futures, Throwable failure) {
+        CompletionException shared = of(failure);
+        futures.forEach(future -> future.completeExceptionally(shared));
     }
 
     /** The failure itself, unwrapped from what a future completed with. */
