@@ -24,8 +24,8 @@ public class AcceptedTypes {
     }
 
     private void typeRequired(RoutingContext routing) {
-        if (of(routing.request().path()) != null && routing.request().getHeader(HttpHeaders.CONTENT_TYPE) == null) {
-            Refusals.send(routing, refusal(routing.request().path()));
+        if (of(routing.normalizedPath()) != null && routing.request().getHeader(HttpHeaders.CONTENT_TYPE) == null) {
+            Refusals.send(routing, refusal(routing.normalizedPath()));
         } else {
             routing.next();
         }

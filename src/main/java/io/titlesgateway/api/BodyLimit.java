@@ -28,7 +28,7 @@ public class BodyLimit {
         long limit = maxBodySize.asLongValue();
         TitlesException tooLarge = TitlesException.payloadTooLarge("Request size too large: bodies may be at most " + limit + " bytes");
         router.route().order(BEFORE_EVERYTHING).handler(context -> {
-            if (declaredLength(context) > limit && !NormalizeStream.isStream(context.request().path())) {
+            if (declaredLength(context) > limit && !NormalizeStream.isStream(context.normalizedPath())) {
                 Refusals.send(context, tooLarge);
             } else {
                 context.next();

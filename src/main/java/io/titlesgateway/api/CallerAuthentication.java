@@ -115,7 +115,7 @@ public class CallerAuthentication {
         Span.current().setAttribute(Spans.CALLER, caller);
         Span admission = spans.start(ADMISSION, io.opentelemetry.context.Context.current());
         admission.setAttribute(Spans.CALLER, caller);
-        TitlesException capped = auth.admit(caller, routing.request().path().contains("/normalize"));
+        TitlesException capped = auth.admit(caller, routing.normalizedPath().contains("/normalize"));
         if (capped != null) {
             admission.setStatus(StatusCode.ERROR, "capped");
         }

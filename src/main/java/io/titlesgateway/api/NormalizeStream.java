@@ -133,7 +133,7 @@ public class NormalizeStream {
     private static Options options(RoutingContext routing, String pathVersion) {
         HttpServerRequest request = routing.request();
         String version = InputLimits.version(pathVersion);
-        Format format = format(request.getHeader(HttpHeaders.CONTENT_TYPE), request.path());
+        Format format = format(request.getHeader(HttpHeaders.CONTENT_TYPE), routing.normalizedPath());
         return new Options(version, format, TitleFields.selectFromQuery(request.getParam("fields")),
                 QueryOptions.confidenceThreshold(request.getParam("confidenceThreshold")));
     }

@@ -45,7 +45,7 @@ final class Refusals {
         if (header != null) {
             response.putHeader(header, value);
         }
-        write(response, refusal, AcceptedTypes.TOKEN_PATH.equals(routing.request().path()) ? oauthError(refusal) : envelope(refusal));
+        write(response, refusal, AcceptedTypes.TOKEN_PATH.equals(routing.normalizedPath()) ? oauthError(refusal) : envelope(refusal));
         if (http2 && !routing.request().isEnded()) {
             response.reset(0);
         }

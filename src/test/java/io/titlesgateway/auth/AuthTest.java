@@ -229,9 +229,11 @@ class AuthTest extends EmulatedUpstreamTest {
         assertThat(capped.jsonPath().getString("errors[0].detail")).contains("2 requests per second");
 
         String daily = "Bearer " + token("svc-daily", SECRET, null).then().statusCode(200).extract().path("access_token");
-        for (int i = 0; i < 3; i++) {
-            given().header("Authorization", daily).contentType("application/json").body("{\"term\":\"chef\"}")
-                    .post("/titles/versions/5.47/normalize").then().statusCode(200);
+        // the same endpoint however its path is spelled: letters percent-encoded count as the letters
+        for (String normalize : List.of("/titles/versions/5.47/%6Eormalize", "/titles/versions/5.47/normaliz%65",
+                "/titles/versions/5.47/normalize")) {
+            given().urlEncodingEnabled(false).header("Authorization", daily).contentType("application/json")
+                    .body("{\"term\":\"chef\"}").post(normalize).then().statusCode(200);
         }
         given().header("Authorization", daily).contentType("application/json").body("{\"term\":\"chef\"}")
                 .post("/titles/versions/5.47/normalize").then().statusCode(429)
