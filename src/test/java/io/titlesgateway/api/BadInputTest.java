@@ -158,6 +158,14 @@ class BadInputTest extends EmulatedUpstreamTest {
                 new Case("non-numeric limit", "GET", V + "/titles?limit=ten", null, null, 400, "limit must be a whole number"),
                 new Case("zero page", "GET", V + "/titles?page=0", null, null, 400, "page must be a whole number"),
                 new Case("search text over 1 kB", "GET", V + "/titles?q=" + "%C3%A9".repeat(600), null, null, 413, "q: must be at most"),
+                new Case("search text whose escapes are not UTF-8", "GET", V + "/titles?q=%C0%AEcook", null, null, 400,
+                        "percent-escapes must spell UTF-8"),
+                new Case("half of a UTF-8 character in a query option", "POST", V + "/normalize?fields=id,%C3", TEXT, "cook", 400,
+                        "percent-escapes must spell UTF-8"),
+                new Case("a surrogate encoded in UTF-8's form in a search", "GET", V + "/titles?q=%ED%A0%80", null, null, 400,
+                        "percent-escapes must spell UTF-8"),
+                new Case("matrix parameters in the path", "GET", "/titles;x=1/versions/5.47/titles?q=cook", null, null, 400,
+                        "matrix parameters"),
                 new Case("XML body", "POST", V + "/normalize", "application/xml", "<term>cook</term>", 415,
                         "Accepted Content-Type(s): application/json, text/plain"),
                 new Case("plain text where only JSON is taken", "POST", V + "/titles", TEXT, "ET0000000000000000", 415,
@@ -383,6 +391,24 @@ class BadInputTest extends EmulatedUpstreamTest {
             assertThat(answer).startsWith("HTTP/1.1 400").contains("{\"errors\":[{\"status\":400,").contains("must name its host");
             assertThat(logged.lines()).as("what the gateway logged at WARN or above").isEmpty();
         }
+    }
+
+    /**
+     * A query with a raw byte beyond ASCII, as a client that does not percent-encode sends UTF-8: the
+     * HTTP layer reads each byte as a Latin-1 character ("café" as "cafÃ©"), so it is refused, in the
+     * envelope, rather than searched for upstream.
+     */
+    @Test
+    void aQueryWithRawBytesBeyondAsciiIsRefusedInTheEnvelope() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("localhost", RestAssured.port)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("GET " + V + "/titles?q=caf").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write("é HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.UTF_8));
+            String answer = oneAnswer(socket.getInputStream());
+
+            assertThat(answer).startsWith("HTTP/1.1 400").contains("{\"errors\":[{\"status\":400,").contains("The query must be ASCII");
+        }
+        assertThat(emulator.apiCalls()).as("nothing reached Lightcast").isEmpty();
     }
 
     /** One HTTP/1.1 answer, head and body, read by its Content-Length: the connection may stay open after it. */
