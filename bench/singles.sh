@@ -92,24 +92,25 @@ gateway_cpu() { # ports...: CPU time (clock ticks) the gateways listening on tho
   done
   echo "$total"
 }
-thread_cpu() { # ports...: CPU time (clock ticks) so far of the gateways on those ports, by kind of thread: "jit gc loops workers other"
-  # (a thread that ends between two readings takes its time with it: the split is of the threads that last)
+thread_cpu() { # ports...: CPU time (clock ticks) so far of each thread of the gateways on those ports: "pid/tid kind ticks" lines
   local port task
   for port in "$@"; do
     for task in /proc/"${port_pid[$port]}"/task/*; do
       # the thread's name is field 2, in parentheses, and may hold spaces
-      sed -E 's/^[0-9]+ \((.*)\) [A-Z] (.*)$/\1|\2/' "$task/stat" 2>/dev/null
+      { printf '%s|' "${port_pid[$port]}/${task##*/}"; sed -E 's/^[0-9]+ \((.*)\) [A-Z] (.*)$/\1|\2/' "$task/stat"; } 2>/dev/null
     done
-  done | awk -F'|' '{ split($2, f, " "); t = f[11] + f[12]; n = $1
+  done | awk -F'|' 'NF == 3 { split($3, f, " "); n = $2
       if (n ~ /Compiler/) k = "jit"; else if (n ~ /^(GC |G1 |VM Thread|VM Periodic)/) k = "gc"; else if (n ~ /eventloo/) k = "loops"
-      else if (n ~ /executor/) k = "workers"; else k = "other"; s[k] += t }
-    END { printf "%d %d %d %d %d\n", s["jit"], s["gc"], s["loops"], s["workers"], s["other"] }'
+      else if (n ~ /executor/) k = "workers"; else k = "other"; print $1, k, f[11] + f[12] }'
 }
-thread_shares() { # two readings of thread_cpu: each kind's share of the CPU used between them
+thread_shares() { # two readings of thread_cpu: each kind's share of the CPU used between them, thread by thread
+  # (a thread started between the readings counts whole; one that ended takes its time with it, as the JIT's
+  # compiler threads do, which come and go with the work: not counted as less than nothing)
   awk -v b="$1" -v e="$2" 'BEGIN { n = split("JIT compilers|GC and VM|event loops|workers|other", kind, "|")
-    split(b, x, " "); split(e, y, " ")
-    for (i = 1; i <= n; i++) { d[i] = y[i] - x[i]; all += d[i] }
-    for (i = 1; i <= n; i++) printf "%s%s %.0f %%", (i > 1 ? ", " : ""), kind[i], 100 * d[i] / (all ? all : 1) }'
+    split("jit gc loops workers other", key, " ")
+    lines = split(b, x, "\n"); for (i = 1; i <= lines; i++) { split(x[i], f, " "); before[f[1]] = f[3] }
+    lines = split(e, y, "\n"); for (i = 1; i <= lines; i++) { split(y[i], f, " "); if (f[1] != "") { d[f[2]] += f[3] - before[f[1]]; all += f[3] - before[f[1]] } }
+    for (i = 1; i <= n; i++) printf "%s%s %.0f %%", (i > 1 ? ", " : ""), kind[i], 100 * d[key[i]] / (all ? all : 1) }'
 }
 metric() { # name, ports...: the sum over the replicas
   local name=$1 total=0 value
