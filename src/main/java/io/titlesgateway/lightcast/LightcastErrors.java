@@ -109,8 +109,13 @@ final class LightcastErrors {
                     + "is not a token (" + unreadable.getMessage() + "); check LIGHTCAST_AUTH_URL.");
         }
         LOG.warnf("Lightcast's answer to %s cannot be read: %s", endpoint, unreadable.getMessage());
-        return LightcastUnavailable.unreachable("Lightcast answered " + endpoint + " with what the gateway cannot read ("
-                + unreadable.getMessage() + ").");
+        String detail = "Lightcast answered " + endpoint + " with what the gateway cannot read (" + unreadable.getMessage() + ").";
+        return costsQuota(endpoint) ? LightcastUnavailable.answeredUnreadably(detail) : LightcastUnavailable.unreachable(detail);
+    }
+
+    /** Whether a call to {@code endpoint} counts against the normalize quota: normalize, inspect and bulk. */
+    private static boolean costsQuota(String endpoint) {
+        return endpoint.startsWith("/normalize");
     }
 
     private static TitlesException fromResponse(Response response, String endpoint) {

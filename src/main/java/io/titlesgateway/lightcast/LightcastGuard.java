@@ -70,7 +70,7 @@ class LightcastGuard {
                     .delay(retry.delay().toMillis(), ChronoUnit.MILLIS)
                     .jitter(retry.jitter().toMillis(), ChronoUnit.MILLIS)
                     .withExponentialBackoff().factor(3).maxDelay(2, ChronoUnit.SECONDS).done()
-                    .whenException(LightcastUnavailable.class::isInstance)
+                    .whenException(failure -> failure instanceof LightcastUnavailable unavailable && unavailable.worthRetrying())
                     .done()
                 .withCircuitBreaker()
                     .name(NAME)

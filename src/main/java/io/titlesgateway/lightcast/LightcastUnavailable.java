@@ -4,13 +4,33 @@ import io.titlesgateway.titles.TitlesException;
 
 /**
  * Lightcast could not answer: a 5xx, a timeout, a dropped connection, an unreachable auth server or
- * an open breaker. The one kind of failure worth a retry, counted by the breaker, and answered
- * from a stale cache entry when there is one.
+ * an open breaker. The one kind of failure worth a retry (unless {@link #worthRetrying()} says
+ * otherwise), counted by the breaker, and answered from a stale cache entry when there is one.
  */
 public class LightcastUnavailable extends TitlesException {
 
+    private final boolean worthRetrying;
+
     public LightcastUnavailable(int status, String title, String detail, Long retryAfterSeconds) {
+        this(status, title, detail, retryAfterSeconds, true);
+    }
+
+    private LightcastUnavailable(int status, String title, String detail, Long retryAfterSeconds, boolean worthRetrying) {
         super(status, title, detail, retryAfterSeconds);
+        this.worthRetrying = worthRetrying;
+    }
+
+    /**
+     * A 200 that could not be read, from an endpoint that costs normalize quota: Lightcast answered,
+     * so it counted the call, and asking again would spend the quota again.
+     */
+    static LightcastUnavailable answeredUnreadably(String detail) {
+        return new LightcastUnavailable(502, "Bad Gateway", detail, null, false);
+    }
+
+    /** Whether asking again may help, and costs no more than a permit. */
+    public boolean worthRetrying() {
+        return worthRetrying;
     }
 
     public static LightcastUnavailable unreachable(String detail) {
