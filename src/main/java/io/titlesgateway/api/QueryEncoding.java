@@ -1,38 +1,23 @@
 package io.titlesgateway.api;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-
 import io.titlesgateway.titles.TitlesException;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 
 /**
  * Refuses a query string that does not spell UTF-8 text: a percent-escape that is not part of a
  * UTF-8 character ({@code q=%C0%AE}, half of {@code %C3%A9}), or a raw byte beyond ASCII. The HTTP
  * layer would not refuse either: it reads a bad escape as U+FFFD and a raw byte as a Latin-1
  * character, and the gateway would ask Lightcast about a title nobody wrote. A query is ASCII
- * (RFC 3986); the text in it is UTF-8, percent-encoded.
+ * (RFC 3986); the text in it is UTF-8, percent-encoded. {@link RequestLimits} asks, before anything
+ * else reads the query.
  */
-@ApplicationScoped
-public class QueryEncoding {
+final class QueryEncoding {
 
     private static final TitlesException NOT_ASCII = TitlesException.badRequest(
             "The query must be ASCII: percent-encode other characters as UTF-8 (RFC 3986), é as %C3%A9");
     private static final TitlesException NOT_UTF8 = TitlesException.badRequest(
             "The query's percent-escapes must spell UTF-8 text (RFC 3986), é as %C3%A9");
 
-    void install(@Observes Router router) {
-        router.route().order(BodyLimit.BEFORE_EVERYTHING - 3).handler(this::check);
-    }
-
-    private void check(RoutingContext routing) {
-        TitlesException refusal = refusalOf(routing.request().query());
-        if (refusal == null) {
-            routing.next();
-        } else {
-            Refusals.send(routing, refusal);
-        }
+    private QueryEncoding() {
     }
 
     /** Why {@code query} (raw, as sent) is refused; {@code null} if it is ASCII and its escapes spell UTF-8. */

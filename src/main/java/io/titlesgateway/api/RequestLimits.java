@@ -15,7 +15,9 @@ import io.vertx.ext.web.RoutingContext;
  * request line over {@value #MAX_REQUEST_LINE} bytes (a huge query, thousands of parameters) is a
  * 414, a header block over {@value #MAX_HEADER_BYTES} bytes a 431. The HTTP layer's own limits are set
  * higher (64 kB each, {@code quarkus.http.limits.*}), so that these are the ones callers meet; past
- * those, the HTTP layer refuses on its own, with an empty body, before any of the gateway runs.
+ * those, the HTTP layer refuses on its own, with an empty body, before any of the gateway runs. Then
+ * the path and query are held to what the rest of the gateway can read alike ({@link MatrixParameters},
+ * {@link QueryEncoding}): one route for all of a request's head, since each route costs every request.
  */
 @ApplicationScoped
 public class RequestLimits {
@@ -39,7 +41,15 @@ public class RequestLimits {
         } else if (headerBytes(request) > MAX_HEADER_BYTES) {
             Refusals.send(routing, HEADERS_TOO_LARGE);
         } else {
-            routing.next();
+            TitlesException unreadable = MatrixParameters.refusalOf(request.path());
+            if (unreadable == null) {
+                unreadable = QueryEncoding.refusalOf(request.query());
+            }
+            if (unreadable == null) {
+                routing.next();
+            } else {
+                Refusals.send(routing, unreadable);
+            }
         }
     }
 
