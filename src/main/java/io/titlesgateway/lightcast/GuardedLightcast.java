@@ -152,7 +152,8 @@ class GuardedLightcast {
 
     /**
      * A call that costs normalize quota: refused before it goes out when the caller's share, or the
-     * quota itself, is spent; counted for the caller once Lightcast answered it (a no match too).
+     * quota itself, is spent; counted for the caller once Lightcast answered it (a no match, or an
+     * answer that could not be read, too: Lightcast counted it).
      */
     private <T> Uni<T> quotaCounted(Supplier<Uni<RestResponse<LightcastEnvelope<T>>>> call) {
         String caller = CallerAuth.currentCaller();
@@ -162,11 +163,17 @@ class GuardedLightcast {
         }
         return quota.admit().flatMap(open -> call.get())
                 .invoke(() -> shares.spent(caller))
-                .onFailure(failure -> failure instanceof TitlesException answer && answer.status() == 404).invoke(() -> {
+                .onFailure(GuardedLightcast::answeredAllTheSame).invoke(() -> {
                     shares.spent(caller);
                     quota.answered();
                 })
                 .map(this::quotaNoted);
+    }
+
+    /** A failed call Lightcast answered, and so counted against the quota: no match (404), or an answer that cannot be read. */
+    private static boolean answeredAllTheSame(Throwable failure) {
+        return failure instanceof LightcastUnavailable unavailable ? unavailable.answeredForQuota()
+                : failure instanceof TitlesException answer && answer.status() == 404;
     }
 
     private <T> T quotaNoted(RestResponse<LightcastEnvelope<T>> response) {

@@ -33,9 +33,12 @@ class CallerQuotaShareTest extends EmulatedUpstreamTest {
                 .body("{\"term\":\"" + term + "\"}").post("/titles/versions/5.47/normalize").then();
     }
 
+    /** A call whose answer could not be read counts too: Lightcast answered it, and counted it (before: it did not). */
     @Test
     void aCallerPastItsShareIsRefusedWithoutSpendingQuota() {
-        normalize("noisy", "cook").statusCode(200);
+        given().header("Authorization", GatewayTokens.bearer("quiet", SECRET)).get("/titles/versions/5.47").then().statusCode(200);
+        emulator.answerNext(1, "text/html", "<html><body>Service OK</body></html>");
+        normalize("noisy", "cook").statusCode(502);
         normalize("noisy", "plumber").statusCode(200);
         int before = emulator.apiCalls("/normalize").size();
 
@@ -48,7 +51,7 @@ class CallerQuotaShareTest extends EmulatedUpstreamTest {
         assertThat(Long.parseLong(retryAfter)).isPositive();
         assertThat(emulator.apiCalls("/normalize")).as("the refused caller's misses made no call").hasSize(before);
         assertThat(emulator.apiCalls("/normalize/inspect")).isEmpty();
-        normalize("noisy", "cook").statusCode(200); // fetched before: served
+        normalize("noisy", "plumber").statusCode(200); // fetched before: served
         normalize("quiet", "registered nurse").statusCode(200);
         assertThat(emulator.apiCalls("/normalize")).hasSize(before + 1);
 
