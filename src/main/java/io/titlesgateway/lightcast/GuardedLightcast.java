@@ -58,6 +58,9 @@ class GuardedLightcast {
     @Inject
     CallerShares shares;
 
+    @Inject
+    TokenWaits tokenWaits;
+
     /** The span of a call's wait for a permit of the budget, and the endpoint it waits to call. */
     static final String BUDGET_WAIT = "lightcast.budget.wait";
     static final String ENDPOINT = "lightcast.endpoint";
@@ -217,8 +220,9 @@ class GuardedLightcast {
                         (LightcastRateLimited) failure, endpoint, atPermit, request, claim, asked))
                 .onFailure(CircuitBreakerOpenException.class).transform(open -> LightcastUnavailable.breakerOpen(breakerDelaySeconds,
                         health.lastFailure()))
-                .onFailure(TimeoutException.class).transform(slow -> LightcastUnavailable.tooSlow(
-                        "Lightcast did not answer " + endpoint + " in time."));
+                .onFailure(TimeoutException.class).transform(slow -> LightcastUnavailable.tooSlow(tokenWaits.underWay()
+                        ? "The gateway could not obtain a Lightcast token in time: the auth server did not answer; check LIGHTCAST_AUTH_URL."
+                        : "Lightcast did not answer " + endpoint + " in time."));
     }
 
     /** Lightcast's own rate limit: pause the whole budget, and try again if the pause ends in time. */

@@ -29,8 +29,12 @@ class TokenAnswers implements OidcResponseFilter {
     @Inject
     LightcastMetrics metrics;
 
+    @Inject
+    TokenWaits waits;
+
     @Override
     public void filter(OidcResponseContext context) {
+        waits.answered();
         metrics.tokenRequest(context.statusCode());
         if (context.statusCode() != 200) {
             return;

@@ -263,7 +263,10 @@ public final class LightcastEmulator implements AutoCloseable {
         release();
     }
 
-    /** From now on every answer to an API path ending with {@code pathSuffix} waits, decided but unsent, until {@link #release()}. */
+    /**
+     * From now on every answer to an API path ending with {@code pathSuffix} (or to a token request,
+     * for {@code /connect/token}) waits, decided but unsent, until {@link #release()}.
+     */
     public void hold(String pathSuffix) {
         heldPath = pathSuffix;
         held = new CountDownLatch(1);
@@ -470,7 +473,7 @@ public final class LightcastEmulator implements AutoCloseable {
             reply = Reply.error(500, "Internal Server Error", "Emulator failure: " + bug);
         }
         record(exchange, path, bearer, body, arrived, drop ? 0 : reply.status());
-        var gate = path.startsWith("/titles") && path.endsWith(heldPath) ? held : null;
+        var gate = (path.startsWith("/titles") && path.endsWith(heldPath)) || path.equals(heldPath) ? held : null;
         try {
             if (gate != null) {
                 gate.await(60, TimeUnit.SECONDS);

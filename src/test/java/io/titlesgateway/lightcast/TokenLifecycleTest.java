@@ -152,6 +152,21 @@ class TokenLifecycleTest extends EmulatedUpstreamTest {
                 .body("errors[0].detail", containsString("invalid_scope"));
     }
 
+    /** An auth server that takes the token request and never answers: the timeout names it, not the endpoint the call was for. */
+    @Test
+    void anAuthServerThatDoesNotAnswerIsAGatewayTimeoutThatNamesIt() {
+        emulator.revokeTokens();
+        emulator.hold("/connect/token");
+        try {
+            given().get("/titles/meta").then().statusCode(504)
+                    .body("errors[0].detail", equalTo("The gateway could not obtain a Lightcast token in time: the auth server did not "
+                            + "answer; check LIGHTCAST_AUTH_URL."));
+        } finally {
+            emulator.release();
+        }
+        given().get("/titles/meta").then().statusCode(200);
+    }
+
     @Test
     void tokenEndpointDownIsABadGatewayAndRecovers() {
         emulator.tokenEndpointDown(true);
