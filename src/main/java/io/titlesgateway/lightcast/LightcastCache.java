@@ -425,6 +425,7 @@ class LightcastCache {
             AtomicBoolean failed = new AtomicBoolean();
             if (entries.isEmpty()) {
                 emitter.complete(new LinkedHashMap<>());
+                return;
             }
             entries.values().forEach(entry -> entry.whenComplete((found, failure) -> {
                 if (failure != null) {
