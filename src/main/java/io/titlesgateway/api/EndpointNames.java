@@ -43,7 +43,7 @@ public class EndpointNames {
     }
 
     private void name(RoutingContext routing) {
-        String template = templateOf(routing.normalizedPath());
+        String template = templateOf(normalizedPathOrNull(routing));
         if (template == null && HttpMethod.OPTIONS.equals(routing.request().method())) {
             template = UNKNOWN;
         }
@@ -51,6 +51,15 @@ public class EndpointNames {
             Vertx.currentContext().putLocal(TEMPLATE_KEY, template);
         }
         routing.next();
+    }
+
+    /** The path as the routes read it; {@code null} for a target that is no URI, which {@link RequestLimits} refuses next. */
+    private static String normalizedPathOrNull(RoutingContext routing) {
+        try {
+            return routing.normalizedPath();
+        } catch (IllegalArgumentException notAUri) {
+            return null;
+        }
     }
 
     /**

@@ -45,9 +45,18 @@ final class Refusals {
         if (header != null) {
             response.putHeader(header, value);
         }
-        write(response, refusal, AcceptedTypes.TOKEN_PATH.equals(routing.normalizedPath()) ? oauthError(refusal) : envelope(refusal));
+        write(response, refusal, atTokenEndpoint(routing) ? oauthError(refusal) : envelope(refusal));
         if (http2 && !routing.request().isEnded()) {
             response.reset(0);
+        }
+    }
+
+    /** Whether the request is for the token endpoint; a target that is no URI is read as written, since it cannot be normalized. */
+    private static boolean atTokenEndpoint(RoutingContext routing) {
+        try {
+            return AcceptedTypes.TOKEN_PATH.equals(routing.normalizedPath());
+        } catch (IllegalArgumentException notAUri) {
+            return AcceptedTypes.TOKEN_PATH.equals(routing.request().path());
         }
     }
 

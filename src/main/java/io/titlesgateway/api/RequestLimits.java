@@ -41,7 +41,10 @@ public class RequestLimits {
         } else if (headerBytes(request) > MAX_HEADER_BYTES) {
             Refusals.send(routing, HEADERS_TOO_LARGE);
         } else {
-            TitlesException unreadable = MatrixParameters.refusalOf(request.path());
+            TitlesException unreadable = RequestTargets.refusalOf(request.uri());
+            if (unreadable == null) {
+                unreadable = MatrixParameters.refusalOf(request.path());
+            }
             if (unreadable == null) {
                 unreadable = QueryEncoding.refusalOf(request.query());
             }

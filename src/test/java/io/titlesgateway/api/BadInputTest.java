@@ -411,6 +411,28 @@ class BadInputTest extends EmulatedUpstreamTest {
         assertThat(emulator.apiCalls()).as("nothing reached Lightcast").isEmpty();
     }
 
+    /**
+     * A target that is no URI, as a client that does not percent-encode sends it: refused in the
+     * envelope (OAuth's at the token endpoint), saying where, with nothing sent upstream and nothing
+     * logged as an error. The HTTP layer had answered each with an empty 400.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = { V + "/titles?q=100%", V + "/titles?q=%zz", V + "/titles/%zz",
+            "/titles/versions/%/titles", V + "/normaliz%", V + "/titles?q=%22nurse%22&fields=\"id\"", V + "/titles?q=a|b",
+            V + "/titles/[x]", "/connect/token?x=%", "/nowhere/%" })
+    void aTargetThatIsNoUriIsRefusedInTheEnvelope(String target) throws Exception {
+        try (LogRecords logged = LogRecords.capture(); java.net.Socket socket = new java.net.Socket("localhost", RestAssured.port)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = oneAnswer(socket.getInputStream());
+
+            assertThat(answer).startsWith("HTTP/1.1 400").contains("not a valid URI (RFC 3986)");
+            assertThat(answer).contains(target.startsWith("/connect/token") ? "{\"error\":\"invalid_request\"" : "{\"errors\":[{\"status\":400,");
+            assertThat(logged.lines()).as("what the gateway logged at WARN or above").isEmpty();
+        }
+        assertThat(emulator.apiCalls()).as("nothing reached Lightcast").isEmpty();
+    }
+
     /** One HTTP/1.1 answer, head and body, read by its Content-Length: the connection may stay open after it. */
     private static String oneAnswer(java.io.InputStream in) throws IOException {
         java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();

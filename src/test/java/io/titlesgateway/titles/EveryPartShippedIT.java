@@ -80,6 +80,9 @@ class EveryPartShippedIT {
             HttpResponse<String> stream = send(text(gateway, latest + "/normalize/stream", "cashier\nplumber\nchef\n"));
             assertThat(stream.body().lines().map(EveryPartShippedIT::json).map(line -> line.path("term").asText()))
                     .containsExactly("cashier", "plumber", "chef");
+
+            assertThat(gateway.getAsWritten(latest + "/titles?q=100%")).as("a target that is no URI, as the packaged gateway answers it")
+                    .startsWith("HTTP/1.1 400").contains("{\"errors\":[{\"status\":400,").contains("not a valid URI");
         }
     }
 
