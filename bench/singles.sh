@@ -92,6 +92,10 @@ gateway_cpu() { # ports...: CPU time (clock ticks) the gateways listening on tho
   done
   echo "$total"
 }
+process_cpu() { # pid: CPU time (clock ticks) that process has used so far; 0 if it is not on this machine
+  [ -n "$1" ] && [ -r "/proc/$1/stat" ] && awk '{ print $14 + $15 }' "/proc/$1/stat" || echo 0
+}
+redis_pid=$(redis-cli -u "$REDIS_URL" info server 2>/dev/null | tr -d '\r' | awk -F: '$1 == "process_id" { print $2 }')
 thread_cpu() { # ports...: CPU time (clock ticks) so far of each thread of the gateways on those ports: "pid/tid kind ticks" lines
   local port task
   for port in "$@"; do
@@ -147,8 +151,12 @@ run() { # label, ports...: the connections spread over the replicas on those por
   local cpu_before threads_before
   cpu_before=$(gateway_cpu "$@")
   threads_before=$(thread_cpu "$@")
+  local others_before="$(process_cpu "$redis_pid") $(process_cpu "$emulator")"
   load "$DURATION" wrk "$@"
   local cpu_ticks=$(( $(gateway_cpu "$@") - cpu_before ))
+  local others_after="$(process_cpu "$redis_pid") $(process_cpu "$emulator")"
+  others+=("$label: $(awk -v b="$others_before" -v a="$others_after" -v hz="$(getconf CLK_TCK)" -v s="${DURATION%s}" 'BEGIN {
+    split(b, x, " "); split(a, y, " "); printf "Redis %.0f %% of a core, the emulator %.0f %%", 100 * (y[1] - x[1]) / hz / s, 100 * (y[2] - x[2]) / hz / s }')")
   splits+=("$label: $(thread_shares "$threads_before" "$(thread_cpu "$@")")")
   for port in "$@"; do out+=$(cat "$work/wrk-$port.out")$'\n'; done
   after=$(upstream_calls)
@@ -175,6 +183,7 @@ echo "| upstream, gateway | answered/s | of 2,500/s | refused (429) | median wai
 echo "|---|---|---|---|---|---|---|---|---|---|"
 ratios=()
 splits=()
+others=()
 if [ -z "${SKIP_NO_BULK:-}" ]; then
   start_emulator instant
   start_gateway LIGHTCAST_BULK_ENABLED=false
@@ -203,3 +212,6 @@ echo "Three replicas against one, same upstream, same run: $(printf '%s×, ' "${
 echo
 echo "The gateways' CPU in each run, by kind of thread:"
 printf -- '- %s\n' "${splits[@]}"
+echo
+echo "Beside the gateways, on the same cores, while each run was measured:"
+printf -- '- %s\n' "${others[@]}"
