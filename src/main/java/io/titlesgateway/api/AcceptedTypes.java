@@ -11,7 +11,8 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * What each endpoint that takes a body accepts, said in every 415 as Lightcast says it
  * ({@code Accepted Content-Type(s): …}, naming that endpoint's types only); and a body sent with no
- * {@code Content-Type} at all is refused with that 415 before anything reads it, rather than guessed.
+ * {@code Content-Type} at all is refused with that 415 before anything reads it, rather than guessed;
+ * so is a compressed body ({@code Content-Encoding: gzip}), which the gateway does not decompress.
  */
 @ApplicationScoped
 public class AcceptedTypes {
@@ -24,11 +25,25 @@ public class AcceptedTypes {
     }
 
     private void typeRequired(RoutingContext routing) {
-        if (of(routing.normalizedPath()) != null && routing.request().getHeader(HttpHeaders.CONTENT_TYPE) == null) {
+        if (of(routing.normalizedPath()) == null) {
+            routing.next();
+        } else if (routing.request().getHeader(HttpHeaders.CONTENT_TYPE) == null) {
             Refusals.send(routing, refusal(routing.normalizedPath()));
+        } else if (!isIdentity(routing.request().getHeader(HttpHeaders.CONTENT_ENCODING))) {
+            Refusals.send(routing, new TitlesException(415, "Unsupported Content Type", "Content-Encoding "
+                    + routing.request().getHeader(HttpHeaders.CONTENT_ENCODING).strip() + " is not accepted: send the body uncompressed"));
         } else {
             routing.next();
         }
+    }
+
+    /**
+     * Whether a body sent with this {@code Content-Encoding} is the bytes as they are: no header, or
+     * {@code identity}. The gateway decompresses nothing, so a compressed body would be read as JSON or
+     * text it is not (RFC 9110, 8.4: such a body is refused with 415).
+     */
+    private static boolean isIdentity(String contentEncoding) {
+        return contentEncoding == null || contentEncoding.isBlank() || contentEncoding.strip().equalsIgnoreCase("identity");
     }
 
     /** The 415 for {@code path}. */

@@ -1,5 +1,6 @@
 package io.titlesgateway.api;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +31,10 @@ final class AllowedMethods {
             Map.entry(VERSION + "/normalize/inspect", WRITE),
             Map.entry(VERSION + "/normalize/stream", WRITE),
             Map.entry(AcceptedTypes.TOKEN_PATH, WRITE));
+
+    /** What the server as a whole takes, for {@code OPTIONS *}: every endpoint's methods together, in {@code Allow}'s order. */
+    static final String SERVER_WIDE = String.join(", ", BY_TEMPLATE.values().stream().flatMap(List::stream).distinct()
+            .sorted(Comparator.comparingInt(List.of("GET", "HEAD", "POST", "OPTIONS")::indexOf)).toList());
 
     private AllowedMethods() {
     }

@@ -61,7 +61,7 @@ public class AnswersAtHand {
     ObjectMapper mapper;
 
     void install(@Observes Router router) {
-        router.route(VersionedPath.PREFIX + "*").order(BodyLimit.BEFORE_EVERYTHING + 1).handler(this::answer);
+        router.route(VersionedPath.PREFIX + "*").order(BodyLimit.AFTER_THE_CHECKS).handler(this::answer);
     }
 
     /**

@@ -22,6 +22,8 @@ import io.vertx.ext.web.RoutingContext;
 public class BodyLimit {
 
     static final int BEFORE_EVERYTHING = Integer.MIN_VALUE + 100;
+    /** Where the routes that answer requests from the router begin: after every route that checks a request. */
+    static final int AFTER_THE_CHECKS = BEFORE_EVERYTHING + 2;
 
     void install(@Observes Router router,
             @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize) {

@@ -43,7 +43,8 @@ public class EndpointNames {
     }
 
     private void name(RoutingContext routing) {
-        String template = templateOf(normalizedPathOrNull(routing));
+        String path = normalizedPathOrNull(routing);
+        String template = path == null ? UNKNOWN : templateOf(path);
         if (template == null && HttpMethod.OPTIONS.equals(routing.request().method())) {
             template = UNKNOWN;
         }
@@ -53,7 +54,16 @@ public class EndpointNames {
         routing.next();
     }
 
-    /** The path as the routes read it; {@code null} for a target that is no URI, which {@link RequestLimits} refuses next. */
+    /**
+     * Names a request the router failed before any route ran (a target that is not a path) as no
+     * endpoint: the metrics would otherwise take its target, with a {@code /} put before it, for a
+     * template, and a series for each target a caller writes.
+     */
+    static void nameAsNoEndpoint() {
+        Vertx.currentContext().putLocal(TEMPLATE_KEY, UNKNOWN);
+    }
+
+    /** The path as the routes read it; {@code null} for a target that is no URI (which {@link RequestLimits} refuses next): no endpoint. */
     private static String normalizedPathOrNull(RoutingContext routing) {
         try {
             return routing.normalizedPath();

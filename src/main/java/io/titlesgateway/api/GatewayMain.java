@@ -13,7 +13,7 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 public final class GatewayMain {
 
     /** Read once, when Quarkus's HTTP layer first loads: so set before Quarkus starts. */
-    static final String HTTP_LAYER_URI_CHECK_OFF = "vertx.disableURIValidation";
+    private static final String HTTP_LAYER_URI_CHECK_OFF = "vertx.disableURIValidation";
 
     private GatewayMain() {
     }

@@ -94,7 +94,7 @@ public class NormalizeStream {
         linesAnswered = Counter.builder("titles.stream.lines").description("Lines the normalize streams answered")
                 .register(registry);
         lines = new StrictJson().apply(json, JsonNode.class);
-        router.post(VersionedPath.PREFIX + "*").order(BodyLimit.BEFORE_EVERYTHING + 1).handler(this::handle);
+        router.post(VersionedPath.PREFIX + "*").order(BodyLimit.AFTER_THE_CHECKS).handler(this::handle);
     }
 
     /**

@@ -27,9 +27,10 @@ final class RequestTargets {
             new URI(target);
             return null;
         } catch (URISyntaxException notAUri) {
+            String where = notAUri.getIndex() < 0 ? "" : " at character " + (notAUri.getIndex() + 1);
             return TitlesException.badRequest("The request target is not a valid URI (RFC 3986): "
-                    + notAUri.getReason().toLowerCase(Locale.ROOT) + " at character " + (notAUri.getIndex() + 1)
-                    + "; percent-encode it as UTF-8 (a literal % as %25, a space as %20, \" as %22)");
+                    + notAUri.getReason().toLowerCase(Locale.ROOT) + where
+                    + "; percent-encode as UTF-8 what a URI does not hold as written (a literal % as %25, a space as %20, \" as %22)");
         }
     }
 }

@@ -433,6 +433,63 @@ class BadInputTest extends EmulatedUpstreamTest {
         assertThat(emulator.apiCalls()).as("nothing reached Lightcast").isEmpty();
     }
 
+    /**
+     * A target that is not a path (no leading {@code /}, a proxy's {@code CONNECT host:port}): the
+     * router fails it before any route runs, where the platform answered with an empty 404; it is a
+     * malformed request, refused as one in the envelope, nothing logged at WARN or above.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = { "GET titles/versions/latest/titles?q=nurse",
+            "CONNECT 127.0.0.1:443", "POST titles/versions/latest/normalize" })
+    void aTargetThatIsNotAPathIsRefusedInTheEnvelope(String requestLine) throws Exception {
+        try (LogRecords logged = LogRecords.capture(); java.net.Socket socket = new java.net.Socket("localhost", RestAssured.port)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write((requestLine + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = oneAnswer(socket.getInputStream());
+
+            assertThat(answer).startsWith("HTTP/1.1 400").contains("{\"errors\":[{\"status\":400,").contains("must be a path starting with /");
+            assertThat(logged.lines()).as("what the gateway logged at WARN or above").isEmpty();
+        }
+        assertThat(emulator.apiCalls()).as("nothing reached Lightcast").isEmpty();
+    }
+
+    /**
+     * A compressed body: the gateway decompresses nothing, so it is refused with 415 before anything
+     * reads it, as JSON or text it is not (it had read gzip's bytes as JSON, and a body mislabelled
+     * gzip as if it were not).
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = { "/normalize", "/normalize/inspect", "/normalize/bulk", "/normalize/stream" })
+    void aCompressedBodyIsRefusedWith415(String path) throws Exception {
+        String body = path.endsWith("bulk") ? "{\"terms\":[\"nurse\"]}" : path.endsWith("stream") ? "nurse\n" : "{\"term\":\"nurse\"}";
+        java.io.ByteArrayOutputStream gzipped = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(gzipped)) {
+            gzip.write(body.getBytes(StandardCharsets.UTF_8));
+        }
+        for (byte[] sent : List.of(gzipped.toByteArray(), body.getBytes(StandardCharsets.UTF_8))) {
+            given().contentType(path.endsWith("stream") ? TEXT : JSON).header("Content-Encoding", "gzip").body(sent)
+                    .post(V + path)
+                    .then().statusCode(415).body("errors[0].status", equalTo(415))
+                    .body("errors[0].detail", equalTo("Content-Encoding gzip is not accepted: send the body uncompressed"));
+        }
+        given().contentType(JSON).header("Content-Encoding", "identity").body("{\"term\":\" \"}").post(V + "/normalize")
+                .then().statusCode(400).body("errors[0].detail", containsString("blank"));
+        assertThat(emulator.apiCalls()).as("nothing reached Lightcast").isEmpty();
+    }
+
+    /** {@code OPTIONS *} asks about the server as a whole (RFC 9110): the methods of its endpoints, not a 404. */
+    @Test
+    void optionsOfTheWholeServerNamesItsMethods() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("localhost", RestAssured.port)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write("OPTIONS * HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String answer = oneAnswer(socket.getInputStream());
+
+            assertThat(answer).startsWith("HTTP/1.1 200").containsPattern("(?i)allow: GET, HEAD, POST, OPTIONS");
+        }
+    }
+
     /** One HTTP/1.1 answer, head and body, read by its Content-Length: the connection may stay open after it. */
     private static String oneAnswer(java.io.InputStream in) throws IOException {
         java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();

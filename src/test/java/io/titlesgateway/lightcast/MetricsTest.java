@@ -97,12 +97,30 @@ class MetricsTest extends EmulatedUpstreamTest {
         given().options("/titles/versions/" + unknown + "/normalize/").then().statusCode(200);
         given().options("/titles/versions/5.47/" + unknown).then().statusCode(200);
         given().options("/titles/" + unknown).then().statusCode(200);
+        // targets refused before any endpoint is matched: no URI, no path, a proxy's CONNECT; and OPTIONS of the whole server
+        assertThat(sentAsWritten("GET /titles/versions/" + unknown + "/titles/%zz")).startsWith("HTTP/1.1 400");
+        assertThat(sentAsWritten("GET titles/versions/" + unknown + "/titles")).startsWith("HTTP/1.1 400");
+        assertThat(sentAsWritten("POST titles/versions/" + unknown + "/normalize")).startsWith("HTTP/1.1 400");
+        assertThat(sentAsWritten("CONNECT " + unknown + ".example:443")).startsWith("HTTP/1.1 400");
+        assertThat(sentAsWritten("OPTIONS *")).startsWith("HTTP/1.1 200");
         String after = scrape();
 
         assertThat(metric(after, normalized) - metric(before, normalized)).isGreaterThanOrEqualTo(3);
         assertThat(metric(after, streamed) - metric(before, streamed)).isGreaterThanOrEqualTo(1);
         List<String> paths = Pattern.compile("uri=\"([^\"]*)\"").matcher(after).results().map(found -> found.group(1)).distinct().toList();
         assertThat(paths).isNotEmpty().noneMatch(path -> path.contains("5.47") || path.contains("5.46") || path.contains("latest")
-                || path.contains(unknown));
+                || path.contains(unknown) || path.contains("*"));
+    }
+
+    /** A request line as written (no client would send these), answered on a connection closed after it. */
+    private static String sentAsWritten(String requestLine) {
+        try (java.net.Socket socket = new java.net.Socket("localhost", io.restassured.RestAssured.port)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write((requestLine + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException failed) {
+            throw new IllegalStateException(failed);
+        }
     }
 }
