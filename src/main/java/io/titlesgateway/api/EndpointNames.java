@@ -17,8 +17,9 @@ import io.vertx.ext.web.RoutingContext;
  * own: callers could grow the metrics without bound, and once Quarkus's cap on distinct paths was
  * reached, the series of endpoints seen later would be dropped. A path of no endpoint is not named:
  * its 404 is tagged {@code NOT_FOUND}, any other 4xx {@code UNKNOWN}; an {@code OPTIONS} there,
- * which the REST layer answers with a 200 under any path its resources start, {@code /UNKNOWN}
- * (the metrics put a {@code /} before a name).
+ * which the REST layer answers with a 200 under any path its resources start, and a path written
+ * with several leading slashes ({@code //x/y}, which the metrics would tag {@code /x/y}), are
+ * {@code /UNKNOWN} (the metrics put a {@code /} before a name).
  */
 @ApplicationScoped
 public class EndpointNames {
@@ -45,7 +46,8 @@ public class EndpointNames {
     private void name(RoutingContext routing) {
         String path = normalizedPathOrNull(routing);
         String template = path == null ? UNKNOWN : templateOf(path);
-        if (template == null && HttpMethod.OPTIONS.equals(routing.request().method())) {
+        if (template == null && (HttpMethod.OPTIONS.equals(routing.request().method()) || routing.request().path().startsWith("//"))) {
+            // the metrics trim a path's leading slashes to one, and take a path they changed for a template of its own
             template = UNKNOWN;
         }
         if (template != null) {

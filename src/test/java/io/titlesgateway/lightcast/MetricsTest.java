@@ -103,6 +103,8 @@ class MetricsTest extends EmulatedUpstreamTest {
         assertThat(sentAsWritten("POST titles/versions/" + unknown + "/normalize")).startsWith("HTTP/1.1 400");
         assertThat(sentAsWritten("CONNECT " + unknown + ".example:443")).startsWith("HTTP/1.1 400");
         assertThat(sentAsWritten("OPTIONS *")).startsWith("HTTP/1.1 200");
+        assertThat(sentAsWritten("GET //" + unknown + "/titles")).startsWith("HTTP/1.1 404");
+        assertThat(sentAsWritten("GET ///" + unknown)).startsWith("HTTP/1.1 404");
         String after = scrape();
 
         assertThat(metric(after, normalized) - metric(before, normalized)).isGreaterThanOrEqualTo(3);
