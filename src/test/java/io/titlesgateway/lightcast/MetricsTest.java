@@ -105,6 +105,9 @@ class MetricsTest extends EmulatedUpstreamTest {
         assertThat(sentAsWritten("OPTIONS *")).startsWith("HTTP/1.1 200");
         assertThat(sentAsWritten("GET //" + unknown + "/titles")).startsWith("HTTP/1.1 404");
         assertThat(sentAsWritten("GET ///" + unknown)).startsWith("HTTP/1.1 404");
+        // made-up methods, which the HTTP layer takes for methods and the gateway refuses
+        assertThat(sentAsWritten("X" + unknown + " /titles/versions/5.47/titles")).startsWith("HTTP/1.1 405");
+        assertThat(sentAsWritten("PROPFIND /titles/versions/5.47/titles")).startsWith("HTTP/1.1 405");
         String after = scrape();
 
         assertThat(metric(after, normalized) - metric(before, normalized)).isGreaterThanOrEqualTo(3);
@@ -112,6 +115,9 @@ class MetricsTest extends EmulatedUpstreamTest {
         List<String> paths = Pattern.compile("uri=\"([^\"]*)\"").matcher(after).results().map(found -> found.group(1)).distinct().toList();
         assertThat(paths).isNotEmpty().noneMatch(path -> path.contains("5.47") || path.contains("5.46") || path.contains("latest")
                 || path.contains(unknown) || path.contains("*"));
+        List<String> methods = Pattern.compile("^http_server_requests_seconds_count\\{[^}]*method=\"([^\"]*)\"", Pattern.MULTILINE)
+                .matcher(after).results().map(found -> found.group(1)).distinct().toList();
+        assertThat(methods).contains("GET", "POST", "UNKNOWN").noneMatch(method -> method.contains(unknown) || method.equals("PROPFIND"));
     }
 
     /** A request line as written (no client would send these), answered on a connection closed after it. */
