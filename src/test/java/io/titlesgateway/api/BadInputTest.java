@@ -32,6 +32,7 @@ import io.restassured.specification.RequestSpecification;
 import io.titlesgateway.emulator.LightcastEmulatorResource;
 import io.titlesgateway.support.EmulatedUpstreamTest;
 import io.titlesgateway.support.LogRecords;
+import io.titlesgateway.support.RawRequests;
 
 /** Bad input gets a clear 4xx in the error envelope, and the upstream never hears of it. */
 @QuarkusTest
@@ -420,11 +421,9 @@ class BadInputTest extends EmulatedUpstreamTest {
     @org.junit.jupiter.params.provider.ValueSource(strings = { V + "/titles?q=100%", V + "/titles?q=%zz", V + "/titles/%zz",
             "/titles/versions/%/titles", V + "/normaliz%", V + "/titles?q=%22nurse%22&fields=\"id\"", V + "/titles?q=a|b",
             V + "/titles/[x]", "/connect/token?x=%", "/nowhere/%" })
-    void aTargetThatIsNoUriIsRefusedInTheEnvelope(String target) throws Exception {
-        try (LogRecords logged = LogRecords.capture(); java.net.Socket socket = new java.net.Socket("localhost", RestAssured.port)) {
-            socket.setSoTimeout(30_000);
-            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            String answer = oneAnswer(socket.getInputStream());
+    void aTargetThatIsNoUriIsRefusedInTheEnvelope(String target) {
+        try (LogRecords logged = LogRecords.capture()) {
+            String answer = RawRequests.send(RestAssured.port, "GET " + target);
 
             assertThat(answer).startsWith("HTTP/1.1 400").contains("not a valid URI (RFC 3986)");
             assertThat(answer).contains(target.startsWith("/connect/token") ? "{\"error\":\"invalid_request\"" : "{\"errors\":[{\"status\":400,");
@@ -441,12 +440,9 @@ class BadInputTest extends EmulatedUpstreamTest {
     @ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.ValueSource(strings = { "GET titles/versions/latest/titles?q=nurse",
             "CONNECT 127.0.0.1:443", "POST titles/versions/latest/normalize" })
-    void aTargetThatIsNotAPathIsRefusedInTheEnvelope(String requestLine) throws Exception {
-        try (LogRecords logged = LogRecords.capture(); java.net.Socket socket = new java.net.Socket("localhost", RestAssured.port)) {
-            socket.setSoTimeout(30_000);
-            socket.getOutputStream().write((requestLine + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            String answer = oneAnswer(socket.getInputStream());
+    void aTargetThatIsNotAPathIsRefusedInTheEnvelope(String requestLine) {
+        try (LogRecords logged = LogRecords.capture()) {
+            String answer = RawRequests.send(RestAssured.port, requestLine);
 
             assertThat(answer).startsWith("HTTP/1.1 400").contains("{\"errors\":[{\"status\":400,").contains("must be a path starting with /");
             assertThat(logged.lines()).as("what the gateway logged at WARN or above").isEmpty();
@@ -480,14 +476,9 @@ class BadInputTest extends EmulatedUpstreamTest {
 
     /** {@code OPTIONS *} asks about the server as a whole (RFC 9110): the methods of its endpoints, not a 404. */
     @Test
-    void optionsOfTheWholeServerNamesItsMethods() throws Exception {
-        try (java.net.Socket socket = new java.net.Socket("localhost", RestAssured.port)) {
-            socket.setSoTimeout(30_000);
-            socket.getOutputStream().write("OPTIONS * HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            String answer = oneAnswer(socket.getInputStream());
-
-            assertThat(answer).startsWith("HTTP/1.1 200").containsPattern("(?i)allow: GET, HEAD, POST, OPTIONS");
-        }
+    void optionsOfTheWholeServerNamesItsMethods() {
+        assertThat(RawRequests.send(RestAssured.port, "OPTIONS *")).startsWith("HTTP/1.1 200")
+                .containsPattern("(?i)allow: GET, HEAD, POST, OPTIONS");
     }
 
     /** One HTTP/1.1 answer, head and body, read by its Content-Length: the connection may stay open after it. */

@@ -10,12 +10,18 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.titlesgateway.emulator.LightcastEmulator;
 import io.titlesgateway.emulator.LightcastEmulatorResource;
@@ -274,29 +280,29 @@ class SurfaceTest extends EmulatedUpstreamTest {
     }
 
     /**
-     * A client that announces its body with {@code Expect: 100-continue} (curl and the libraries built
-     * on it, for larger bodies) is told to send it as soon as the request's head has passed the checks:
+     * A client that announces its body with {@code Expect: 100-continue} (curl, and libraries built on
+     * libcurl, with larger bodies) is told to send it as soon as the request's head has passed the checks:
      * it had been told nothing, and waited its own timeout (a second, for curl) before sending anyway.
      */
-    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
             "/normalize|application/json|{\"term\":\"nurse\"}",
             "/normalize/inspect|text/plain|nurse",
             "/normalize/bulk|application/json|{\"terms\":[\"nurse\"]}",
             "/titles|application/json|{\"ids\":[\"ET0000000000000001\"]}" })
     void aBodyAnnouncedWithExpectContinueIsAskedForAtOnce(String path, String type, String body) throws Exception {
-        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        try (java.net.Socket socket = new java.net.Socket("localhost", io.restassured.RestAssured.port)) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket("localhost", RestAssured.port)) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(("POST /titles/versions/5.47" + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + type
                     + "\r\nContent-Length: " + bytes.length + "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n")
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            java.io.InputStream in = socket.getInputStream();
-            String interim = new String(in.readNBytes("HTTP/1.1 100 Continue".length()), java.nio.charset.StandardCharsets.US_ASCII);
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            String interim = new String(in.readNBytes("HTTP/1.1 100 Continue".length()), StandardCharsets.US_ASCII);
             assertThat(interim).as("what the gateway said before the body was sent").isEqualTo("HTTP/1.1 100 Continue");
 
             socket.getOutputStream().write(bytes);
-            String rest = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String rest = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             assertThat(rest).contains("HTTP/1.1 200 OK").contains("{\"data\":");
         }
     }

@@ -15,6 +15,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.titlesgateway.emulator.LightcastEmulatorResource;
 import io.titlesgateway.support.EmulatedUpstreamTest;
+import io.titlesgateway.support.RawRequests;
 
 /** What operators watch: upstream calls, tokens, cache answers, budget, breaker, quota; readiness shows the quota. */
 @QuarkusTest
@@ -98,16 +99,16 @@ class MetricsTest extends EmulatedUpstreamTest {
         given().options("/titles/versions/5.47/" + unknown).then().statusCode(200);
         given().options("/titles/" + unknown).then().statusCode(200);
         // targets refused before any endpoint is matched: no URI, no path, a proxy's CONNECT; and OPTIONS of the whole server
-        assertThat(sentAsWritten("GET /titles/versions/" + unknown + "/titles/%zz")).startsWith("HTTP/1.1 400");
-        assertThat(sentAsWritten("GET titles/versions/" + unknown + "/titles")).startsWith("HTTP/1.1 400");
-        assertThat(sentAsWritten("POST titles/versions/" + unknown + "/normalize")).startsWith("HTTP/1.1 400");
-        assertThat(sentAsWritten("CONNECT " + unknown + ".example:443")).startsWith("HTTP/1.1 400");
-        assertThat(sentAsWritten("OPTIONS *")).startsWith("HTTP/1.1 200");
-        assertThat(sentAsWritten("GET //" + unknown + "/titles")).startsWith("HTTP/1.1 404");
-        assertThat(sentAsWritten("GET ///" + unknown)).startsWith("HTTP/1.1 404");
+        assertThat(sent("GET /titles/versions/" + unknown + "/titles/%zz")).startsWith("HTTP/1.1 400");
+        assertThat(sent("GET titles/versions/" + unknown + "/titles")).startsWith("HTTP/1.1 400");
+        assertThat(sent("POST titles/versions/" + unknown + "/normalize")).startsWith("HTTP/1.1 400");
+        assertThat(sent("CONNECT " + unknown + ".example:443")).startsWith("HTTP/1.1 400");
+        assertThat(sent("OPTIONS *")).startsWith("HTTP/1.1 200");
+        assertThat(sent("GET //" + unknown + "/titles")).startsWith("HTTP/1.1 404");
+        assertThat(sent("GET ///" + unknown)).startsWith("HTTP/1.1 404");
         // made-up methods, which the HTTP layer takes for methods and the gateway refuses
-        assertThat(sentAsWritten("X" + unknown + " /titles/versions/5.47/titles")).startsWith("HTTP/1.1 405");
-        assertThat(sentAsWritten("PROPFIND /titles/versions/5.47/titles")).startsWith("HTTP/1.1 405");
+        assertThat(sent("X" + unknown + " /titles/versions/5.47/titles")).startsWith("HTTP/1.1 405");
+        assertThat(sent("PROPFIND /titles/versions/5.47/titles")).startsWith("HTTP/1.1 405");
         String after = scrape();
 
         assertThat(metric(after, normalized) - metric(before, normalized)).isGreaterThanOrEqualTo(3);
@@ -121,14 +122,7 @@ class MetricsTest extends EmulatedUpstreamTest {
     }
 
     /** A request line as written (no client would send these), answered on a connection closed after it. */
-    private static String sentAsWritten(String requestLine) {
-        try (java.net.Socket socket = new java.net.Socket("localhost", io.restassured.RestAssured.port)) {
-            socket.setSoTimeout(30_000);
-            socket.getOutputStream().write((requestLine + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.io.IOException failed) {
-            throw new IllegalStateException(failed);
-        }
+    private static String sent(String requestLine) {
+        return RawRequests.send(io.restassured.RestAssured.port, requestLine);
     }
 }

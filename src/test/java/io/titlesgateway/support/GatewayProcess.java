@@ -2,12 +2,10 @@ package io.titlesgateway.support;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -121,19 +119,9 @@ public final class GatewayProcess implements AutoCloseable {
         }
     }
 
-    /**
-     * A GET of {@code target} exactly as written, even one no HTTP client would send (a bare {@code %}),
-     * and the whole answer, head and body, as text: the gateway closes the connection after it.
-     */
+    /** A GET of {@code target} exactly as written, even one no HTTP client would send (a bare {@code %}): the whole answer, as text. */
     public String getAsWritten(String target) {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(30_000);
-            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException failed) {
-            throw new IllegalStateException(failed);
-        }
+        return RawRequests.send(port, "GET " + target);
     }
 
     public HttpRequest postJson(String path, String body) {
