@@ -5,8 +5,6 @@ import jakarta.enterprise.event.Observes;
 
 import io.titlesgateway.titles.TitlesException;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -15,7 +13,6 @@ import io.vertx.ext.web.RoutingContext;
  * ({@code Accepted Content-Type(s): …}, naming that endpoint's types only); and a body sent with no
  * {@code Content-Type} at all is refused with that 415 before anything reads it, rather than guessed;
  * so is a compressed body ({@code Content-Encoding: gzip}), which the gateway does not decompress.
- * A body accepted, a client waiting to be asked for it is asked.
  */
 @ApplicationScoped
 public class AcceptedTypes {
@@ -36,22 +33,7 @@ public class AcceptedTypes {
             Refusals.send(routing, new TitlesException(415, "Unsupported Content Type", "Content-Encoding "
                     + routing.request().getHeader(HttpHeaders.CONTENT_ENCODING).strip() + " is not accepted: send the body uncompressed"));
         } else {
-            inviteTheBody(routing);
             routing.next();
-        }
-    }
-
-    /**
-     * Tells a client that asked before sending its body ({@code Expect: 100-continue}) to send it, its
-     * request's head having passed every check (size, caller, type): such a client had waited its own
-     * timeout for word (a second, for curl and the libraries built on it) before sending anyway. A head
-     * refused is answered without inviting the body. The stream says so itself, once it takes the stream on.
-     */
-    private static void inviteTheBody(RoutingContext routing) {
-        HttpServerRequest request = routing.request();
-        if (request.version() != HttpVersion.HTTP_1_0 && "100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))
-                && !NormalizeStream.isStream(routing.normalizedPath())) {
-            routing.response().writeContinue();
         }
     }
 

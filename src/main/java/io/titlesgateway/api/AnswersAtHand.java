@@ -28,6 +28,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
@@ -104,6 +105,7 @@ public class AnswersAtHand {
             routing.next();
             return;
         }
+        inviteTheBody(routing.request());
         routing.request().body().onComplete(read -> {
             if (read.failed()) {
                 routing.next(); // the REST layer meets the same broken request, and answers it
@@ -123,6 +125,18 @@ public class AnswersAtHand {
             }
         });
         routing.request().resume();
+    }
+
+    /**
+     * Tells a client that asked before sending its body ({@code Expect: 100-continue}) to send it, as
+     * the REST layer does for the bodies it reads: the head has passed every check (size, caller, type).
+     * Such a client had been told nothing here, and waited its own timeout (a second, for curl) before
+     * sending the body anyway.
+     */
+    private static void inviteTheBody(HttpServerRequest request) {
+        if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+            request.response().writeContinue();
+        }
     }
 
     /** Hands the request, with the body read here, on to the REST layer, which answers what this handler does not. */
