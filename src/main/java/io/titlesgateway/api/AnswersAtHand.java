@@ -142,6 +142,8 @@ public class AnswersAtHand {
     /** Hands the request, with the body read here, on to the REST layer, which answers what this handler does not. */
     private static void handOn(RoutingContext routing, Buffer body) {
         routing.setBody(body);
+        // the body is read: the REST layer would ask for it again (a second 100 Continue)
+        routing.request().headers().remove(HttpHeaders.EXPECT);
         routing.next();
     }
 

@@ -283,14 +283,16 @@ class SurfaceTest extends EmulatedUpstreamTest {
      * A client that announces its body with {@code Expect: 100-continue} (curl, and libraries built on
      * libcurl, with larger bodies) is told to send it as soon as the request's head has passed the checks:
      * it had been told nothing, and waited its own timeout (a second, for curl) before sending anyway.
+     * Asked once: a body the router reads and hands on to the REST layer is not asked for again.
      */
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0} {2}")
     @CsvSource(delimiter = '|', value = {
-            "/normalize|application/json|{\"term\":\"nurse\"}",
-            "/normalize/inspect|text/plain|nurse",
-            "/normalize/bulk|application/json|{\"terms\":[\"nurse\"]}",
-            "/titles|application/json|{\"ids\":[\"ET0000000000000001\"]}" })
-    void aBodyAnnouncedWithExpectContinueIsAskedForAtOnce(String path, String type, String body) throws Exception {
+            "/normalize|application/json|{\"term\":\"nurse\"}|200 OK",
+            "/normalize|application/json|{\"term\":\" \"}|400 Bad Request",
+            "/normalize/inspect|text/plain|nurse|200 OK",
+            "/normalize/bulk|application/json|{\"terms\":[\"nurse\"]}|200 OK",
+            "/titles|application/json|{\"ids\":[\"ET0000000000000001\"]}|200 OK" })
+    void aBodyAnnouncedWithExpectContinueIsAskedForAtOnce(String path, String type, String body, String status) throws Exception {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         try (Socket socket = new Socket("localhost", RestAssured.port)) {
             socket.setSoTimeout(10_000);
@@ -303,7 +305,7 @@ class SurfaceTest extends EmulatedUpstreamTest {
 
             socket.getOutputStream().write(bytes);
             String rest = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(rest).contains("HTTP/1.1 200 OK").contains("{\"data\":");
+            assertThat(rest).as("once asked, never again").doesNotContain("100 Continue").contains("HTTP/1.1 " + status);
         }
     }
 }
