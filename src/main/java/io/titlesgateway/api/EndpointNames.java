@@ -44,7 +44,7 @@ public class EndpointNames {
     }
 
     private void name(RoutingContext routing) {
-        String path = normalizedPathOrNull(routing);
+        String path = RequestTargets.normalizedPathOrNull(routing); // null: no URI, which RequestLimits refuses next
         String template = path == null ? UNKNOWN : templateOf(path);
         if (template == null && (HttpMethod.OPTIONS.equals(routing.request().method()) || routing.request().path().startsWith("//"))) {
             // the metrics trim a path's leading slashes to one, and take a path they changed for a template of its own
@@ -63,15 +63,6 @@ public class EndpointNames {
      */
     static void nameAsNoEndpoint() {
         Vertx.currentContext().putLocal(TEMPLATE_KEY, UNKNOWN);
-    }
-
-    /** The path as the routes read it; {@code null} for a target that is no URI (which {@link RequestLimits} refuses next): no endpoint. */
-    private static String normalizedPathOrNull(RoutingContext routing) {
-        try {
-            return routing.normalizedPath();
-        } catch (IllegalArgumentException notAUri) {
-            return null;
-        }
     }
 
     /**

@@ -53,11 +53,8 @@ final class Refusals {
 
     /** Whether the request is for the token endpoint; a target that is no URI is read as written, since it cannot be normalized. */
     private static boolean atTokenEndpoint(RoutingContext routing) {
-        try {
-            return AcceptedTypes.TOKEN_PATH.equals(routing.normalizedPath());
-        } catch (IllegalArgumentException notAUri) {
-            return AcceptedTypes.TOKEN_PATH.equals(routing.request().path());
-        }
+        String path = RequestTargets.normalizedPathOrNull(routing);
+        return AcceptedTypes.TOKEN_PATH.equals(path != null ? path : routing.request().path());
     }
 
     /**

@@ -41,19 +41,22 @@ public class RequestLimits {
         } else if (headerBytes(request) > MAX_HEADER_BYTES) {
             Refusals.send(routing, HEADERS_TOO_LARGE);
         } else {
-            TitlesException unreadable = RequestTargets.refusalOf(request.uri());
-            if (unreadable == null) {
-                unreadable = MatrixParameters.refusalOf(request.path());
-            }
-            if (unreadable == null) {
-                unreadable = QueryEncoding.refusalOf(request.query());
-            }
+            TitlesException unreadable = unreadableTarget(request);
             if (unreadable == null) {
                 routing.next();
             } else {
                 Refusals.send(routing, unreadable);
             }
         }
+    }
+
+    /** Why the request's target cannot be read alike by every part of the gateway; {@code null} if it can. */
+    private static TitlesException unreadableTarget(HttpServerRequest request) {
+        TitlesException refusal = RequestTargets.refusalOf(request.uri());
+        if (refusal == null) {
+            refusal = MatrixParameters.refusalOf(request.path());
+        }
+        return refusal != null ? refusal : QueryEncoding.refusalOf(request.query());
     }
 
     /** The header block's size as sent on HTTP/1.1: each name, ": ", value and line break. */

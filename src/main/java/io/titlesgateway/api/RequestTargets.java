@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.util.Locale;
 
 import io.titlesgateway.titles.TitlesException;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * Refuses a request target that is not a URI (RFC 3986): a {@code %} that starts no escape
@@ -31,6 +32,18 @@ final class RequestTargets {
             return TitlesException.badRequest("The request target is not a valid URI (RFC 3986): "
                     + notAUri.getReason().toLowerCase(Locale.ROOT) + where
                     + "; percent-encode as UTF-8 what a URI does not hold as written (a literal % as %25, a space as %20, \" as %22)");
+        }
+    }
+
+    /**
+     * The path as the routes read it, normalized; {@code null} for a target that is no URI, whose
+     * normalization fails (it is refused first, but the handlers before and during that refusal read it).
+     */
+    static String normalizedPathOrNull(RoutingContext routing) {
+        try {
+            return routing.normalizedPath();
+        } catch (IllegalArgumentException notAUri) {
+            return null;
         }
     }
 }
