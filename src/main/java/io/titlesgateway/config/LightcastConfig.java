@@ -3,6 +3,7 @@ package io.titlesgateway.config;
 import java.time.Duration;
 import java.util.Optional;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -43,6 +44,13 @@ public interface LightcastConfig {
     /** Longest one attempt may take: its wait for a permit, the token and the request. */
     @WithDefault("8S")
     Duration attemptTimeout();
+
+    /**
+     * Largest answer read from the Titles API ({@code LIGHTCAST_MAX_ANSWER_SIZE}); a longer one is cut off and
+     * answered 502, so an upstream that sends without end cannot fill the heap.
+     */
+    @WithDefault("16M")
+    MemorySize maxAnswerSize();
 
     /** Bulk normalization and micro-batching. */
     Bulk bulk();

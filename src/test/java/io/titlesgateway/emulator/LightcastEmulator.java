@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.Iterator;
@@ -86,6 +87,9 @@ public final class LightcastEmulator implements AutoCloseable {
     private final AtomicInteger rawTokenAnswersToInject = new AtomicInteger();
     private volatile RawBody injectedTokenAnswer;
     private final AtomicInteger resetsToInject = new AtomicInteger();
+    private final AtomicInteger longAnswersToInject = new AtomicInteger();
+    private volatile LongBody injectedLongAnswer;
+    private final AtomicLong longAnswerBytesWritten = new AtomicLong();
     /** While set, answers to the held path wait here until it is released: a call the test knows is in flight. */
     private volatile CountDownLatch held;
     private volatile String heldPath = "";
@@ -260,6 +264,8 @@ public final class LightcastEmulator implements AutoCloseable {
         rawAnswersToInject.set(0);
         rawTokenAnswersToInject.set(0);
         resetsToInject.set(0);
+        longAnswersToInject.set(0);
+        longAnswerBytesWritten.set(0);
         release();
     }
 
@@ -360,6 +366,21 @@ public final class LightcastEmulator implements AutoCloseable {
         rawTokenAnswersToInject.set(count);
     }
 
+    /**
+     * The next {@code count} API calls are answered 200 with a title whose JSON is {@code bytes} long, its
+     * length declared or, {@code chunked}, not: longer than any answer the contract gives. Written as the
+     * reader takes it; {@link #longAnswerBytesWritten()} tells how much was written before it stopped reading.
+     */
+    public void answerNextAtLength(int count, long bytes, boolean chunked) {
+        injectedLongAnswer = new LongBody(bytes, chunked);
+        longAnswersToInject.set(count);
+    }
+
+    /** Bytes of the answers {@link #answerNextAtLength} injected that were written before their reader went away. */
+    public long longAnswerBytesWritten() {
+        return longAnswerBytesWritten.get();
+    }
+
     /** The next {@code count} API calls get their connection closed without an answer. */
     public void resetNext(int count) {
         resetsToInject.set(count);
@@ -420,6 +441,10 @@ public final class LightcastEmulator implements AutoCloseable {
 
     /** A body sent as it is, not written as JSON. */
     private record RawBody(String contentType, String text) {
+    }
+
+    /** A title's JSON {@code bytes} long, its length declared unless {@code chunked}. */
+    private record LongBody(long bytes, boolean chunked) {
     }
 
     private record Reply(int status, Object body, Map<String, String> headers) {
@@ -515,7 +540,11 @@ public final class LightcastEmulator implements AutoCloseable {
                 exchange.getRequestHeaders().getFirst("traceparent")));
     }
 
-    private static void send(HttpExchange exchange, Reply reply) throws IOException {
+    private void send(HttpExchange exchange, Reply reply) throws IOException {
+        if (reply.body() instanceof LongBody longBody) {
+            sendLong(exchange, longBody);
+            return;
+        }
         RawBody raw = reply.body() instanceof RawBody asIs ? asIs : null;
         byte[] bytes = raw != null ? raw.text().getBytes(StandardCharsets.UTF_8) : JSON.writeValueAsBytes(reply.body());
         exchange.getResponseHeaders().set("Content-Type", raw != null ? raw.contentType() : "application/json; charset=utf-8");
@@ -523,6 +552,29 @@ public final class LightcastEmulator implements AutoCloseable {
         exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length); // 0 would mean chunked
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
+        }
+    }
+
+    private void sendLong(HttpExchange exchange, LongBody body) throws IOException {
+        byte[] head = "{\"data\": {\"id\": \"ET0000000000000001\", \"name\": \"".getBytes(StandardCharsets.US_ASCII);
+        byte[] tail = "\"}}".getBytes(StandardCharsets.US_ASCII);
+        byte[] filler = new byte[64 * 1024];
+        Arrays.fill(filler, (byte) 'a');
+        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        exchange.sendResponseHeaders(200, body.chunked() ? 0 : body.bytes());
+        long fill = body.bytes() - head.length - tail.length;
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(head);
+            longAnswerBytesWritten.addAndGet(head.length);
+            for (long left = fill; left > 0; left -= filler.length) {
+                int piece = (int) Math.min(left, filler.length);
+                out.write(filler, 0, piece);
+                longAnswerBytesWritten.addAndGet(piece);
+            }
+            out.write(tail);
+            longAnswerBytesWritten.addAndGet(tail.length);
+        } catch (IOException readerWentAway) {
+            // what was written is counted; the reader stopped reading, which is what the tests look for
         }
     }
 
@@ -604,6 +656,9 @@ public final class LightcastEmulator implements AutoCloseable {
         }
         if (rawAnswersToInject.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             return new Reply(200, injectedAnswer, Map.of());
+        }
+        if (longAnswersToInject.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            return new Reply(200, injectedLongAnswer, Map.of());
         }
         String method = exchange.getRequestMethod();
         Map<String, String> query = parseForm(exchange.getRequestURI().getRawQuery() == null ? ""

@@ -177,6 +177,33 @@ class UpstreamErrorsTest extends EmulatedUpstreamTest {
     }
 
     /**
+     * An answer longer than any the contract gives (256 MB, a body that might as well never end) is cut off at
+     * {@code LIGHTCAST_MAX_ANSWER_SIZE}, 16 MB, whether it declares its length or streams, rather than read whole
+     * into the heap: the emulator could write little more than that before the gateway stopped reading (failed
+     * before: each answer was read whole, and the title answered with a 256 MB name).
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = { false, true })
+    void anAnswerLongerThanTheLimitIsCutOffNotRead(boolean chunked) {
+        long limit = 16L << 20;
+        long length = 256L << 20;
+        String path = "/titles/versions/5.47/titles/ET809917E2FA1A3029";
+        given().get("/titles/versions/5.47").then().statusCode(200); // what a title's fetch asks first is known
+        int before = emulator.apiCalls().size();
+        emulator.answerNextAtLength(3, length, chunked);
+
+        given().get(path).then().statusCode(502)
+                .body("errors[0].detail", equalTo("Lightcast answered /titles/{id} with what the gateway cannot read (longer than "
+                        + limit + " bytes, the most the gateway reads: LIGHTCAST_MAX_ANSWER_SIZE)."));
+        assertThat(emulator.apiCalls().subList(before, emulator.apiCalls().size())).as("first attempt and two retries, as any unreadable answer")
+                .hasSize(3);
+        assertThat(emulator.longAnswerBytesWritten()).as("written of three answers of 256 MB: the limit and what socket buffers hold, each")
+                .isLessThan(3 * (limit + (16L << 20)));
+
+        given().get(path).then().statusCode(200).body("data.name", equalTo("Registered Nurse"));
+    }
+
+    /**
      * A 200 that cannot be read, from an endpoint that costs normalize quota: Lightcast answered, so it
      * counted the call; asking again would spend the quota again, so the call is not retried (before:
      * three calls, three of a quota that may be 50 a year).

@@ -125,6 +125,11 @@ class EveryPartShippedIT {
                 assertThat(lookupHit.headers().firstValue("X-Cache")).as("a title at hand, from the router").hasValue("HIT");
                 assertThat(data(lookupHit).path("id").asText()).isEqualTo(id);
 
+                emulator.answerNextAtLength(3, 64L << 20, true); // each attempt's answer streams on past the limit
+                HttpResponse<String> tooLong = send(authorized(get(first, "/titles/versions/5.47/titles/ET809917E2FA1A3029"), token));
+                assertThat(tooLong.statusCode()).as(tooLong.body()).isEqualTo(502);
+                assertThat(tooLong.body()).as("an answer cut off at its limit, not read whole").contains("LIGHTCAST_MAX_ANSWER_SIZE");
+
                 List<String> lines = List.of("software engineer " + System.nanoTime(), "line cook " + System.nanoTime());
                 HttpResponse<String> stream = send(authorized(text(first, normalize + "/stream", String.join("\n", lines)), token));
                 assertThat(stream.body().lines().map(EveryPartShippedIT::json).map(line -> line.path("term").asText()))
