@@ -1,22 +1,33 @@
 package io.titlesgateway.api;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.configuration.MemorySize;
-import io.vertx.core.http.HttpHeaders;
+import io.titlesgateway.config.TitlesConfig;
 import io.titlesgateway.titles.TitlesException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Answers a body declared too large with 413 in the error envelope. The HTTP layer enforces the limit
- * ({@code quarkus.http.limits.max-body-size}) too, but with an empty body; this route runs first for
- * a declared Content-Length. A chunked body that grows past the limit is cut off by the HTTP layer
- * itself: 413 with no body, connection closed. The normalize stream is exempt: it reads its body as
- * it answers, a line at a time, and bounds each line instead.
+ * Bounds request bodies, one by one and all together, before any is read. A body declared too large is
+ * answered 413 in the error envelope: the HTTP layer enforces the limit ({@code quarkus.http.limits.max-body-size})
+ * too, but with an empty body; a chunked body that grows past it is cut off by the HTTP layer itself (413, no
+ * body, connection closed). And the bodies of requests under way are counted, each from its head to its
+ * answer (as declared, or at the limit when chunked), so that many callers sending large bodies at once get
+ * 429s rather than fill the heap: each body is read whole, then parsed, and held while its answer is awaited.
+ * The normalize stream is exempt from both: it reads its body as it answers, a line at a time, bounds each line
+ * instead, and bounds how many streams are open.
  */
 @ApplicationScoped
 public class BodyLimit {
@@ -25,17 +36,63 @@ public class BodyLimit {
     /** Where the routes that answer requests from the router begin: after every route that checks a request. */
     static final int AFTER_THE_CHECKS = BEFORE_EVERYTHING + 2;
 
-    void install(@Observes Router router,
+    private final AtomicLong held = new AtomicLong();
+
+    void install(@Observes Router router, TitlesConfig config, MeterRegistry registry,
             @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize) {
         long limit = maxBodySize.asLongValue();
+        long inFlight = config.bodiesInFlight().map(MemorySize::asLongValue).orElse(Runtime.getRuntime().maxMemory() / 8);
         TitlesException tooLarge = TitlesException.payloadTooLarge("Request size too large: bodies may be at most " + limit + " bytes");
+        TitlesException busy = TitlesException.tooManyRequests("The gateway holds as many request bodies as it may ("
+                + inFlight + " bytes, TITLES_BODIES_IN_FLIGHT); try again in a moment", 1);
+        Gauge.builder("titles.request.bodies.held", held, AtomicLong::get).baseUnit("bytes")
+                .description("Bytes of request bodies counted against TITLES_BODIES_IN_FLIGHT now").register(registry);
         router.route().order(BEFORE_EVERYTHING).handler(context -> {
-            if (declaredLength(context) > limit && !NormalizeStream.isStream(context.normalizedPath())) {
-                Refusals.send(context, tooLarge);
-            } else {
+            if (NormalizeStream.isStream(context.normalizedPath())) {
                 context.next();
+                return;
             }
+            long length = declaredLength(context);
+            if (length > limit) {
+                Refusals.send(context, tooLarge);
+                return;
+            }
+            long size = heldSize(context, length, limit);
+            if (size > 0 && !hold(size, inFlight)) {
+                Refusals.send(context, busy);
+                return;
+            }
+            if (size > 0) {
+                context.addEndHandler(ended -> held.addAndGet(-size));
+            }
+            context.next();
         });
+    }
+
+    /**
+     * What a request's body counts for while it is under way: only a POST's is read; one of unknown length
+     * (chunked, or over HTTP/2 without a Content-Length) may reach the limit.
+     */
+    private static long heldSize(RoutingContext context, long declaredLength, long limit) {
+        if (context.request().method() != HttpMethod.POST) {
+            return 0;
+        }
+        if (declaredLength >= 0) {
+            return declaredLength;
+        }
+        HttpServerRequest request = context.request();
+        boolean bodyToCome = request.version() == HttpVersion.HTTP_2 ? !request.isEnded() : request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
+        return bodyToCome ? limit : 0;
+    }
+
+    /** Counts {@code size} more bytes held, unless that would pass {@code most}; a body alone may always be read. */
+    private boolean hold(long size, long most) {
+        long now = held.addAndGet(size);
+        if (now > most && now != size) {
+            held.addAndGet(-size);
+            return false;
+        }
+        return true;
     }
 
     /** The body's length as the request declares it; -1 if it declares none, or none readable. */

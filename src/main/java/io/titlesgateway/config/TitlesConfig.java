@@ -75,6 +75,12 @@ public interface TitlesConfig {
     MemorySize storeMaxSize();
 
     /**
+     * Most request-body bytes held at once, all requests together ({@code TITLES_BODIES_IN_FLIGHT}): past it a
+     * request with a body is answered 429 before it is read; unset: an eighth of the heap.
+     */
+    Optional<MemorySize> bodiesInFlight();
+
+    /**
      * Name of the primary that Redis Sentinel watches ({@code TITLES_REDIS_SENTINEL_MASTER}); when set,
      * {@code TITLES_REDIS_URL} lists the sentinels, comma-separated, and the replicas follow a failover.
      */
