@@ -1,16 +1,11 @@
 package io.titlesgateway.api;
 
-import java.util.concurrent.atomic.AtomicLong;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.configuration.MemorySize;
-import io.titlesgateway.config.TitlesConfig;
 import io.titlesgateway.titles.TitlesException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -23,8 +18,8 @@ import io.vertx.ext.web.RoutingContext;
  * Bounds request bodies, one by one and all together, before any is read. A body declared too large is
  * answered 413 in the error envelope: the HTTP layer enforces the limit ({@code quarkus.http.limits.max-body-size})
  * too, but with an empty body; a chunked body that grows past it is cut off by the HTTP layer itself (413, no
- * body, connection closed). And the bodies of requests under way are counted, each from its head to its
- * answer (as declared, or at the limit when chunked), so that many callers sending large bodies at once get
+ * body, connection closed). And the bodies of requests under way are counted ({@link BodiesInFlight}), each as
+ * declared, or at the limit when of unknown length, so that many callers sending large bodies at once get
  * 429s rather than fill the heap: each body is read whole, then parsed, and held while its answer is awaited.
  * The normalize stream is exempt from both: it reads its body as it answers, a line at a time, bounds each line
  * instead, and bounds how many streams are open.
@@ -36,17 +31,12 @@ public class BodyLimit {
     /** Where the routes that answer requests from the router begin: after every route that checks a request. */
     static final int AFTER_THE_CHECKS = BEFORE_EVERYTHING + 2;
 
-    private final AtomicLong held = new AtomicLong();
-
-    void install(@Observes Router router, TitlesConfig config, MeterRegistry registry,
+    void install(@Observes Router router, BodiesInFlight bodies,
             @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize) {
         long limit = maxBodySize.asLongValue();
-        long inFlight = config.bodiesInFlight().map(MemorySize::asLongValue).orElse(Runtime.getRuntime().maxMemory() / 8);
         TitlesException tooLarge = TitlesException.payloadTooLarge("Request size too large: bodies may be at most " + limit + " bytes");
         TitlesException busy = TitlesException.tooManyRequests("The gateway holds as many request bodies as it may ("
-                + inFlight + " bytes, TITLES_BODIES_IN_FLIGHT); try again in a moment", 1);
-        Gauge.builder("titles.request.bodies.held", held, AtomicLong::get).baseUnit("bytes")
-                .description("Bytes of request bodies counted against TITLES_BODIES_IN_FLIGHT now").register(registry);
+                + bodies.most() + " bytes, TITLES_BODIES_IN_FLIGHT); try again in a moment", 1);
         router.route().order(BEFORE_EVERYTHING).handler(context -> {
             if (NormalizeStream.isStream(context.normalizedPath())) {
                 context.next();
@@ -58,12 +48,9 @@ public class BodyLimit {
                 return;
             }
             long size = heldSize(context, length, limit);
-            if (size > 0 && !hold(size, inFlight)) {
+            if (size > 0 && !bodies.hold(context, size)) {
                 Refusals.send(context, busy);
                 return;
-            }
-            if (size > 0) {
-                context.addEndHandler(ended -> held.addAndGet(-size));
             }
             context.next();
         });
@@ -83,16 +70,6 @@ public class BodyLimit {
         HttpServerRequest request = context.request();
         boolean bodyToCome = request.version() == HttpVersion.HTTP_2 ? !request.isEnded() : request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
         return bodyToCome ? limit : 0;
-    }
-
-    /** Counts {@code size} more bytes held, unless that would pass {@code most}; a body alone may always be read. */
-    private boolean hold(long size, long most) {
-        long now = held.addAndGet(size);
-        if (now > most && now != size) {
-            held.addAndGet(-size);
-            return false;
-        }
-        return true;
     }
 
     /** The body's length as the request declares it; -1 if it declares none, or none readable. */
