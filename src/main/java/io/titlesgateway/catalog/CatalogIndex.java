@@ -33,9 +33,12 @@ import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.BoostQuery;
@@ -48,6 +51,7 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
+import org.apache.lucene.util.BytesRef;
 
 import io.titlesgateway.titles.Title;
 
@@ -83,6 +87,11 @@ final class CatalogIndex {
     private static final int MOST_DESCRIBING = 80;
     /** The shortest part a compound word is split into: "end" of "frontend". */
     private static final int COMPOUND_PART = 3;
+    /**
+     * How many words of one title, at most, are looked for as misspellings or as two words run together: each
+     * look builds an automaton; a title has few words no title holds, a run of junk has a hundred.
+     */
+    private static final int MOST_WORDS_LOOKED_FOR = 8;
     /** Words that carry no meaning in a title: left out of both sides of a comparison. */
     private static final Set<String> STOP_WORDS = Set.of("of", "and", "the", "for", "in", "a", "an", "to", "at", "or",
             "with");
@@ -106,6 +115,8 @@ final class CatalogIndex {
     private final Map<String, CatalogTitle> byId;
     private final Analyzer analyzer = new TitleAnalyzer();
     private final IndexSearcher searcher;
+    /** The longest word of any title's name, in UTF-8 bytes: a longer word is neither a name's word a letter off nor two run together. */
+    private final int longestNameWord;
     private final long[] ordOfDoc;
     /** Per occupation (SOC), how common it is among the titles: log(1 + its titles) / log(1 + the most any has). */
     private final Map<String, Double> occupationSize;
@@ -114,6 +125,7 @@ final class CatalogIndex {
     private CatalogIndex(List<CatalogTitle> titles, IndexSearcher searcher, long[] ordOfDoc, int[] nameOrder) {
         this.titles = titles;
         this.searcher = searcher;
+        this.longestNameWord = longestWord(searcher, NAME);
         this.ordOfDoc = ordOfDoc;
         this.wordings = new AtomicReferenceArray<>(titles.size());
         this.byId = new HashMap<>(titles.size() * 4 / 3 + 1);
@@ -139,6 +151,7 @@ final class CatalogIndex {
     private CatalogIndex(CatalogIndex index, Ranker ranker) {
         this.titles = index.titles;
         this.searcher = index.searcher;
+        this.longestNameWord = index.longestNameWord;
         this.ordOfDoc = index.ordOfDoc;
         this.wordings = index.wordings;
         this.byId = index.byId;
@@ -414,14 +427,17 @@ final class CatalogIndex {
             return List.of();
         }
         BooleanQuery.Builder query = new BooleanQuery.Builder();
+        int lookedFor = 0;
         for (String word : words) {
             Term term = new Term(NAME, word);
             query.add(new BoostQuery(new TermQuery(term), 2f), BooleanClause.Occur.SHOULD);
             query.add(new BoostQuery(new TermQuery(new Term(SHORT, word)), 1.5f), BooleanClause.Occur.SHOULD);
             query.add(new BoostQuery(new TermQuery(new Term(DESCRIBED, word)), DESCRIBED_BOOST), BooleanClause.Occur.SHOULD);
             // a level word standing for the whole title ("Staff") is no misspelling of a title's word ("Stiff")
-            if (word.length() >= 4 && documentFrequency(term) == 0 && !TitleCleaner.isLevelWord(word)) {
+            if (word.length() >= 4 && mayBeMisspelt(word) && lookedFor < MOST_WORDS_LOOKED_FOR && documentFrequency(term) == 0
+                    && !TitleCleaner.isLevelWord(word)) {
                 query.add(new FuzzyQuery(term, 1, 1, 20, true), BooleanClause.Occur.SHOULD);
+                lookedFor++;
             }
         }
         if (words.size() > 1) {
@@ -770,8 +786,12 @@ final class CatalogIndex {
      */
     private List<String> withCompoundsSplit(List<String> words) {
         List<String> split = new ArrayList<>(words.size() + 1);
+        int lookedFor = 0;
         for (String word : words) {
-            String[] parts = word.length() >= 2 * COMPOUND_PART && isUnknown(word) ? compoundParts(word) : null;
+            boolean mayBeTwo = word.length() >= 2 * COMPOUND_PART && word.length() <= 2 * longestNameWord
+                    && lookedFor < MOST_WORDS_LOOKED_FOR && documentFrequency(new Term(NAME, word)) == 0;
+            lookedFor += mayBeTwo ? 1 : 0;
+            String[] parts = mayBeTwo && isUnknown(word) ? compoundParts(word) : null;
             if (parts == null) {
                 split.add(word);
             } else {
@@ -784,8 +804,35 @@ final class CatalogIndex {
 
     /** Whether no title holds {@code word}, nor a word one letter away from it. */
     private boolean isUnknown(String word) {
+        if (!mayBeMisspelt(word)) {
+            return true;
+        }
         Term term = new Term(NAME, word);
         return documentFrequency(term) == 0 && count(new FuzzyQuery(term, 1, 1, 1, true)) == 0;
+    }
+
+    /**
+     * Whether {@code word} is short enough to be a name's word, or one a letter off: the fuzzy search for a
+     * word of a thousand letters, which can match nothing, builds an automaton as long, for each such word.
+     */
+    private boolean mayBeMisspelt(String word) {
+        return word.length() <= longestNameWord + 1;
+    }
+
+    private static int longestWord(IndexSearcher searcher, String field) {
+        try {
+            int longest = 0;
+            for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+                Terms terms = leaf.reader().terms(field);
+                TermsEnum words = terms == null ? TermsEnum.EMPTY : terms.iterator();
+                for (BytesRef word = words.next(); word != null; word = words.next()) {
+                    longest = Math.max(longest, word.length);
+                }
+            }
+            return longest;
+        } catch (IOException impossible) {
+            throw new UncheckedIOException(impossible);
+        }
     }
 
     /** The two words {@code word} is made of that titles hold side by side, the split most titles hold; or {@code null}. */
