@@ -791,7 +791,7 @@ final class CatalogIndex {
             boolean mayBeTwo = word.length() >= 2 * COMPOUND_PART && word.length() <= 2 * longestNameWord
                     && lookedFor < MOST_WORDS_LOOKED_FOR && documentFrequency(new Term(NAME, word)) == 0;
             lookedFor += mayBeTwo ? 1 : 0;
-            String[] parts = mayBeTwo && isUnknown(word) ? compoundParts(word) : null;
+            String[] parts = mayBeTwo && noWordALetterAway(word) ? compoundParts(word) : null;
             if (parts == null) {
                 split.add(word);
             } else {
@@ -802,13 +802,9 @@ final class CatalogIndex {
         return split;
     }
 
-    /** Whether no title holds {@code word}, nor a word one letter away from it. */
-    private boolean isUnknown(String word) {
-        if (!mayBeMisspelt(word)) {
-            return true;
-        }
-        Term term = new Term(NAME, word);
-        return documentFrequency(term) == 0 && count(new FuzzyQuery(term, 1, 1, 1, true)) == 0;
+    /** Whether no title holds a word one letter away from {@code word}. */
+    private boolean noWordALetterAway(String word) {
+        return !mayBeMisspelt(word) || count(new FuzzyQuery(new Term(NAME, word), 1, 1, 1, true)) == 0;
     }
 
     /**
