@@ -2,7 +2,6 @@ package io.titlesgateway.api;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -68,10 +67,10 @@ public class BodiesInFlight {
         }
     }
 
+    /** Counts the body out, once: only the first of its end handler and the sweep finds it in the set. */
     private void release(Body body) {
-        if (body.released.compareAndSet(false, true)) {
+        if (bodies.remove(body)) {
             held.addAndGet(-body.size);
-            bodies.remove(body);
         }
     }
 
@@ -79,7 +78,6 @@ public class BodiesInFlight {
     private static final class Body {
         final HttpServerResponse response;
         final long size;
-        final AtomicBoolean released = new AtomicBoolean();
 
         Body(HttpServerResponse response, long size) {
             this.response = response;

@@ -7,7 +7,6 @@ import static org.hamcrest.Matchers.equalTo;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,6 +32,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.titlesgateway.emulator.LightcastEmulatorResource;
 import io.titlesgateway.support.EmulatedUpstreamTest;
+import io.titlesgateway.support.RawRequests;
 
 /**
  * The bodies of requests under way are bounded all together ({@code TITLES_BODIES_IN_FLIGHT}, 16 MB in the
@@ -61,7 +61,7 @@ class BodiesInFlightTest extends EmulatedUpstreamTest {
         List<Socket> slowSenders = new ArrayList<>();
         try {
             for (int i = 0; i < 16; i++) {
-                slowSenders.add(startSending(1_000_000));
+                slowSenders.add(RawRequests.startPost(RestAssured.port, BULK, 1_000_000, "{\"terms\": [")); // the head and the first bytes
             }
             awaitHeld(16_000_000);
 
@@ -129,16 +129,6 @@ class BodiesInFlightTest extends EmulatedUpstreamTest {
             // the HTTP layer may close the connection before the client has sent the rest: refused all the same
         }
         awaitHeld(0);
-    }
-
-    /** A connection that has sent a bulk request's head, declaring {@code length}, and the body's first bytes only. */
-    private static Socket startSending(int length) throws IOException {
-        Socket socket = new Socket("127.0.0.1", RestAssured.port);
-        OutputStream out = socket.getOutputStream();
-        out.write(("POST " + BULK + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " + length
-                + "\r\n\r\n{\"terms\": [").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        return socket;
     }
 
     private void awaitHeld(long bytes) {

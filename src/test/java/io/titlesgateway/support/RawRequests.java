@@ -27,4 +27,17 @@ public final class RawRequests {
             throw new IllegalStateException(failed);
         }
     }
+
+    /**
+     * Opens a connection to the gateway on {@code port} and sends a JSON {@code POST} to {@code path} whose head
+     * declares a body of {@code declaredLength} bytes, then only {@code firstBytes} of it: a request under way
+     * for as long as the returned socket stays open.
+     */
+    public static Socket startPost(int port, String path, int declaredLength, String firstBytes) throws IOException {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + declaredLength + "\r\n\r\n" + firstBytes).getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        return socket;
+    }
 }
