@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.inject.Inject;
@@ -88,23 +89,16 @@ class TracesTest extends EmulatedUpstreamTest {
 
     @Test
     void normalizationsThatRodeInOneBulkCallAreLinkedWithIt() throws InterruptedException {
-        List<String> traces = List.of(hex(32), hex(32));
-        List<Thread> callers = new ArrayList<>();
-        int round = ThreadLocalRandom.current().nextInt(1_000_000); // new to every cache level, Redis's too
-        String[] terms = { "cashier " + round, "truck driver " + round };
-        for (int i = 0; i < 2; i++) {
-            String traceparent = "00-" + traces.get(i) + "-" + hex(16) + "-01";
-            String term = terms[i];
-            Thread caller = new Thread(() -> given().header("Authorization", bearer).header("traceparent", traceparent)
-                    .contentType("application/json").body("{\"term\":\"" + term + "\"}")
-                    .post("/titles/versions/5.47/normalize").then().statusCode(200));
-            caller.start();
-            callers.add(caller);
+        // Two misses share a bulk call when they come within its window (20 ms): on a busy machine one may come
+        // later, so the pair is sent again, with new terms, until one call carries both.
+        List<String> sent = List.of();
+        for (int round = 0; round < 10 && emulator.apiCalls("/normalize/bulk").size() != 1; round++) {
+            emulator.reset();
+            sent = List.of(hex(32), hex(32));
+            sendTogether(sent);
         }
-        for (Thread caller : callers) {
-            caller.join(30_000);
-        }
-        assertThat(emulator.apiCalls("/normalize/bulk")).as("one bulk call for both").hasSize(1);
+        List<String> traces = sent;
+        assertThat(emulator.apiCalls("/normalize/bulk")).as("one bulk call for both, in one of ten tries").hasSize(1);
 
         // the bulk call that carried these two (a span of an earlier test's call may end late)
         SpanData bulk = Awaitility.await().atMost(Duration.ofSeconds(10)).until(
@@ -123,6 +117,37 @@ class TracesTest extends EmulatedUpstreamTest {
         SpanData upstream = awaitSpan(bulk.getTraceId(), TracesTest::isLightcastCall);
         assertThat(emulator.apiCalls("/normalize/bulk").get(0).traceparent()).contains(bulk.getTraceId())
                 .contains(upstream.getSpanId());
+    }
+
+    private void sendTogether(List<String> traces) throws InterruptedException {
+        int round = ThreadLocalRandom.current().nextInt(1_000_000); // new to every cache level, Redis's too
+        String[] terms = { "cashier " + round, "truck driver " + round };
+        CountDownLatch ready = new CountDownLatch(terms.length);
+        List<Thread> callers = new ArrayList<>();
+        for (int i = 0; i < terms.length; i++) {
+            String traceparent = "00-" + traces.get(i) + "-" + hex(16) + "-01";
+            String term = terms[i];
+            Thread caller = new Thread(() -> {
+                var request = given().header("Authorization", bearer).header("traceparent", traceparent)
+                        .contentType("application/json").body("{\"term\":\"" + term + "\"}");
+                ready.countDown();
+                awaitQuietly(ready);
+                request.post("/titles/versions/5.47/normalize").then().statusCode(200);
+            });
+            caller.start();
+            callers.add(caller);
+        }
+        for (Thread caller : callers) {
+            caller.join(30_000);
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private SpanData awaitSpan(String traceId, java.util.function.Predicate<SpanData> which) {
