@@ -14,7 +14,8 @@ public record TitlesByIdRequest(
     TitlesByIdRequest checked() {
         Violations violations = new Violations().list("ids", ids, InputLimits.MAX_IDS, "id");
         if (ids != null) {
-            for (int i = 0; i < ids.size(); i++) {
+            // as with a bulk's terms: the ids past the most are not read, so not listed one by one
+            for (int i = 0; i < Math.min(ids.size(), InputLimits.MAX_IDS); i++) {
                 String id = ids.get(i);
                 if (id == null) {
                     violations.add("ids[" + i + "]", "must not be null");

@@ -270,6 +270,19 @@ class BadInputTest extends EmulatedUpstreamTest {
     }
 
     @Test
+    void aListFarOverItsLimitIsAnsweredWithNoMoreItemsThanTheLimitAllows() {
+        String blankTerms = "{\"terms\":[" + String.join(",", java.util.Collections.nCopies(100_000, "\"\"")) + "]}";
+        List<String> details = given().contentType(JSON).body(blankTerms).post(V + "/normalize/bulk")
+                .then().statusCode(413).extract().jsonPath().getList("errors.detail", String.class);
+        assertThat(details).contains("terms: must hold at most 500 terms", "terms[499]: must not be blank")
+                .doesNotContain("terms[500]: must not be blank").hasSize(501);
+        String blankIds = "{\"ids\":[" + String.join(",", java.util.Collections.nCopies(200_000, "\"\"")) + "]}";
+        List<String> idDetails = given().contentType(JSON).body(blankIds).post(V + "/titles")
+                .then().statusCode(413).extract().jsonPath().getList("errors.detail", String.class);
+        assertThat(idDetails).contains("ids: must hold at most 1000 ids").hasSize(1001);
+    }
+
+    @Test
     void aStreamLineThatIsNotUtf8GetsItsOwnErrorLine() throws Exception {
         given().get(V).then().statusCode(200); // the stream first learns the version and its fields: not what is tested
         emulator.reset();
