@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,7 +24,7 @@ import io.titlesgateway.support.EmulatedUpstreamTest;
 
 /**
  * A caller that pipelines HTTP/1.1 requests without reading the answers: the gateway stops reading
- * from that connection instead of queueing every request it sent, and answers them all, in order, once
+ * from that connection instead of queueing every request it sent, and answers every one it took once
  * the caller reads.
  */
 @QuarkusTest
@@ -36,7 +38,7 @@ class PipelinedRequestsTest extends EmulatedUpstreamTest {
     private static final long FLOOD = 64L << 20;
 
     @Test
-    void aCallerThatPipelinesWithoutReadingIsReadNoFurtherAndThenAnsweredInOrder() throws IOException {
+    void aCallerThatPipelinesWithoutReadingIsReadNoFurtherAndThenAnsweredInFull() throws IOException {
         given().get(SEARCH).then().statusCode(200);
         try (SocketChannel caller = SocketChannel.open()) {
             caller.setOption(StandardSocketOptions.SO_SNDBUF, 64 * 1024);
@@ -48,36 +50,32 @@ class PipelinedRequestsTest extends EmulatedUpstreamTest {
 
             caller.configureBlocking(true);
             long requests = sent / REQUEST.length;
-            assertThat(answersReadInOrder(caller.socket().getInputStream(), requests)).isEqualTo(requests);
+            assertThat(answersRead(caller.socket().getInputStream(), requests)).isEqualTo(requests);
         }
         given().get("/titles/versions/5.47").then().statusCode(200);
         assertThat(emulator.apiCalls("/titles/versions/5.47/titles")).as("searches that reached Lightcast").hasSize(1);
     }
 
-    /** Whole requests, until nothing more is taken for two seconds (or the flood is all sent). */
+    /** Requests, until the gateway takes nothing more for two seconds (or the flood is all sent); the whole ones. */
     private static long sendUntilTheGatewayStopsReading(SocketChannel caller) throws IOException {
         ByteBuffer requests = ByteBuffer.allocate(REQUEST.length * 10_000);
-        while (requests.remaining() >= REQUEST.length) {
-            requests.put(REQUEST);
-        }
         long sent = 0;
-        long lastProgress = System.nanoTime();
-        while (sent < FLOOD && System.nanoTime() - lastProgress < Duration.ofSeconds(2).toNanos()) {
-            requests.flip();
-            int written = caller.write(requests);
-            requests.compact();
-            if (written > 0) {
-                sent += written;
-                lastProgress = System.nanoTime();
-            } else {
-                Thread.onSpinWait();
+        try (Selector selector = Selector.open()) {
+            caller.register(selector, SelectionKey.OP_WRITE);
+            while (sent < FLOOD && selector.select(Duration.ofSeconds(2).toMillis()) > 0) {
+                selector.selectedKeys().clear();
+                while (requests.remaining() >= REQUEST.length) {
+                    requests.put(REQUEST); // the bytes sent are the same request again and again
+                }
+                requests.flip();
+                sent += caller.write(requests);
+                requests.compact();
             }
         }
-        // the last request may be cut off; the answers counted are those of whole requests
         return sent - sent % REQUEST.length;
     }
 
-    private static long answersReadInOrder(InputStream answers, long expected) throws IOException {
+    private static long answersRead(InputStream answers, long expected) throws IOException {
         byte[] statusLine = "HTTP/1.1 200 ".getBytes(StandardCharsets.US_ASCII);
         long seen = 0;
         int matched = 0;
