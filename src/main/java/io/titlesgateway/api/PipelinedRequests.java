@@ -10,8 +10,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Bounds what a caller that pipelines HTTP/1.1 requests without reading the answers can make the
- * gateway hold: on its first request, each HTTP/1.x connection gets {@link PipelineBound}. HTTP/2
- * bounds its streams itself (at most 100 at once on a connection, each answer held by flow control).
+ * gateway hold: on its first request, each HTTP/1.x connection gets {@link PipelineBound}. Not HTTP/2,
+ * whose streams this does not bound (see docs/security.md).
  */
 @ApplicationScoped
 public class PipelinedRequests {
